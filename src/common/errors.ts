@@ -32,3 +32,11 @@ export class LogUnavailable extends AppError {
     super(message, 'log_unavailable');
   }
 }
+
+/** No or wrong credential. Browsers asking for a page are redirected to `loginUrl` instead of a 401. */
+export class Unauthenticated extends AppError {
+  readonly status = 401;
+  constructor(readonly loginUrl?: string) {
+    super('authentication required', 'unauthenticated');
+  }
+}

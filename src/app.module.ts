@@ -1,0 +1,32 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { TerminusModule } from '@nestjs/terminus';
+import { AdminController } from './admin/admin.controller';
+import { AdminGuard } from './auth/admin.guard';
+import { AdminToken } from './auth/admin-token';
+import { ErrorFilter } from './common/error.filter';
+import { AppConfig } from './config/app-config';
+import { ConsoleController } from './console/console.controller';
+import { HealthController } from './health/health.controller';
+import { Metrics } from './metrics/metrics';
+import { MetricsController } from './metrics/metrics.controller';
+import { PlatformModule } from './platform/platform.module';
+
+export type AppModuleOptions = Readonly<{ config: AppConfig; adminToken: AdminToken; metrics?: Metrics }>;
+
+@Module({})
+export class AppModule {
+  static forRoot({ config, adminToken, metrics }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [PlatformModule.forRoot(config, metrics), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false })],
+      controllers: [HealthController, MetricsController, AdminController, ConsoleController],
+      providers: [
+        { provide: AdminToken, useValue: adminToken },
+        { provide: APP_GUARD, useClass: AdminGuard },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+      ],
+    };
+  }
+}

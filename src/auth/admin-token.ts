@@ -1,0 +1,45 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The console/admin credential until user accounts exist: ADMIN_TOKEN, or a random token generated once
+ * into DATA_DIR/admin-token (mode 0600) so a fresh `npm start` is never open to the network.
+ */
+export class AdminToken {
+  private constructor(private readonly token: string) {}
+
+  static resolve(configured: string | undefined, dataDir: string): { token: AdminToken; generatedAt?: string } {
+    if (configured) return { token: new AdminToken(configured) };
+    const file = join(dataDir, 'admin-token');
+    if (existsSync(file)) return { token: new AdminToken(readFileSync(file, 'utf8').trim()), generatedAt: file };
+    mkdirSync(dataDir, { recursive: true });
+    const token = randomBytes(24).toString('base64url');
+    writeFileSync(file, `${token}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+    return { token: new AdminToken(token), generatedAt: file };
+  }
+
+  static of(token: string): AdminToken {
+    return new AdminToken(token);
+  }
+
+  matches(candidate: string | undefined): boolean {
+    if (!candidate) return false;
+    const a = Buffer.from(candidate);
+    const b = Buffer.from(this.token);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  /** The session cookie holds a MAC of the token, never the token itself. */
+  sessionValue(): string {
+    return createHmac('sha256', this.token).update('console-session-v1').digest('base64url');
+  }
+
+  matchesSession(candidate: string | undefined): boolean {
+    if (!candidate) return false;
+    const a = Buffer.from(candidate);
+    const b = Buffer.from(this.sessionValue());
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+}

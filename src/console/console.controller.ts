@@ -1,0 +1,70 @@
+import { Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AdminToken } from '../auth/admin-token';
+import { Public } from '../auth/admin.guard';
+import { sessionCookie } from '../auth/cookies';
+import { AppConfig, runtimeMode } from '../config/app-config';
+import { DatabaseCapabilities } from '../database/capabilities';
+import { EventLog } from '../event-log/event-log';
+import { ProjectorRuntime } from '../event-log/projector-runtime';
+import { APP_CONFIG, DB_CAPABILITIES } from '../platform/tokens';
+import { renderPage } from './render';
+
+/** Console shell: home (mode, capabilities, projector lag), login and logout. */
+@ApiExcludeController()
+@Controller()
+export class ConsoleController {
+  constructor(
+    private readonly runtime: ProjectorRuntime,
+    private readonly log: EventLog,
+    private readonly token: AdminToken,
+    @Inject(DB_CAPABILITIES) private readonly capabilities: DatabaseCapabilities,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Public()
+  @Get()
+  root(@Res() reply: FastifyReply) {
+    return reply.status(302).header('location', '/console').send();
+  }
+
+  @Get('console')
+  async home(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const projectors = await this.runtime.status();
+    return renderPage(request, reply, { page: 'pages/home.hbs', partial: 'partials/_projectors.hbs', title: 'Platform' }, {
+      mode: runtimeMode(this.config),
+      capabilities: this.capabilities,
+      eventLog: await this.log.health(),
+      projectors,
+      nav: 'home',
+    });
+  }
+
+  @Public()
+  @Get('login')
+  loginForm(@Query('next') next: string | undefined, @Res() reply: FastifyReply) {
+    return reply.view('pages/login.hbs', { title: 'Sign in', next: safeNext(next) }, { layout: 'layouts/main.hbs' });
+  }
+
+  @Public()
+  @Post('login')
+  login(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const form = new URLSearchParams(Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '');
+    const next = safeNext(form.get('next') ?? undefined);
+    if (!this.token.matches(form.get('token') ?? undefined)) {
+      return reply.status(401).view('pages/login.hbs', { title: 'Sign in', next, failed: true }, { layout: 'layouts/main.hbs' });
+    }
+    return reply.status(303).header('set-cookie', sessionCookie(this.token.sessionValue(), 12 * 3600)).header('location', next).send();
+  }
+
+  @Post('logout')
+  logout(@Res() reply: FastifyReply) {
+    return reply.status(303).header('set-cookie', sessionCookie('', 0)).header('location', '/login').send();
+  }
+}
+
+/** Only same-site paths, so the login form cannot be used as an open redirect. */
+function safeNext(next: string | undefined): string {
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/console';
+}

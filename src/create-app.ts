@@ -1,0 +1,70 @@
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { LogLevel as NestLogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import { AdminToken } from './auth/admin-token';
+import { CONSOLE_DIR, PROJECT_ROOT } from './common/paths';
+import { AppConfig, LogLevel } from './config/app-config';
+import { consoleViewEngine } from './console/view-engine';
+import { instrumentHttp } from './metrics/http-metrics';
+import { Metrics } from './metrics/metrics';
+
+export const MAX_BODY_BYTES = 34 * 1024 * 1024; // Fuel installation structures reach several MB; 32 MiB + slack
+
+/**
+ * Builds the HTTP application for a config (used by main.ts and by the tests). Bodies are read as raw
+ * bytes for every content type: wire-compatible collectors must decode them themselves (Clear Linux
+ * sends `application/text` or form types that must not be form-parsed; Fuel wants its own 400 body).
+ */
+export async function createApp(config: AppConfig, adminToken: AdminToken, metrics = new Metrics()): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, trustProxy: false, routerOptions: { maxParamLength: 10_240 } });
+  const fastify = adapter.getInstance();
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  instrumentHttp(fastify, metrics);
+
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, adminToken, metrics }), adapter, {
+    logger: nestLogLevels(config.logLevel),
+    bodyParser: false,
+  });
+  app.enableShutdownHooks();
+  app.setViewEngine(consoleViewEngine() as never);
+  await app.register(fastifyStatic, { root: join(CONSOLE_DIR, 'static'), prefix: '/static/', decorateReply: false });
+  registerVendorAssets(fastify as unknown as FastifyInstance);
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Telemetry platform')
+      .setDescription('Ingest (Clear Linux, Fuel, generic submissions, node telemetry), analytics and admin APIs')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}
+
+/** htmx and ECharts are served from node_modules (no CDN): exact files, long cache. */
+function registerVendorAssets(fastify: FastifyInstance): void {
+  const assets: Record<string, string> = {
+    'htmx.min.js': 'htmx.org/dist/htmx.min.js',
+    'echarts.min.js': 'echarts/dist/echarts.min.js',
+  };
+  for (const [name, path] of Object.entries(assets)) {
+    fastify.get(`/static/vendor/${name}`, (_req, reply) =>
+      reply.header('cache-control', 'public, max-age=86400').type('application/javascript').send(createReadStream(join(PROJECT_ROOT, 'node_modules', path))),
+    );
+  }
+}
+
+function nestLogLevels(level: LogLevel): NestLogLevel[] | false {
+  const order: NestLogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+  const index = { fatal: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5, silent: -1 }[level];
+  return index < 0 ? false : order.slice(0, index + 1);
+}

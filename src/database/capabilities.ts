@@ -1,0 +1,39 @@
+import { Queryable } from './database';
+
+/** What the connected database can do; decided once at start-up and exposed as one object. */
+export type DatabaseCapabilities = Readonly<{
+  server: 'embedded' | 'external';
+  serverVersion: string;
+  timescaledb: boolean;
+  timescaledbVersion?: string;
+  timescaledbLicense?: string;
+  /** Continuous aggregates need the Timescale License edition (`timescaledb.license = 'timescale'`). */
+  continuousAggregates: boolean;
+  rollupMode: RollupMode;
+}>;
+
+export type RollupMode = 'continuous-aggregate' | 'view-over-hypertable' | 'view-over-table';
+
+export async function detectCapabilities(db: Queryable, server: 'embedded' | 'external'): Promise<DatabaseCapabilities> {
+  const [{ server_version: serverVersion }] = await db.query<{ server_version: string }>('SHOW server_version');
+  const ext = await db.query<{ extversion: string }>(`SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'`);
+  if (ext.length === 0) {
+    return { server, serverVersion, timescaledb: false, continuousAggregates: false, rollupMode: 'view-over-table' };
+  }
+  const [{ license }] = await db.query<{ license: string }>(`SELECT current_setting('timescaledb.license', true) AS license`);
+  const continuousAggregates = license === 'timescale';
+  return {
+    server,
+    serverVersion,
+    timescaledb: true,
+    timescaledbVersion: ext[0].extversion,
+    timescaledbLicense: license,
+    continuousAggregates,
+    rollupMode: continuousAggregates ? 'continuous-aggregate' : 'view-over-hypertable',
+  };
+}
+
+export function describeCapabilities(c: DatabaseCapabilities): string {
+  const tsdb = c.timescaledb ? `TimescaleDB ${c.timescaledbVersion} (license ${c.timescaledbLicense})` : 'no TimescaleDB';
+  return `${c.server} PostgreSQL ${c.serverVersion}, ${tsdb}, rollups as ${c.rollupMode}`;
+}

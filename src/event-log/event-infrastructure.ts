@@ -1,0 +1,65 @@
+import { AppConfig } from '../config/app-config';
+import { Database } from '../database/database';
+import { Metrics } from '../metrics/metrics';
+import { archiverProjector } from './archiver.projector';
+import { EventLog } from './event-log';
+import { eventLogMetrics } from './event-log.metrics';
+import { KafkaEventLog, LazyAdmin, kafkaClient } from './kafka-event-log';
+import { KafkaFeed } from './kafka-feed';
+import { PostgresEventLog } from './postgres-event-log';
+import { PostgresFeed } from './postgres-feed';
+import { ProjectorRuntime } from './projector-runtime';
+
+export type EventInfrastructure = Readonly<{ log: EventLog; runtime: ProjectorRuntime }>;
+
+type Settings = Pick<
+  AppConfig,
+  | 'kafkaBrokers'
+  | 'kafkaClientId'
+  | 'kafkaTopicPartitions'
+  | 'appendBatchMaxEvents'
+  | 'appendBatchMaxWaitMs'
+  | 'appendTimeoutMs'
+  | 'projectorBatchSize'
+  | 'projectorPollMs'
+  | 'dedupeWindowHours'
+>;
+
+/** Picks the adapter pair for the configured mode; nothing else in the code knows which one is active. */
+export function createEventInfrastructure(config: Settings, db: Database, metrics: Metrics, onError: (err: unknown) => void): EventInfrastructure {
+  const logMetrics = eventLogMetrics(metrics);
+  const batching = { batchMaxEvents: config.appendBatchMaxEvents, batchMaxWaitMs: config.appendBatchMaxWaitMs, timeoutMs: config.appendTimeoutMs };
+  if (config.kafkaBrokers.length === 0) {
+    const log = new PostgresEventLog(db, logMetrics, batching);
+    const feedOptions = { batchSize: config.projectorBatchSize, pollMs: config.projectorPollMs, onError };
+    const runtime = new ProjectorRuntime(db, () => new PostgresFeed(db, log.notifications, feedOptions), metrics, {
+      batchSize: config.projectorBatchSize,
+      replayPartition: '',
+    });
+    return { log, runtime };
+  }
+
+  const log = new KafkaEventLog(db, logMetrics, {
+    ...batching,
+    brokers: config.kafkaBrokers,
+    clientId: config.kafkaClientId,
+    partitions: config.kafkaTopicPartitions,
+    dedupeWindowHours: config.dedupeWindowHours,
+  });
+  const kafka = kafkaClient(config.kafkaBrokers, `${config.kafkaClientId}-projectors`);
+  const admin = new LazyAdmin(kafka);
+  const runtime: ProjectorRuntime = new ProjectorRuntime(
+    db,
+    () => new KafkaFeed(kafka, admin, db, { groupPrefix: `${config.kafkaClientId}.`, onError }),
+    metrics,
+    {
+      batchSize: config.projectorBatchSize,
+      replayPartition: 'replay',
+      // Replay reads event_log: everything the live consumer already applied must be archived first.
+      beforeReplay: () => runtime.catchUp([archiverProjector.name], 120_000),
+      afterStop: () => admin.close(),
+    },
+  );
+  runtime.register(archiverProjector);
+  return { log, runtime };
+}

@@ -1,0 +1,165 @@
+import { Admin, CompressionTypes, Kafka, logLevel as KafkaLogLevel, Producer } from 'kafkajs';
+import { LogUnavailable } from '../common/errors';
+import { Database } from '../database/database';
+import { EVENT_STREAMS, TelemetryEvent } from './event';
+import { AppendOutcome, EventLog, LogHealth } from './event-log';
+import { EventLogMetrics } from './event-log.metrics';
+import { MicroBatcher } from './micro-batcher';
+import { markFirstOccurrences } from './postgres-event-log';
+import { withAppendTimeout } from './with-timeout';
+
+export const ClaimSql = {
+  claim: `INSERT INTO event_claims (id) SELECT unnest($1::uuid[]) ON CONFLICT (id) DO NOTHING RETURNING id`,
+  prune: `DELETE FROM event_claims WHERE claimed_at < now() - make_interval(hours => $1)`,
+} as const;
+
+export type KafkaEventLogOptions = Readonly<{
+  brokers: readonly string[];
+  clientId: string;
+  partitions: number;
+  batchMaxEvents: number;
+  batchMaxWaitMs: number;
+  timeoutMs: number;
+  dedupeWindowHours: number;
+}>;
+
+export function kafkaClient(brokers: readonly string[], clientId: string): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: [...brokers],
+    logLevel: KafkaLogLevel.NOTHING,
+    connectionTimeout: 3000,
+    requestTimeout: 5000,
+    retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
+  });
+}
+
+/** One admin connection shared by the projector feeds, opened on first use. */
+export class LazyAdmin {
+  private connected: Promise<Admin> | undefined;
+  constructor(private readonly kafka: Kafka) {}
+
+  get(): Promise<Admin> {
+    this.connected ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })();
+    this.connected.catch(() => (this.connected = undefined));
+    return this.connected;
+  }
+
+  async close(): Promise<void> {
+    const admin = await this.connected?.catch(() => undefined);
+    this.connected = undefined;
+    await admin?.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * Event log on Kafka: idempotent producer, acks from all in-sync replicas, one topic per event family,
+ * keyed by machine/installation/node. Kafka cannot refuse a duplicate id, so an append first claims its
+ * id in `event_claims` inside a transaction that commits only after Kafka acknowledged the send: a
+ * failed send leaves no claim (the retry is accepted), and a concurrent duplicate waits on the claim's
+ * row lock and then sees it. Claims older than the dedupe window are pruned.
+ */
+export class KafkaEventLog extends EventLog {
+  readonly kind = 'kafka' as const;
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly admin: Admin;
+  private readonly batcher: MicroBatcher<TelemetryEvent, AppendOutcome>;
+  private pruneTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly metrics: EventLogMetrics,
+    private readonly options: KafkaEventLogOptions,
+  ) {
+    super();
+    this.kafka = kafkaClient(options.brokers, options.clientId);
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.admin = this.kafka.admin();
+    this.batcher = new MicroBatcher((events) => this.write(events), options.batchMaxEvents, options.batchMaxWaitMs);
+  }
+
+  async start(): Promise<void> {
+    await this.admin.connect();
+    await ensureTopics(this.admin, this.options.partitions);
+    await this.producer.connect();
+    this.pruneTimer = setInterval(() => {
+      this.db.query(ClaimSql.prune, [this.options.dedupeWindowHours]).catch(() => undefined);
+    }, 10 * 60_000);
+    this.pruneTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.pruneTimer);
+    await this.producer.disconnect().catch(() => undefined);
+    await this.admin.disconnect().catch(() => undefined);
+  }
+
+  async append(events: readonly TelemetryEvent[]): Promise<AppendOutcome[]> {
+    const started = process.hrtime.bigint();
+    const outcomes = await withAppendTimeout(Promise.all(events.map((e) => this.batcher.submit(e))), this.options.timeoutMs, 'append');
+    this.metrics.latency.observe({ log: this.kind }, Number(process.hrtime.bigint() - started) / 1e9);
+    return outcomes;
+  }
+
+  async health(): Promise<LogHealth> {
+    try {
+      const cluster = await withAppendTimeout(this.admin.describeCluster(), 2000, 'kafka health check');
+      return { ok: true, kind: this.kind, detail: `${cluster.brokers.length} broker(s), controller ${cluster.controller}` };
+    } catch (err) {
+      return { ok: false, kind: this.kind, detail: (err as Error).message };
+    }
+  }
+
+  private async write(events: TelemetryEvent[]): Promise<AppendOutcome[]> {
+    let claimed: Set<string>;
+    try {
+      claimed = await this.db.transaction(async (tx) => {
+        const rows = await tx.query<{ id: string }>(ClaimSql.claim, [events.map((e) => e.id)]);
+        const fresh = new Set(rows.map((r) => r.id));
+        const toSend = firstOccurrences(events.filter((e) => fresh.has(e.id)));
+        if (toSend.length > 0) await this.send(toSend);
+        return fresh;
+      });
+    } catch (err) {
+      this.metrics.failures.inc({ log: this.kind });
+      throw err instanceof LogUnavailable ? err : new LogUnavailable(`event log write failed: ${(err as Error).message}`);
+    }
+    this.metrics.batchSize.observe(events.length);
+    return markFirstOccurrences(events, claimed, this.metrics);
+  }
+
+  private async send(events: TelemetryEvent[]): Promise<void> {
+    const byStream = new Map<string, TelemetryEvent[]>();
+    for (const e of events) byStream.set(e.stream, [...(byStream.get(e.stream) ?? []), e]);
+    await this.producer.sendBatch({
+      acks: -1,
+      timeout: this.options.timeoutMs,
+      compression: CompressionTypes.None,
+      topicMessages: [...byStream].map(([topic, list]) => ({
+        topic,
+        messages: list.map((e) => ({ key: e.key ?? e.id, value: JSON.stringify(e), headers: { type: e.type } })),
+      })),
+    });
+  }
+}
+
+function firstOccurrences(events: TelemetryEvent[]): TelemetryEvent[] {
+  const seen = new Set<string>();
+  return events.filter((e) => !seen.has(e.id) && seen.add(e.id));
+}
+
+export async function ensureTopics(admin: Admin, partitions: number): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing = EVENT_STREAMS.filter((t) => !existing.has(t));
+  if (missing.length === 0) return;
+  await admin.createTopics({
+    waitForLeaders: true,
+    // replication factor: the broker's default.replication.factor, so a real cluster gets its own policy
+    topics: missing.map((topic) => ({ topic, numPartitions: partitions })),
+  });
+}

@@ -1,0 +1,79 @@
+import { Consumer, Kafka } from 'kafkajs';
+import { Database } from '../database/database';
+import { readCheckpoints } from './checkpoints';
+import { TelemetryEvent } from './event';
+import { BatchHandler, EventFeed } from './event-feed';
+import { LazyAdmin } from './kafka-event-log';
+import { consumes, Projector } from './projector';
+
+/**
+ * Feed from Kafka: one consumer group per projector. The database checkpoint (per topic-partition,
+ * committed with the rows) is the truth; Kafka's committed offset only says where to resume fetching,
+ * and messages at or below the database checkpoint are skipped, so a crash between the database commit
+ * and the Kafka commit never applies an event twice.
+ */
+export class KafkaFeed implements EventFeed {
+  private consumer: Consumer | undefined;
+  private checkpoints = new Map<string, bigint>();
+  private topics: string[] = [];
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly admin: LazyAdmin,
+    private readonly db: Database,
+    private readonly options: Readonly<{ groupPrefix: string; onError: (err: unknown) => void }>,
+  ) {}
+
+  async start(projector: Projector, handle: BatchHandler): Promise<void> {
+    this.checkpoints = await readCheckpoints(this.db, projector.name);
+    this.topics = [...projector.streams];
+    const consumer = this.kafka.consumer({
+      groupId: `${this.options.groupPrefix}${projector.name}`,
+      maxWaitTimeInMs: 50,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 30_000 },
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, (e) => this.options.onError(e.payload.error));
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.topics, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+        if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        const partition = `${batch.topic}:${batch.partition}`;
+        const done = this.checkpoints.get(partition) ?? -1n;
+        const fresh = batch.messages.filter((m) => BigInt(m.offset) > done);
+        const last = batch.messages[batch.messages.length - 1].offset;
+        if (fresh.length > 0) {
+          const events = fresh
+            .map((m) => JSON.parse(m.value!.toString('utf8')) as TelemetryEvent)
+            .filter((e) => consumes(projector, e.type));
+          await handle({ events, partition, position: last });
+          this.checkpoints.set(partition, BigInt(last));
+        }
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+        await heartbeat();
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect().catch(() => undefined);
+    this.consumer = undefined;
+  }
+
+  async lag(): Promise<number> {
+    const admin = await this.admin.get();
+    let behind = 0;
+    for (const topic of this.topics) {
+      for (const p of await admin.fetchTopicOffsets(topic)) {
+        const done = this.checkpoints.get(`${topic}:${p.partition}`) ?? -1n;
+        behind += Math.max(0, Number(BigInt(p.high) - 1n - done));
+      }
+    }
+    return behind;
+  }
+}

@@ -1,0 +1,116 @@
+import { EventEmitter } from 'node:events';
+import { Database, Queryable } from '../database/database';
+import { readCheckpoints } from './checkpoints';
+import { TelemetryEvent } from './event';
+import { BatchHandler, EventFeed } from './event-feed';
+import { Projector } from './projector';
+
+export const PostgresFeedSql = {
+  /**
+   * One statement, so `hi` and the rows come from one snapshot: appends are serialised (advisory lock),
+   * hence every position ≤ hi is committed and the checkpoint may jump to hi when the page is short.
+   */
+  page: `
+    WITH hi AS (SELECT coalesce(max(position), 0) AS hi FROM event_log)
+    SELECT hi.hi::text AS hi, e.position::text AS position, e.payload::text AS payload
+    FROM hi LEFT JOIN LATERAL (
+      SELECT position, payload FROM event_log
+      WHERE position > $1 AND position <= hi.hi AND ($2::text[] IS NULL OR type = ANY($2::text[]))
+      ORDER BY position LIMIT $3
+    ) e ON true`,
+  head: `SELECT coalesce(max(position), 0)::text AS hi FROM event_log`,
+} as const;
+
+export type LogPage = Readonly<{ events: TelemetryEvent[]; position: string; full: boolean }>;
+
+/** Reads the next page of a projector's events after `after`; `position` is where to checkpoint. */
+export async function readLogPage(db: Queryable, projector: Projector, after: bigint, limit: number): Promise<LogPage> {
+  const types = projector.eventTypes === '*' ? null : [...projector.eventTypes];
+  const rows = await db.query<{ hi: string; position: string | null; payload: string | null }>(PostgresFeedSql.page, [
+    after.toString(),
+    types,
+    limit,
+  ]);
+  const found = rows.filter((r) => r.position !== null);
+  const full = found.length === limit;
+  const position = full ? found[found.length - 1].position! : rows[0].hi;
+  return { events: found.map((r) => JSON.parse(r.payload!) as TelemetryEvent), position: maxPosition(position, after), full };
+}
+
+function maxPosition(a: string, b: bigint): string {
+  return BigInt(a) > b ? a : b.toString();
+}
+
+/** Feed over the `event_log` table: woken in-process on every append, and by polling for other writers. */
+export class PostgresFeed implements EventFeed {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private position = 0n;
+  /** Set by an append that arrived while we were busy, so the next idle() returns at once. */
+  private dirty = false;
+  private readonly onAppend = () => {
+    this.dirty = true;
+    this.wake?.();
+  };
+
+  constructor(
+    private readonly db: Database,
+    private readonly notifications: EventEmitter | undefined,
+    private readonly options: Readonly<{ batchSize: number; pollMs: number; onError: (err: unknown) => void }>,
+  ) {}
+
+  async start(projector: Projector, handle: BatchHandler): Promise<void> {
+    this.position = (await readCheckpoints(this.db, projector.name)).get('') ?? 0n;
+    this.running = true;
+    this.notifications?.on('appended', this.onAppend);
+    this.loop = this.run(projector, handle);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.notifications?.off('appended', this.onAppend);
+    this.wake?.();
+    await this.loop;
+  }
+
+  async lag(): Promise<number> {
+    const [{ hi }] = await this.db.query<{ hi: string }>(PostgresFeedSql.head);
+    return Number(BigInt(hi) - this.position);
+  }
+
+  private async run(projector: Projector, handle: BatchHandler): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      try {
+        this.dirty = false;
+        const page = await readLogPage(this.db, projector, this.position, this.options.batchSize);
+        if (BigInt(page.position) > this.position) {
+          await handle({ events: page.events, partition: '', position: page.position });
+          this.position = BigInt(page.position);
+        }
+        failures = 0;
+        if (!page.full) await this.idle(this.options.pollMs);
+      } catch (err) {
+        failures += 1;
+        this.options.onError(err);
+        await this.idle(Math.min(30_000, 250 * 2 ** Math.min(failures, 7)));
+      }
+    }
+  }
+
+  private idle(ms: number): Promise<void> {
+    if (this.dirty || !this.running) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = undefined;
+        done();
+      };
+    });
+  }
+}

@@ -1,0 +1,182 @@
+import { Logger } from '@nestjs/common';
+import { Database } from '../database/database';
+import { Metrics } from '../metrics/metrics';
+import { CheckpointSql, writeCheckpoint } from './checkpoints';
+import { EventFeed, FeedBatch } from './event-feed';
+import { Projector } from './projector';
+import { readLogPage } from './postgres-feed';
+import { applyWrites } from './row-writer';
+
+export type ReplayProgress = Readonly<{ projector: string; processed: number; total: number; done: boolean; error?: string }>;
+export type ProjectorStatus = Readonly<{ name: string; lag: number | null; replay?: ReplayProgress }>;
+
+type Entry = { projector: Projector; feed: EventFeed; replay?: ReplayProgress };
+
+/**
+ * Runs every registered projector against the active log and rebuilds one from `event_log` on demand.
+ * Rows and checkpoint of a batch commit in one transaction (exactly-once effect); replay empties the
+ * projector's tables and re-applies the log with progress, pausing the live feed meanwhile.
+ */
+export class ProjectorRuntime {
+  private readonly logger = new Logger('projectors');
+  private readonly entries = new Map<string, Entry>();
+  private readonly m;
+  private lagTimer: NodeJS.Timeout | undefined;
+  private started = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly feedFor: (projector: Projector) => EventFeed,
+    metrics: Metrics,
+    private readonly options: Readonly<{
+      batchSize: number;
+      replayPartition: string;
+      beforeReplay?: () => Promise<void>;
+      afterStop?: () => Promise<void>;
+    }>,
+  ) {
+    this.m = {
+      applied: metrics.counter('projector_events_applied_total', 'Events applied by each projector', ['projector']),
+      errors: metrics.counter('projector_errors_total', 'Failed projector batches (retried)', ['projector']),
+      lag: metrics.gauge('projector_lag_events', 'How far each projector is behind the event log', ['projector']),
+    };
+  }
+
+  register(projector: Projector): void {
+    if (this.entries.has(projector.name)) throw new Error(`projector ${projector.name} registered twice`);
+    this.entries.set(projector.name, { projector, feed: this.feedFor(projector) });
+    if (this.started) void this.startEntry(this.entries.get(projector.name)!);
+  }
+
+  names(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  async start(): Promise<void> {
+    this.started = true;
+    await Promise.all([...this.entries.values()].map((e) => this.startEntry(e)));
+    this.lagTimer = setInterval(() => void this.refreshLag(), 5000);
+    this.lagTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    clearInterval(this.lagTimer);
+    await Promise.all([...this.entries.values()].map((e) => e.feed.stop()));
+    await this.options.afterStop?.();
+  }
+
+  async status(): Promise<ProjectorStatus[]> {
+    const out: ProjectorStatus[] = [];
+    for (const e of this.entries.values()) {
+      const lag = await e.feed.lag().catch(() => null);
+      out.push({ name: e.projector.name, lag, replay: e.replay });
+    }
+    return out;
+  }
+
+  /** Resolves once every projector (or the named ones) has applied everything logged so far. */
+  async catchUp(names: readonly string[] = this.names(), timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (const name of names) {
+      const entry = this.get(name);
+      while ((await entry.feed.lag()) > 0) {
+        if (Date.now() > deadline) throw new Error(`projector ${name} did not catch up within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+  }
+
+  replayStatus(name: string): ReplayProgress | undefined {
+    return this.get(name).replay;
+  }
+
+  /** Empties the projector's tables and rebuilds them from `event_log`; `onProgress` sees every batch. */
+  async replay(name: string, onProgress: (p: ReplayProgress) => void = () => undefined): Promise<ReplayProgress> {
+    const entry = this.get(name);
+    if (entry.replay && !entry.replay.done) throw new Error(`projector ${name} is already replaying`);
+    const { projector } = entry;
+    const report = (p: ReplayProgress) => {
+      entry.replay = p;
+      onProgress(p);
+    };
+    report({ projector: name, processed: 0, total: 0, done: false });
+    await entry.feed.stop();
+    try {
+      await this.options.beforeReplay?.();
+      const total = await this.countLogged(projector);
+      await this.db.transaction(async (tx) => {
+        if (projector.tables.length > 0) await tx.query(`TRUNCATE ${projector.tables.join(', ')}`);
+        await tx.query(CheckpointSql.reset, [name, [this.options.replayPartition]]);
+      });
+      let position = 0n;
+      let processed = 0;
+      for (;;) {
+        const page = await readLogPage(this.db, projector, position, this.options.batchSize);
+        if (BigInt(page.position) > position) {
+          await this.apply(projector, { events: page.events, partition: this.options.replayPartition, position: page.position });
+        }
+        position = BigInt(page.position);
+        processed += page.events.length;
+        report({ projector: name, processed, total: Math.max(total, processed), done: false });
+        if (!page.full) break;
+      }
+      const final = { projector: name, processed, total: Math.max(total, processed), done: true };
+      report(final);
+      return final;
+    } catch (err) {
+      const failed = { ...entry.replay!, done: true, error: (err as Error).message };
+      report(failed);
+      throw err;
+    } finally {
+      if (this.started) await this.startEntry(entry);
+    }
+  }
+
+  private get(name: string): Entry {
+    const entry = this.entries.get(name);
+    if (!entry) throw new UnknownProjector(name, this.names());
+    return entry;
+  }
+
+  private async startEntry(entry: Entry): Promise<void> {
+    await entry.feed.start(entry.projector, (batch) => this.apply(entry.projector, batch));
+  }
+
+  private async apply(projector: Projector, batch: FeedBatch): Promise<void> {
+    const writes = batch.events.flatMap((e) => projector.project(e));
+    try {
+      await this.db.transaction(async (tx) => {
+        await applyWrites(tx, writes);
+        await writeCheckpoint(tx, projector.name, { partition: batch.partition, position: batch.position });
+      });
+    } catch (err) {
+      this.m.errors.inc({ projector: projector.name });
+      this.logger.error(`projector ${projector.name} failed a batch of ${batch.events.length}: ${(err as Error).message}`);
+      throw err;
+    }
+    this.m.applied.inc({ projector: projector.name }, batch.events.length);
+  }
+
+  private async countLogged(projector: Projector): Promise<number> {
+    const types = projector.eventTypes === '*' ? null : [...projector.eventTypes];
+    const [{ n }] = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM event_log WHERE $1::text[] IS NULL OR type = ANY($1::text[])`,
+      [types],
+    );
+    return n;
+  }
+
+  private async refreshLag(): Promise<void> {
+    for (const e of this.entries.values()) {
+      const lag = await e.feed.lag().catch(() => undefined);
+      if (lag !== undefined) this.m.lag.set({ projector: e.projector.name }, lag);
+    }
+  }
+}
+
+export class UnknownProjector extends Error {
+  constructor(name: string, known: string[]) {
+    super(`unknown projector "${name}" (known: ${known.join(', ') || 'none'})`);
+  }
+}

@@ -1,0 +1,34 @@
+import { EventStream, TelemetryEvent } from './event';
+
+export type Row = Readonly<Record<string, unknown>>;
+
+/**
+ * What a projection wants written, as data. `insert` rows of one table share their columns;
+ * `onConflict: 'nothing'` makes redelivery harmless; `update` overwrites the listed columns.
+ * JSON columns must be given as already-stringified JSON (pg would turn arrays into SQL arrays).
+ */
+export type RowWrite =
+  | Readonly<{ kind: 'insert'; table: string; rows: readonly Row[]; conflict?: ConflictRule }>
+  | Readonly<{ kind: 'sql'; sql: string; params: readonly unknown[] }>;
+
+export type ConflictRule =
+  | Readonly<{ target: readonly string[]; action: 'nothing' }>
+  | Readonly<{ target: readonly string[]; action: 'update'; set: readonly string[] }>;
+
+/**
+ * A projector: a name, the events it reads, the tables it owns (emptied before a replay) and a pure
+ * function from one event to row writes. The runtime applies the writes together with the projector's
+ * checkpoint in one transaction, so each event's effect lands exactly once.
+ */
+export interface Projector<E extends TelemetryEvent = TelemetryEvent> {
+  readonly name: string;
+  readonly streams: readonly EventStream[];
+  /** `'*'` = every event of the streams. */
+  readonly eventTypes: readonly string[] | '*';
+  readonly tables: readonly string[];
+  project(event: E): readonly RowWrite[];
+}
+
+export function consumes(projector: Projector, type: string): boolean {
+  return projector.eventTypes === '*' || projector.eventTypes.includes(type);
+}

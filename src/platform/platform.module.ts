@@ -1,0 +1,73 @@
+import { DynamicModule, Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig, runtimeMode } from '../config/app-config';
+import { describeCapabilities } from '../database/capabilities';
+import { Database } from '../database/database';
+import { OpenDatabase, openDatabase } from '../database/open-database';
+import { createEventInfrastructure, EventInfrastructure } from '../event-log/event-infrastructure';
+import { EventLog } from '../event-log/event-log';
+import { ProjectorRuntime } from '../event-log/projector-runtime';
+import { RollupInstaller } from '../analytics/rollup-installer';
+import { Metrics } from '../metrics/metrics';
+import { APP_CONFIG, DB_CAPABILITIES } from './tokens';
+
+const OPEN_DATABASE = Symbol('OPEN_DATABASE');
+const EVENT_INFRASTRUCTURE = Symbol('EVENT_INFRASTRUCTURE');
+
+/**
+ * The spine every source module builds on: typed config, the database (embedded or external, migrated),
+ * its capabilities, metrics, the event log and the projector runtime. Starts the log and projectors
+ * once every module registered its projectors; stops them in reverse on shutdown.
+ */
+@Global()
+@Module({})
+export class PlatformModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('platform');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(OPEN_DATABASE) private readonly database: OpenDatabase,
+    @Inject(EVENT_INFRASTRUCTURE) private readonly events: EventInfrastructure,
+  ) {}
+
+  static forRoot(config: AppConfig, metrics: Metrics = new Metrics()): DynamicModule {
+    return {
+      module: PlatformModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: Metrics, useValue: metrics },
+        { provide: OPEN_DATABASE, useFactory: () => openDatabase(config) },
+        { provide: Database, useFactory: (o: OpenDatabase) => o.db, inject: [OPEN_DATABASE] },
+        { provide: DB_CAPABILITIES, useFactory: (o: OpenDatabase) => o.capabilities, inject: [OPEN_DATABASE] },
+        {
+          provide: EVENT_INFRASTRUCTURE,
+          useFactory: (db: Database) => {
+            const logger = new Logger('event-log');
+            return createEventInfrastructure(config, db, metrics, (err) => logger.warn(`feed error: ${(err as Error).message}`));
+          },
+          inject: [Database],
+        },
+        { provide: EventLog, useFactory: (i: EventInfrastructure) => i.log, inject: [EVENT_INFRASTRUCTURE] },
+        { provide: ProjectorRuntime, useFactory: (i: EventInfrastructure) => i.runtime, inject: [EVENT_INFRASTRUCTURE] },
+        {
+          provide: RollupInstaller,
+          useFactory: (db: Database, o: OpenDatabase) => new RollupInstaller(db, o.capabilities),
+          inject: [Database, OPEN_DATABASE],
+        },
+      ],
+      exports: [APP_CONFIG, Metrics, Database, DB_CAPABILITIES, EventLog, ProjectorRuntime, RollupInstaller],
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const mode = runtimeMode(this.config);
+    this.logger.log(`mode ${mode}: ${describeCapabilities(this.database.capabilities)}; event log ${this.events.log.kind}`);
+    await this.events.log.start();
+    await this.events.runtime.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.events.runtime.stop();
+    await this.events.log.stop();
+    await this.database.close();
+  }
+}
