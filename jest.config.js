@@ -1,16 +1,20 @@
-/** Test kinds live in their own folders; `npm test` runs unit + integration (embedded database, no external servers). */
-const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true, diagnostics: false }] };
+/**
+ * Test kinds live in their own folders; `npm test` runs unit + integration (embedded database, no
+ * external servers). Jest runs under --experimental-vm-modules because PGlite loads its WASM bundle
+ * with a dynamic import().
+ */
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }] };
 const base = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 module.exports = {
+  maxWorkers: 1,
+  testTimeout: 120000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.spec.ts'] },
     {
       ...base,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.spec.ts', '<rootDir>/test/conformance/**/*.spec.ts'],
-      testTimeout: 120000,
-      maxWorkers: 1,
     },
-    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.spec.ts'], testTimeout: 180000, maxWorkers: 1 },
+    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.spec.ts'] },
   ],
 };
