@@ -3,8 +3,18 @@
  * external servers). Jest runs under --experimental-vm-modules because PGlite loads its WASM bundle
  * with a dynamic import().
  */
-const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }] };
-const base = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+// @fastify/static pulls in content-disposition, which ships ESM only; jest's CommonJS loader needs it compiled.
+const ESM_ONLY = ['content-disposition'];
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }],
+  [`node_modules/(${ESM_ONLY.join('|')})/.+\\.js$`]: ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }],
+};
+const base = {
+  testEnvironment: 'node',
+  transform,
+  transformIgnorePatterns: [`node_modules/(?!(${ESM_ONLY.join('|')})/)`],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+};
 module.exports = {
   maxWorkers: 1,
   testTimeout: 120000,
