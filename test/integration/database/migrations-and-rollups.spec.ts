@@ -1,0 +1,78 @@
+import { RollupInstaller } from '../../../src/analytics/rollup-installer';
+import { freshDatabase, SERVER_URL, TestDatabase } from '../../support/database';
+
+/**
+ * Runs on whichever server the stage points at: embedded PGlite-TimescaleDB (no DATABASE_URL), Apache
+ * TimescaleDB or plain PostgreSQL 15. The expected capabilities are stated per server, so a wrong
+ * detection fails the stage that has it.
+ */
+describe('migrations and rollups', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await freshDatabase();
+  });
+  afterAll(async () => database?.drop());
+
+  it('detects what the server can do', async () => {
+    const caps = database.capabilities;
+    if (!SERVER_URL) {
+      expect(caps).toMatchObject({ server: 'embedded', timescaledb: true, timescaledbLicense: 'timescale', continuousAggregates: true, rollupMode: 'continuous-aggregate' });
+      return;
+    }
+    const [{ available }] = await database.db.query<{ available: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') AS available`,
+    );
+    expect(caps.server).toBe('external');
+    expect(caps.timescaledb).toBe(available);
+    if (available) expect(caps.rollupMode).toBe(caps.timescaledbLicense === 'timescale' ? 'continuous-aggregate' : 'view-over-hypertable');
+    else expect(caps.rollupMode).toBe('view-over-table');
+  });
+
+  it('applies every migration once and is a no-op the second time', async () => {
+    expect(database.appliedMigrations.length).toBeGreaterThan(0);
+    const tables = await database.db.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1`,
+    );
+    expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['event_log', 'projector_checkpoints', 'event_claims', 'rollup_definitions']));
+    const { runMigrations } = await import('../../../src/database/orm');
+    expect(await runMigrations(database.db.orm)).toEqual([]);
+  });
+
+  it('makes hypertables only where TimescaleDB exists', async () => {
+    await database.db.query(`CREATE TABLE it_samples (at timestamptz NOT NULL, machine text NOT NULL, value int NOT NULL)`);
+    const [{ made }] = await database.db.query<{ made: boolean }>(`SELECT tp_make_hypertable('it_samples', 'at', interval '1 day') AS made`);
+    expect(made).toBe(database.capabilities.timescaledb);
+  });
+
+  it('answers a rollup identically to the direct query, including late data after refresh', async () => {
+    const installer = new RollupInstaller(database.db, database.capabilities);
+    await database.db.query(
+      `INSERT INTO it_samples (at, machine, value)
+       SELECT timestamptz '2026-11-01 00:00:00+00' + (i * interval '7 minutes'), 'm' || (i % 7), i % 11
+       FROM generate_series(1, 2000) AS i`,
+    );
+    await installer.install({
+      name: 'it_samples_hourly',
+      select: `SELECT time_bucket(interval '1 hour', at) AS bucket, machine, count(*) AS n, sum(value) AS total
+               FROM it_samples GROUP BY 1, 2`,
+    });
+    const direct = `SELECT time_bucket(interval '1 hour', at) AS bucket, machine, count(*)::int AS n, sum(value)::int AS total
+                    FROM it_samples GROUP BY 1, 2 ORDER BY 1, 2`;
+    const viaRollup = `SELECT bucket, machine, n::int AS n, total::int AS total FROM it_samples_hourly ORDER BY 1, 2`;
+    expect(await database.db.query(viaRollup)).toEqual(await database.db.query(direct));
+
+    // a late record inside an already materialised bucket
+    await database.db.query(`INSERT INTO it_samples VALUES (timestamptz '2026-11-01 03:10:00+00', 'm1', 100)`);
+    await installer.refresh('it_samples_hourly', '2026-11-01T00:00:00Z', '2026-11-02T00:00:00Z');
+    expect(await database.db.query(viaRollup)).toEqual(await database.db.query(direct));
+
+    // same definition: installing again changes nothing; a new definition replaces the old one
+    await installer.install({
+      name: 'it_samples_hourly',
+      select: `SELECT time_bucket(interval '1 hour', at) AS bucket, machine, count(*) AS n, sum(value) AS total
+               FROM it_samples GROUP BY 1, 2`,
+    });
+    const [{ mode }] = await database.db.query<{ mode: string }>(`SELECT mode FROM rollup_definitions WHERE name = 'it_samples_hourly'`);
+    expect(mode).toBe(database.capabilities.rollupMode);
+  });
+});
