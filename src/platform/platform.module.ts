@@ -27,7 +27,10 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(OPEN_DATABASE) private readonly database: OpenDatabase,
     @Inject(EVENT_INFRASTRUCTURE) private readonly events: EventInfrastructure,
+    private readonly rollups: RollupInstaller,
   ) {}
+
+  private refreshTimer: NodeJS.Timeout | undefined;
 
   static forRoot(config: AppConfig, metrics: Metrics = new Metrics()): DynamicModule {
     return {
@@ -63,9 +66,15 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
     this.logger.log(`mode ${mode}: ${describeCapabilities(this.database.capabilities)}; event log ${this.events.log.kind}`);
     await this.events.log.start();
     await this.events.runtime.start();
+    // PGlite runs no TimescaleDB background jobs, so continuous aggregates are refreshed from here.
+    this.refreshTimer = setInterval(() => {
+      this.rollups.refreshRecent().catch((err) => this.logger.warn(`rollup refresh failed: ${(err as Error).message}`));
+    }, this.config.rollupRefreshIntervalS * 1000);
+    this.refreshTimer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.refreshTimer);
     await this.events.runtime.stop();
     await this.events.log.stop();
     await this.database.close();
