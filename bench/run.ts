@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import { benchEventLog } from './event-log.bench';
+
+/**
+ * `npm run bench [-- name...]`: runs the named benchmarks (default: all). Each prints JSON lines of
+ * numbers and asserts nothing. External servers come from DATABASE_URL / KAFKA_BROKERS.
+ */
+const BENCHES: Record<string, () => Promise<void>> = {
+  'event-log': benchEventLog,
+};
+
+async function main(): Promise<void> {
+  const selected = process.argv.slice(2);
+  const names = selected.length > 0 ? selected : Object.keys(BENCHES);
+  for (const name of names) {
+    const bench = BENCHES[name];
+    if (!bench) throw new Error(`unknown bench "${name}" (known: ${Object.keys(BENCHES).join(', ')})`);
+    await bench();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`${(err as Error).stack}\n`);
+    process.exit(1);
+  },
+);
