@@ -1,4 +1,5 @@
 import { RollupInstaller } from '../../../src/analytics/rollup-installer';
+import { runMigrations } from '../../../src/database/orm';
 import { freshDatabase, SERVER_URL, TestDatabase } from '../../support/database';
 
 /**
@@ -34,7 +35,6 @@ describe('migrations and rollups', () => {
       `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1`,
     );
     expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['event_log', 'projector_checkpoints', 'event_claims', 'rollup_definitions']));
-    const { runMigrations } = await import('../../../src/database/orm');
     expect(await runMigrations(database.db.orm)).toEqual([]);
   });
 

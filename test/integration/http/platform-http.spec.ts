@@ -1,4 +1,7 @@
 import { Controller, Get, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { ErrorFilter } from '../../../src/common/error.filter';
 import { LogUnavailable } from '../../../src/common/errors';
 import { startTestApp, TestApp, TEST_ADMIN_TOKEN } from '../../support/app';
 
@@ -90,9 +93,6 @@ class ProbeModule {}
 
 describe('error filter', () => {
   it('answers 503 with Retry-After when the log is unavailable', async () => {
-    const { NestFactory } = await import('@nestjs/core');
-    const { FastifyAdapter } = await import('@nestjs/platform-fastify');
-    const { ErrorFilter } = await import('../../../src/common/error.filter');
     const app = await NestFactory.create(ProbeModule, new FastifyAdapter(), { logger: false });
     app.useGlobalFilters(new ErrorFilter());
     await app.init();
