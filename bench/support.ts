@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { OpenDatabase, openDatabase } from '../src/database/open-database';
+import { adminQuery, databaseUrl } from '../src/database/server-admin';
 
 /** Nearest-rank percentile of sorted milliseconds. */
 export function percentile(sortedMs: number[], p: number): number {
@@ -26,9 +26,7 @@ export async function benchDatabase(serverUrl?: string, poolSize = 10): Promise<
   }
   const name = `bench_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const open = await openDatabase({ databaseUrl: url.toString(), dataDir: '', dbPoolSize: poolSize });
+  const open = await openDatabase({ databaseUrl: databaseUrl(serverUrl, name), dataDir: '', dbPoolSize: poolSize });
   return {
     ...open,
     label: 'external',
@@ -39,12 +37,3 @@ export async function benchDatabase(serverUrl?: string, poolSize = 10): Promise<
   };
 }
 
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}

@@ -1,4 +1,8 @@
 import { Migration20261123090000PlatformSpine } from './Migration20261123090000_platform_spine';
+import { Migration20261123100000ClearlinuxRecords } from './Migration20261123100000_clearlinux_records';
+import { Migration20261123103000Submissions } from './Migration20261123103000_submissions';
+import { Migration20261123104000Nodes } from './Migration20261123104000_nodes';
+import { Migration20261123110000FuelCollector } from './Migration20261123110000_fuel_collector';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list runs from compiled JS at
@@ -6,4 +10,8 @@ import { Migration20261123090000PlatformSpine } from './Migration20261123090000_
  */
 export const MIGRATIONS = [
   { name: 'Migration20261123090000_platform_spine', class: Migration20261123090000PlatformSpine },
+  { name: 'Migration20261123100000_clearlinux_records', class: Migration20261123100000ClearlinuxRecords },
+  { name: 'Migration20261123103000_submissions', class: Migration20261123103000Submissions },
+  { name: 'Migration20261123104000_nodes', class: Migration20261123104000Nodes },
+  { name: 'Migration20261123110000_fuel_collector', class: Migration20261123110000FuelCollector },
 ];

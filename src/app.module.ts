@@ -12,6 +12,10 @@ import { HealthController } from './health/health.controller';
 import { Metrics } from './metrics/metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { PlatformModule } from './platform/platform.module';
+import { NodesModule } from './sources/nodes/nodes.module';
+import { SubmissionsModule } from './sources/submissions/submissions.module';
+import { ClearLinuxModule } from './sources/clearlinux/clearlinux.module';
+import { FuelModule } from './sources/fuel/fuel.module';
 
 export type AppModuleOptions = Readonly<{ config: AppConfig; adminToken: AdminToken; metrics?: Metrics }>;
 
@@ -20,7 +24,7 @@ export class AppModule {
   static forRoot({ config, adminToken, metrics }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config, metrics), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false })],
+      imports: [PlatformModule.forRoot(config, metrics), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), SubmissionsModule, NodesModule, ClearLinuxModule, FuelModule],
       controllers: [HealthController, MetricsController, AdminController, ConsoleController],
       providers: [
         { provide: AdminToken, useValue: adminToken },

@@ -26,7 +26,7 @@ export class ConsoleController {
   @Public()
   @Get()
   root(@Res() reply: FastifyReply) {
-    return reply.status(302).header('location', '/console').send();
+    return reply.status(302).header('location', '/console/clearlinux/records').send();
   }
 
   @Get('console')
@@ -44,7 +44,7 @@ export class ConsoleController {
   @Public()
   @Get('login')
   loginForm(@Query('next') next: string | undefined, @Res() reply: FastifyReply) {
-    return reply.view('pages/login.hbs', { title: 'Sign in', next: safeNext(next) }, { layout: 'layouts/main.hbs' });
+    return reply.view('pages/login.hbs', { title: 'Sign in', next: safeNext(next), anonymous: true }, { layout: 'layouts/main.hbs' });
   }
 
   @Public()
@@ -53,7 +53,7 @@ export class ConsoleController {
     const form = new URLSearchParams(Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '');
     const next = safeNext(form.get('next') ?? undefined);
     if (!this.token.matches(form.get('token') ?? undefined)) {
-      return reply.status(401).view('pages/login.hbs', { title: 'Sign in', next, failed: true }, { layout: 'layouts/main.hbs' });
+      return reply.status(401).view('pages/login.hbs', { title: 'Sign in', next, failed: true, anonymous: true }, { layout: 'layouts/main.hbs' });
     }
     return reply.status(303).header('set-cookie', sessionCookie(this.token.sessionValue(), 12 * 3600)).header('location', next).send();
   }

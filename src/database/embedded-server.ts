@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { timescaledb } from '@electric-sql/pglite/timescaledb';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { installPgliteFraming } from './pglite-framing';
 
 export type EmbeddedServer = Readonly<{ url: string; dataDir: string; stop: () => Promise<void> }>;
 
@@ -12,6 +13,7 @@ export type EmbeddedServer = Readonly<{ url: string; dataDir: string; stop: () =
  * at a time: the caller must use a pool of size 1 and never wait for a second checkout.
  */
 export async function startEmbeddedServer(dataDirRoot: string): Promise<EmbeddedServer> {
+  installPgliteFraming();
   const dataDir = resolve(dataDirRoot, 'pglite');
   mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create({ dataDir, extensions: { timescaledb } });

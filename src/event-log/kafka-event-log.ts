@@ -2,9 +2,9 @@ import { Admin, CompressionTypes, Kafka, logLevel as KafkaLogLevel, Producer } f
 import { LogUnavailable } from '../common/errors';
 import { Database } from '../database/database';
 import { EVENT_STREAMS, TelemetryEvent } from './event';
-import { AppendOutcome, EventLog, LogHealth } from './event-log';
+import { BatchingEventLog, BatchingOptions } from './batching-event-log';
+import { AppendOutcome, LogHealth } from './event-log';
 import { EventLogMetrics } from './event-log.metrics';
-import { MicroBatcher } from './micro-batcher';
 import { markFirstOccurrences } from './postgres-event-log';
 import { withAppendTimeout } from './with-timeout';
 
@@ -13,15 +13,8 @@ export const ClaimSql = {
   prune: `DELETE FROM event_claims WHERE claimed_at < now() - make_interval(hours => $1)`,
 } as const;
 
-export type KafkaEventLogOptions = Readonly<{
-  brokers: readonly string[];
-  clientId: string;
-  partitions: number;
-  batchMaxEvents: number;
-  batchMaxWaitMs: number;
-  timeoutMs: number;
-  dedupeWindowHours: number;
-}>;
+export type KafkaEventLogOptions = BatchingOptions &
+  Readonly<{ brokers: readonly string[]; clientId: string; partitions: number; dedupeWindowHours: number }>;
 
 export function kafkaClient(brokers: readonly string[], clientId: string): Kafka {
   return new Kafka({
@@ -63,24 +56,22 @@ export class LazyAdmin {
  * failed send leaves no claim (the retry is accepted), and a concurrent duplicate waits on the claim's
  * row lock and then sees it. Claims older than the dedupe window are pruned.
  */
-export class KafkaEventLog extends EventLog {
+export class KafkaEventLog extends BatchingEventLog {
   readonly kind = 'kafka' as const;
   private readonly kafka: Kafka;
   private readonly producer: Producer;
   private readonly admin: Admin;
-  private readonly batcher: MicroBatcher<TelemetryEvent, AppendOutcome>;
   private pruneTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Database,
-    private readonly metrics: EventLogMetrics,
+    metrics: EventLogMetrics,
     private readonly options: KafkaEventLogOptions,
   ) {
-    super();
+    super(metrics, options);
     this.kafka = kafkaClient(options.brokers, options.clientId);
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     this.admin = this.kafka.admin();
-    this.batcher = new MicroBatcher((events) => this.write(events), options.batchMaxEvents, options.batchMaxWaitMs);
   }
 
   async start(): Promise<void> {
@@ -99,13 +90,6 @@ export class KafkaEventLog extends EventLog {
     await this.admin.disconnect().catch(() => undefined);
   }
 
-  async append(events: readonly TelemetryEvent[]): Promise<AppendOutcome[]> {
-    const started = process.hrtime.bigint();
-    const outcomes = await withAppendTimeout(Promise.all(events.map((e) => this.batcher.submit(e))), this.options.timeoutMs, 'append');
-    this.metrics.latency.observe({ log: this.kind }, Number(process.hrtime.bigint() - started) / 1e9);
-    return outcomes;
-  }
-
   async health(): Promise<LogHealth> {
     try {
       const cluster = await withAppendTimeout(this.admin.describeCluster(), 2000, 'kafka health check');
@@ -115,7 +99,7 @@ export class KafkaEventLog extends EventLog {
     }
   }
 
-  private async write(events: TelemetryEvent[]): Promise<AppendOutcome[]> {
+  protected async write(events: TelemetryEvent[]): Promise<AppendOutcome[]> {
     let claimed: Set<string>;
     try {
       claimed = await this.db.transaction(async (tx) => {

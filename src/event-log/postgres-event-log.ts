@@ -2,10 +2,9 @@ import { EventEmitter } from 'node:events';
 import { LogUnavailable } from '../common/errors';
 import { Database } from '../database/database';
 import { TelemetryEvent } from './event';
-import { AppendOutcome, EventLog, LogHealth } from './event-log';
+import { BatchingEventLog, BatchingOptions } from './batching-event-log';
+import { AppendOutcome, LogHealth } from './event-log';
 import { EventLogMetrics } from './event-log.metrics';
-import { MicroBatcher } from './micro-batcher';
-import { withAppendTimeout } from './with-timeout';
 
 export const EventLogSql = {
   /**
@@ -20,33 +19,22 @@ export const EventLogSql = {
     RETURNING id`,
 } as const;
 
-export type PostgresEventLogOptions = Readonly<{ batchMaxEvents: number; batchMaxWaitMs: number; timeoutMs: number }>;
-
 /** Event log in the `event_log` table: an append is durable when its transaction commits. */
-export class PostgresEventLog extends EventLog {
+export class PostgresEventLog extends BatchingEventLog {
   readonly kind = 'postgres' as const;
   /** Emits 'appended' after each commit so in-process projectors wake without polling. */
   readonly notifications = new EventEmitter();
-  private readonly batcher: MicroBatcher<TelemetryEvent, AppendOutcome>;
 
   constructor(
     private readonly db: Database,
-    private readonly metrics: EventLogMetrics,
-    private readonly options: PostgresEventLogOptions,
+    metrics: EventLogMetrics,
+    options: BatchingOptions,
   ) {
-    super();
-    this.batcher = new MicroBatcher((events) => this.write(events), options.batchMaxEvents, options.batchMaxWaitMs);
+    super(metrics, options);
   }
 
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
-
-  async append(events: readonly TelemetryEvent[]): Promise<AppendOutcome[]> {
-    const started = process.hrtime.bigint();
-    const outcomes = await withAppendTimeout(Promise.all(events.map((e) => this.batcher.submit(e))), this.options.timeoutMs, 'append');
-    this.metrics.latency.observe({ log: this.kind }, Number(process.hrtime.bigint() - started) / 1e9);
-    return outcomes;
-  }
 
   async health(): Promise<LogHealth> {
     try {
@@ -57,7 +45,7 @@ export class PostgresEventLog extends EventLog {
     }
   }
 
-  private async write(events: TelemetryEvent[]): Promise<AppendOutcome[]> {
+  protected async write(events: TelemetryEvent[]): Promise<AppendOutcome[]> {
     let inserted: Set<string>;
     try {
       inserted = await this.db.transaction(async (tx) => {

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AdminToken } from '../../src/auth/admin-token';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { createApp } from '../../src/create-app';
 import { Database } from '../../src/database/database';
+import { adminQuery } from '../../src/database/server-admin';
 import { ProjectorRuntime } from '../../src/event-log/projector-runtime';
 import { KAFKA_BROKERS, SERVER_URL, urlFor } from './database';
 
@@ -59,12 +59,4 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   };
 }
 
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: SERVER_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (sql: string) => adminQuery(SERVER_URL!, sql);

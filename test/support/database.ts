@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { OpenDatabase, openDatabase } from '../../src/database/open-database';
+import { adminQuery, databaseUrl } from '../../src/database/server-admin';
 
 /**
  * A fresh, migrated database for one test file. With DATABASE_URL set (CI stages: plain PostgreSQL 15,
@@ -36,20 +36,10 @@ export async function freshDatabase(): Promise<TestDatabase> {
 }
 
 export function urlFor(database: string): string {
-  const url = new URL(SERVER_URL!);
-  url.pathname = `/${database}`;
-  return url.toString();
+  return databaseUrl(SERVER_URL!, database);
 }
 
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: SERVER_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (sql: string) => adminQuery(SERVER_URL!, sql);
 
 /** Polls until `check` returns true (for effects that land asynchronously, e.g. a projector). */
 export async function eventually(check: () => Promise<boolean>, timeoutMs = 20_000, what = 'condition'): Promise<void> {

@@ -76,3 +76,20 @@ describe('migrations and rollups', () => {
     expect(mode).toBe(database.capabilities.rollupMode);
   });
 });
+
+describe('large statements', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await freshDatabase();
+  });
+  afterAll(async () => database?.drop());
+
+  it('carries multi-megabyte parameters and results (framed in embedded mode)', async () => {
+    const big = 'x'.repeat(3 * 1024 * 1024);
+    const [{ n }] = await database.db.query<{ n: number }>('SELECT length($1::text) AS n', [big]);
+    expect(n).toBe(big.length);
+    const [{ echoed }] = await database.db.query<{ echoed: string }>('SELECT $1::text AS echoed', [big]);
+    expect(echoed).toBe(big);
+    expect(await database.db.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+  });
+});

@@ -1,0 +1,34 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { Projector } from '../../event-log/projector';
+import { ProjectorRuntime } from '../../event-log/projector-runtime';
+import { CLEARLINUX_CONFIG, loadClearLinuxConfig } from './clearlinux.config';
+import { ClearLinuxMetrics } from './clearlinux.metrics';
+import { CollectorController } from './collector.controller';
+import { RecordIdAllocator } from './record-id.allocator';
+import { recordsProjector } from './records.projection';
+import { RecordsApiController } from './records-api.controller';
+import { RecordsConsoleController } from './records-console.controller';
+import { RecordsRepository } from './records.repository';
+import { RetentionService } from './retention.service';
+import { SubmitTelemetryRecordHandler } from './submit-telemetry-record.handler';
+
+/** Clear Linux telemetrics: collector (v2/v3), records projection, /api/records, console records, purge. */
+@Module({
+  controllers: [CollectorController, RecordsApiController, RecordsConsoleController],
+  providers: [
+    { provide: CLEARLINUX_CONFIG, useFactory: () => loadClearLinuxConfig(process.env) },
+    ClearLinuxMetrics,
+    RecordsRepository,
+    RecordIdAllocator,
+    SubmitTelemetryRecordHandler,
+    RetentionService,
+  ],
+  exports: [RecordsRepository, RetentionService, CLEARLINUX_CONFIG],
+})
+export class ClearLinuxModule implements OnModuleInit {
+  constructor(private readonly runtime: ProjectorRuntime) {}
+
+  onModuleInit(): void {
+    this.runtime.register(recordsProjector as unknown as Projector);
+  }
+}

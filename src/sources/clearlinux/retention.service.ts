@@ -1,0 +1,52 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { CLEARLINUX_CONFIG, ClearLinuxConfig } from './clearlinux.config';
+import { RecordsRepository } from './records.repository';
+import { purgePlan, purgeStatement } from './retention.plan';
+
+/** ms from `now` to the next 04:30 UTC (§10 "daily at 04:30 server time"; the server clock is UTC). */
+export function msUntilNextRun(now: Date, hour = 4, minute = 30): number {
+  const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), hour, minute));
+  if (next.getTime() <= now.getTime()) next.setUTCDate(next.getUTCDate() + 1);
+  return next.getTime() - now.getTime();
+}
+
+/**
+ * Runs the §10 purge daily in-process. Only `records` exists so far; later derived tables (crash
+ * groups, rollups) must be purged here too.
+ */
+@Injectable()
+export class RetentionService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('clearlinux-retention');
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly records: RecordsRepository,
+    @Inject(CLEARLINUX_CONFIG) private readonly config: ClearLinuxConfig,
+  ) {}
+
+  onModuleInit(): void {
+    if (this.config.purge.enabled) this.schedule();
+  }
+
+  onModuleDestroy(): void {
+    clearTimeout(this.timer);
+  }
+
+  /** Deletes what the plan says is expired at `now`; returns the rows removed. */
+  async purge(now: Date = new Date()): Promise<number> {
+    const statements = purgePlan(this.config.purge).map((step) => purgeStatement(step, now));
+    const counts = await this.records.deleteWhere(statements);
+    const total = counts.reduce((a, b) => a + b, 0);
+    this.logger.log(`purge removed ${total} record(s)`);
+    return total;
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => {
+      this.purge()
+        .catch((err: Error) => this.logger.error(`purge failed: ${err.message}`))
+        .finally(() => this.schedule());
+    }, msUntilNextRun(new Date()));
+    this.timer.unref();
+  }
+}

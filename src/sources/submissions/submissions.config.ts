@@ -1,0 +1,33 @@
+import { ConfigError } from '../../config/app-config';
+
+/** Settings of the generic submission endpoint (spec §A.4, §A.6); README "Generic document submission". */
+export type SubmissionsConfig = Readonly<{
+  maxBodyBytes: number;
+  maxDecompressedBytes: number;
+  oversizeStatus: 413 | 202;
+  dedupeWindowS: number;
+}>;
+
+export const SUBMISSIONS_CONFIG = Symbol('SUBMISSIONS_CONFIG');
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function loadSubmissionsConfig(env: Env): SubmissionsConfig {
+  const oversize = int(env, 'SUBMIT_OVERSIZE_STATUS', 413, 100, 599);
+  if (oversize !== 413 && oversize !== 202) throw new ConfigError(`SUBMIT_OVERSIZE_STATUS must be 413 or 202, got ${oversize}`);
+  return {
+    maxBodyBytes: int(env, 'SUBMIT_MAX_BODY_BYTES', 1_048_576, 1, 32 * 1024 * 1024),
+    maxDecompressedBytes: int(env, 'SUBMIT_MAX_DECOMPRESSED_BYTES', 8_388_608, 1, 1024 * 1024 * 1024),
+    oversizeStatus: oversize,
+    dedupeWindowS: int(env, 'SUBMIT_DEDUPE_WINDOW_S', 600, 1, 100 * 365 * 86400),
+  };
+}
+
+function int(env: Env, key: string, fallback: number, min: number, max: number): number {
+  const value = (env[key] ?? '').trim();
+  if (value === '') return fallback;
+  if (!/^\d+$/.test(value)) throw new ConfigError(`${key} must be a whole number, got "${value}"`);
+  const n = Number(value);
+  if (n < min || n > max) throw new ConfigError(`${key} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}

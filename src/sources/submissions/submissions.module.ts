@@ -1,0 +1,53 @@
+import { Inject, Module, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { CommandBus } from '@nestjs/cqrs';
+import type { FastifyInstance } from 'fastify';
+import { APP_CONFIG } from '../../platform/tokens';
+import { AppConfig, ConfigError, runtimeMode } from '../../config/app-config';
+import { ProjectorRuntime } from '../../event-log/projector-runtime';
+import { SubmissionSchemaRegistry } from './schema-registry';
+import { SubmitDocumentHandler } from './submit-document.handler';
+import { installSubmitLimits } from './submit-limits.hook';
+import { SubmissionsReadController } from './submissions-read.controller';
+import { SUBMISSIONS_CONFIG, SubmissionsConfig, loadSubmissionsConfig } from './submissions.config';
+import { submissionDocumentsProjector, submissionErrorsProjector } from './submissions.projection';
+import { SubmissionsRepository } from './submissions.repository';
+import { SubmitController, sendOutcome, submitCommand } from './submit.controller';
+
+/** Generic document submission (spec part A): `/submit/...` ingest, schema registry, projections, read API. */
+@Module({
+  controllers: [SubmitController, SubmissionsReadController],
+  providers: [
+    { provide: SUBMISSIONS_CONFIG, useFactory: () => loadSubmissionsConfig(process.env) },
+    { provide: SubmissionSchemaRegistry, useFactory: () => new SubmissionSchemaRegistry() },
+    SubmitDocumentHandler,
+    SubmissionsRepository,
+  ],
+})
+export class SubmissionsModule implements OnModuleInit {
+  constructor(
+    private readonly runtime: ProjectorRuntime,
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly commands: CommandBus,
+    @Inject(SUBMISSIONS_CONFIG) private readonly config: SubmissionsConfig,
+    @Inject(APP_CONFIG) appConfig: AppConfig,
+  ) {
+    // The dedupe window is a minimum (spec §A.6): the Postgres log remembers ids forever, the Kafka log
+    // for DEDUPE_WINDOW_HOURS, which must therefore cover it.
+    if (runtimeMode(appConfig) === 'full' && config.dedupeWindowS > appConfig.dedupeWindowHours * 3600) {
+      throw new ConfigError('SUBMIT_DEDUPE_WINDOW_S must not exceed DEDUPE_WINDOW_HOURS × 3600 (the Kafka log dedupe horizon)');
+    }
+  }
+
+  onModuleInit(): void {
+    this.runtime.register(submissionDocumentsProjector);
+    this.runtime.register(submissionErrorsProjector);
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    installSubmitLimits(
+      fastify,
+      this.config.maxBodyBytes,
+      (req, declared) => this.commands.execute(submitCommand(req, undefined, declared)),
+      sendOutcome,
+    );
+  }
+}

@@ -1,0 +1,74 @@
+import { Projector, RowWrite } from '../../event-log/projector';
+import { decodePayload } from './payload-decoding';
+import { SubmissionEvent } from './submission.events';
+
+/** No size cap on replay: the limit was applied when the event was accepted. */
+const REPLAY_DECOMPRESS_LIMIT = 1024 * 1024 * 1024;
+
+/** Accepted documents → `submission_documents` (payload decoded again from the kept original bytes). */
+export const submissionDocumentsProjector: Projector<SubmissionEvent> = {
+  name: 'submission_documents',
+  streams: ['submissions.documents'],
+  eventTypes: ['submissions.document.accepted'],
+  tables: ['submission_documents'],
+  project(event): readonly RowWrite[] {
+    if (event.type !== 'submissions.document.accepted') return [];
+    const d = event.data;
+    const decoded = decodePayload(Buffer.from(d.payloadBase64, 'base64'), REPLAY_DECOMPRESS_LIMIT);
+    const payload = decoded.ok ? decoded.document : null;
+    return [
+      {
+        kind: 'insert',
+        table: 'submission_documents',
+        rows: [
+          {
+            event_id: event.id,
+            received_at: event.receivedAt,
+            uri: d.uri,
+            namespace: d.namespace,
+            doctype: d.doctype,
+            version: d.version,
+            document_id: d.documentId,
+            metadata: JSON.stringify(d.metadata),
+            payload: JSON.stringify(payload),
+          },
+        ],
+        conflict: { target: ['event_id', 'received_at'], action: 'nothing' },
+      },
+    ];
+  },
+};
+
+/** Every rejection (including URI, size and duplicate records) → `submission_errors` (spec §A.8). */
+export const submissionErrorsProjector: Projector<SubmissionEvent> = {
+  name: 'submission_errors',
+  streams: ['submissions.errors'],
+  eventTypes: ['submissions.document.rejected'],
+  tables: ['submission_errors'],
+  project(event): readonly RowWrite[] {
+    if (event.type !== 'submissions.document.rejected') return [];
+    const d = event.data;
+    return [
+      {
+        kind: 'insert',
+        table: 'submission_errors',
+        rows: [
+          {
+            event_id: event.id,
+            received_at: event.receivedAt,
+            uri: d.uri,
+            namespace: d.namespace,
+            doctype: d.doctype,
+            version: d.version,
+            document_id: d.documentId,
+            error_type: d.errorType,
+            error_message: d.errorMessage,
+            payload_base64: d.payloadBase64,
+            metadata: JSON.stringify(d.metadata),
+          },
+        ],
+        conflict: { target: ['event_id', 'received_at'], action: 'nothing' },
+      },
+    ];
+  },
+};

@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { Database } from '../../database/database';
+import { InvalidInput } from '../../common/errors';
+
+export type DocumentFilter = Readonly<{ namespace?: string; doctype?: string; version?: string; documentId?: string; limit: number }>;
+export type ErrorFilter = DocumentFilter & Readonly<{ errorType?: string }>;
+
+export const ERROR_TYPES = ['uri', 'too_large', 'decompress', 'json', 'schema', 'schema_missing', 'duplicate'] as const;
+
+const NAME = /^[A-Za-z0-9._-]{1,64}$/;
+const VERSION = /^[0-9]{1,9}$/;
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** Query parameters of §A.9; an invalid value is a 400, never silently ignored. */
+export function parseFilter(query: Readonly<Record<string, unknown>>, withErrorType: boolean): ErrorFilter {
+  const known = new Set(['namespace', 'doctype', 'version', 'document_id', 'limit', ...(withErrorType ? ['error_type'] : [])]);
+  for (const key of Object.keys(query)) if (!known.has(key)) throw new InvalidInput(`${key} is not a known parameter`);
+  const one = (key: string, rule: (v: string) => boolean): string | undefined => {
+    const value = query[key];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || !rule(value)) throw new InvalidInput(`${key} is invalid`);
+    return value;
+  };
+  const limit = one('limit', (v) => /^[0-9]{1,4}$/.test(v) && Number(v) >= 1 && Number(v) <= 1000);
+  return {
+    namespace: one('namespace', (v) => NAME.test(v))?.toLowerCase(),
+    doctype: one('doctype', (v) => NAME.test(v))?.toLowerCase(),
+    version: one('version', (v) => VERSION.test(v)),
+    documentId: one('document_id', (v) => UUID.test(v))?.toLowerCase(),
+    errorType: withErrorType ? one('error_type', (v) => (ERROR_TYPES as readonly string[]).includes(v)) : undefined,
+    limit: limit === undefined ? 100 : Number(limit),
+  };
+}
+
+/** `WHERE` built from fixed column names; values always bound as parameters. */
+function where(filter: ErrorFilter): { sql: string; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  const add = (column: string, value: string | undefined) => {
+    if (value === undefined) return;
+    params.push(value);
+    clauses.push(`${column} = $${params.length}`);
+  };
+  add('namespace', filter.namespace);
+  add('doctype', filter.doctype);
+  add('version', filter.version);
+  add('document_id', filter.documentId);
+  add('error_type', filter.errorType);
+  return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+const DOCUMENTS_SQL = (w: string, limitParam: number) => `
+  SELECT document_id, namespace, doctype, version, metadata, payload::text AS payload
+  FROM submission_documents ${w}
+  ORDER BY received_at DESC, event_id
+  LIMIT $${limitParam}`;
+const DOCUMENTS_COUNT_SQL = (w: string) => `SELECT count(*)::int AS n FROM submission_documents ${w}`;
+
+const ERRORS_SQL = (w: string, limitParam: number) => `
+  SELECT received_at, uri, document_id, error_type, error_message, payload_base64, metadata
+  FROM submission_errors ${w}
+  ORDER BY received_at DESC, event_id
+  LIMIT $${limitParam}`;
+const ERRORS_COUNT_SQL = (w: string) => `SELECT count(*)::int AS n FROM submission_errors ${w}`;
+
+const STATS_SQL = `
+  SELECT 'accepted' AS kind, count(*)::int AS n FROM submission_documents WHERE ($1::text IS NULL OR namespace = $1)
+  UNION ALL
+  SELECT error_type AS kind, count(*)::int AS n FROM submission_errors WHERE ($1::text IS NULL OR namespace = $1) GROUP BY error_type`;
+
+export type Page<T> = Readonly<{ count: number; items: T[] }>;
+
+@Injectable()
+export class SubmissionsRepository {
+  constructor(private readonly db: Database) {}
+
+  async documents(filter: DocumentFilter): Promise<Page<Record<string, unknown>>> {
+    const w = where(filter);
+    const [{ n }] = await this.db.query<{ n: number }>(DOCUMENTS_COUNT_SQL(w.sql), w.params);
+    const rows = await this.db.query<Record<string, unknown>>(DOCUMENTS_SQL(w.sql, w.params.length + 1), [...w.params, filter.limit]);
+    return {
+      count: n,
+      items: rows.map((r) => ({
+        document_id: r.document_id,
+        namespace: r.namespace,
+        doctype: r.doctype,
+        version: r.version,
+        submission_timestamp: (r.metadata as Record<string, string>).submission_timestamp,
+        metadata: r.metadata,
+        payload: JSON.parse(r.payload as string),
+      })),
+    };
+  }
+
+  async errors(filter: ErrorFilter): Promise<Page<Record<string, unknown>>> {
+    const w = where(filter);
+    const [{ n }] = await this.db.query<{ n: number }>(ERRORS_COUNT_SQL(w.sql), w.params);
+    const rows = await this.db.query<Record<string, unknown>>(ERRORS_SQL(w.sql, w.params.length + 1), [...w.params, filter.limit]);
+    return {
+      count: n,
+      items: rows.map((r) => ({
+        received_at: new Date(r.received_at as string).toISOString(),
+        uri: r.uri,
+        document_id: r.document_id,
+        error_type: r.error_type,
+        error_message: r.error_message,
+        payload_base64: r.payload_base64,
+        metadata: r.metadata,
+      })),
+    };
+  }
+
+  /** `errors` excludes duplicates, which are reported on their own (spec §A.9). */
+  async stats(namespace?: string): Promise<{ accepted: number; duplicates: number; errors: Record<string, number> }> {
+    const rows = await this.db.query<{ kind: string; n: number }>(STATS_SQL, [namespace ?? null]);
+    const out = { accepted: 0, duplicates: 0, errors: {} as Record<string, number> };
+    for (const { kind, n } of rows) {
+      if (kind === 'accepted') out.accepted = n;
+      else if (kind === 'duplicate') out.duplicates = n;
+      else out.errors[kind] = n;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,44 @@
+import { UAParser } from 'ua-parser-js';
+
+export type UserAgentFields = Readonly<{
+  user_agent_browser?: string;
+  user_agent_browser_version?: string;
+  user_agent_os?: string;
+  user_agent_os_version?: string;
+}>;
+
+const BROWSERS: Record<string, string> = { IE: 'MSIE', 'Mobile Safari': 'Safari', 'Mobile Firefox': 'Firefox', 'Chrome Mobile': 'Chrome', 'Opera Mobi': 'Opera Mobi' };
+
+/**
+ * User-Agent → browser/version/OS (spec §A.7), via ua-parser-js; names mapped to upstream's labels
+ * (MSIE, Windows 10/8.1/…, iPhone/iPad/iPod, Macintosh). The raw string is dropped by the caller.
+ */
+export function parseUserAgent(userAgent: string | undefined): UserAgentFields {
+  if (!userAgent) return {};
+  const { browser, os, device } = new UAParser(userAgent).getResult();
+  const out: Record<string, string> = {};
+  if (/AndroidSync/.test(userAgent)) Object.assign(out, { user_agent_browser: 'FxSync', user_agent_os: 'Android' });
+  else if (/Firefox-iOS-Sync/.test(userAgent)) Object.assign(out, { user_agent_browser: 'FxSync', user_agent_os: 'iOS' });
+  else if (browser.name) {
+    out.user_agent_browser = BROWSERS[browser.name] ?? browser.name;
+    if (browser.major) out.user_agent_browser_version = browser.major;
+  }
+  if (out.user_agent_os) return out;
+  const osName = os.name;
+  if (osName === 'Windows') {
+    if (os.version && os.version !== 'undefined') out.user_agent_os = `Windows ${os.version}`;
+    else out.user_agent_os = 'Windows';
+  } else if (osName === 'iOS') {
+    out.user_agent_os = device.model && ['iPhone', 'iPad', 'iPod'].some((m) => device.model!.startsWith(m)) ? device.model.replace(/ .*/, '') : 'iPhone';
+    if (os.version) out.user_agent_os_version = os.version;
+  } else if (osName === 'macOS' || osName === 'Mac OS') {
+    out.user_agent_os = 'Macintosh';
+    if (os.version) out.user_agent_os_version = os.version;
+  } else if (osName === 'Firefox OS' || /^Mozilla\/5\.0 \(Mobile;/.test(userAgent)) {
+    out.user_agent_os = 'FirefoxOS';
+  } else if (osName) {
+    out.user_agent_os = osName;
+    if (os.version) out.user_agent_os_version = os.version;
+  }
+  return out;
+}

@@ -1,0 +1,258 @@
+import { randomBytes } from 'node:crypto';
+import { AddressInfo } from 'node:net';
+import WebSocket from 'ws';
+import { readFixtureText } from '../../support/fixtures';
+import { eventually } from '../../support/database';
+import { startTestApp, TestApp } from '../../support/app';
+import { NodesModule } from '../../../src/sources/nodes/nodes.module';
+
+const flat = readFixtureText('nodes/legacy-flat-messages.ndjson').trim().split('\n');
+const envelopes = readFixtureText('nodes/envelope-messages.ndjson').trim().split('\n');
+
+async function open(port: number, path: string): Promise<WebSocket> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`);
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return ws;
+}
+
+async function closeSocket(ws: WebSocket): Promise<void> {
+  await new Promise<void>((resolve) => {
+    ws.once('close', () => resolve());
+    ws.close(1000);
+  });
+}
+
+/** The fixture's system.connected with a fresh peer id (fresh per run and per route). */
+function connectedMessage(peerId: string, name: string): string {
+  const m = JSON.parse(flat.find((l) => l.includes('"system.connected"'))!);
+  return JSON.stringify({ ...m, network_id: peerId, name });
+}
+
+describe('node telemetry websocket + JSON endpoints (spec §B.11)', () => {
+  let t: TestApp;
+  let port: number;
+  const peer = `12D3KooWTest${randomBytes(6).toString('hex')}`;
+  const auditPeer = `12D3KooWAudit${randomBytes(6).toString('hex')}`;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    await t.app.listen(0, '127.0.0.1');
+    port = (t.app.getHttpServer().address() as AddressInfo).port;
+  });
+  afterAll(async () => t?.close());
+
+  const get = async (url: string) => {
+    const res = await t.app.inject({ method: 'GET', url });
+    return { status: res.statusCode, body: res.json() };
+  };
+
+  it('stores every fixture message (flat + envelope) under the identified peer', async () => {
+    const ws = await open(port, '/');
+    ws.send(connectedMessage(peer, 'fixture-node'));
+    for (const line of flat) ws.send(line);
+    for (const line of envelopes) ws.send(Buffer.from(line), { binary: true }); // binary frames are JSON too
+    ws.send('{"msg":"txpool.import","ready":1}'); // no ts: stored with the server time
+    ws.send('not json at all'); // counted + error table, not stored
+    await closeSocket(ws);
+
+    // 1 + 17 + 7 + 1 stored
+    await eventually(async () => (await get(`/nodes/logs?peer_id=${peer}`)).body.length === 26, 5000, 'all 26 messages stored');
+    const nodes = (await get('/nodes')).body as Record<string, unknown>[];
+    const row = nodes.find((n) => n.peer_id === peer)!;
+    expect(row).toMatchObject({ peer_id: peer, name: 'fixture-node', chain: 'Development', audit: false, ip_addr: '127.0.0.0/24' });
+    expect(row.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
+
+    const logs = (await get(`/nodes/logs?peer_id=${peer}`)).body as { msg: string; created_at: string; logs: Record<string, unknown> }[];
+    // newest first: the no-ts message got the server clock (2026), the rest are 2020 node times
+    expect(logs[0].msg).toBe('txpool.import');
+    const times = logs.slice(1).map((l) => l.created_at);
+    expect([...times].sort().reverse()).toEqual(times);
+    expect(logs.at(-1)!.created_at).toBe('2020-01-22T12:48:11.227527'); // babe.checked_and_importing, oldest ts (.227526768 rounded to µs)
+
+    const connected = (await get(`/nodes/logs?peer_id=${peer}&msg=system.connected`)).body as { logs: Record<string, unknown> }[];
+    expect(connected).toHaveLength(3); // ours + the fixture's flat one + the envelope one (msg readable)
+    expect((await get(`/nodes/logs?peer_id=${peer}&limit=1`)).body).toHaveLength(1);
+    const profiling = (await get(`/nodes/logs?peer_id=${peer}&target=${encodeURIComponent(JSON.parse(flat.find((l) => l.includes('tracing.profiling'))!).target)}`)).body;
+    expect(profiling).toHaveLength(1);
+    const windowed = (await get(`/nodes/logs?peer_id=${peer}&start_time=2020-02-14T17:00:00&end_time=2020-02-14T17:00:05Z`)).body as { msg: string }[];
+    expect(windowed.map((l) => l.msg).sort()).toEqual(
+      ['afg.commit_issued', 'afg.commit_issued', 'afg.finalized_blocks_up_to', 'afg.finalized_blocks_up_to', 'notify.finalized', 'prepared_block_for_proposing', 'slots.pre_sealed_block', 'system.interval', 'system.interval', 'tracing.profiling'].sort(),
+    );
+
+    const stats = (await get(`/nodes/log_stats?peer_id=${peer}`)).body as { qty: number; log_type: string }[];
+    const byType = Object.fromEntries(stats.map((s) => [s.log_type, s.qty]));
+    expect(byType).toEqual({
+      'afg.announcing_blocks_to_voted_peers': 2,
+      'afg.authority_set': 2,
+      'afg.commit_issued': 2,
+      'afg.finalized': 2,
+      'afg.finalized_blocks_up_to': 2,
+      'babe.checked_and_importing': 1,
+      'block.import': 1,
+      'notify.finalized': 1,
+      'prepared_block_for_proposing': 1,
+      'slots.err_with_block_built_on': 1,
+      'slots.pre_sealed_block': 1,
+      'slots.starting_authorship': 1,
+      'system.connected': 3,
+      'system.interval': 2,
+      'system.network_state': 1,
+      'tracing.profiling': 1,
+      'txpool.import': 2,
+    });
+
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/^substrate_message_count 26$/m);
+    expect(metrics).toMatch(/^node_messages_dropped_total\{reason="invalid_json"\} 1$/m);
+    expect(metrics).toMatch(/^node_messages_dropped_total\{reason="no_timestamp"\} 1$/m);
+    expect(metrics).toMatch(/^node_messages_stored_total\{route="\/"\} 26$/m);
+    const errors = await t.db.query<{ reason: string; frame_head: string }>(`SELECT reason, frame_head FROM node_message_errors`);
+    expect(errors).toEqual([{ reason: 'invalid_json', frame_head: 'not json at all' }]);
+  });
+
+  it('/audit rows are audit=true', async () => {
+    const ws = await open(port, '/audit');
+    ws.send(connectedMessage(auditPeer, 'audit-node'));
+    ws.send(envelopes[0]);
+    await closeSocket(ws);
+    await eventually(async () => (await get(`/nodes/logs?peer_id=${auditPeer}`)).body.length === 2, 5000, 'audit messages stored');
+    const row = ((await get('/nodes/')).body as Record<string, unknown>[]).find((n) => n.peer_id === auditPeer);
+    expect(row).toMatchObject({ audit: true, name: 'audit-node' });
+  });
+
+  it('400 for a missing peer_id or bad parameters', async () => {
+    for (const url of ['/nodes/logs', '/nodes/log_stats', `/nodes/logs?peer_id=${peer}&limit=abc`, `/nodes/logs?peer_id=${peer}&limit=0`, `/nodes/logs?peer_id=${peer}&start_time=yesterday`]) {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect([url, res.statusCode]).toEqual([url, 400]);
+      expect(typeof res.json().message).toBe('string');
+    }
+    expect((await t.app.inject({ method: 'GET', url: `/nodes/logs?peer_id=${peer}&limit=abc` })).json()).toEqual({ message: 'limit is invalid' });
+  });
+
+  it('/stats/db and /metrics are public; GET / without upgrade is still HTTP', async () => {
+    const db = await get('/stats/db');
+    expect(db.status).toBe(200);
+    expect(db.body.length).toBeGreaterThan(0);
+    expect(db.body.some((r: { relation: string }) => r.relation === 'public.substrate_logs')).toBe(true);
+    expect(Object.keys(db.body[0]).sort()).toEqual(['relation', 'size']);
+    const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.statusCode).toBe(200);
+    expect(metrics.body).toContain('substrate_message_count');
+    for (const name of ['nodes_connected_count', 'nodes_dropped_count', 'current_substrate_connections', 'substrate_bytes_received', 'bytes_received', 'bytes_sent', 'load_avg_one', 'used_mem', 'node_log_buffer_rows']) {
+      expect(metrics.body).toMatch(new RegExp(`^${name} \\d`, 'm'));
+    }
+    expect(metrics.body).toMatch(/^requests [1-9]\d*$/m);
+    const root = await fetch(`http://127.0.0.1:${port}/`, { redirect: 'manual' });
+    expect(root.status).toBeLessThan(500);
+  });
+
+  it('reputation: latest network_state per reporting peer as parallel arrays', async () => {
+    const reporter = `12D3KooWRep${randomBytes(4).toString('hex')}`;
+    const ws = await open(port, '/');
+    const now = new Date().toISOString();
+    ws.send(JSON.stringify({ msg: 'system.network_state', ts: now, state: { peerId: reporter, peerset: { nodes: { [peer]: { reputation: -5, connected: true }, QmOther: { reputation: 7, connected: false } } } } }));
+    await closeSocket(ws);
+    await eventually(async () => (await get(`/nodes/logs?peer_id=${reporter}`)).body.length === 1, 5000, 'network_state stored');
+    const all = await t.app.inject({ method: 'GET', url: '/reputation?max_age_s=600', headers: t.auth });
+    const mine = (all.json() as { reporting_peer: string }[]).find((r) => r.reporting_peer === reporter);
+    expect(mine).toMatchObject({ remote_peer: [peer, 'QmOther'], reputation: [-5, 7], connected: [true, false] });
+    const logged = await t.app.inject({ method: 'GET', url: '/reputation/logged?max_age_s=600', headers: t.auth });
+    expect((logged.json() as { reporting_peer: string }[]).find((r) => r.reporting_peer === reporter)).toMatchObject({ remote_peer: [peer], reputation: [-5] });
+    const about = await t.app.inject({ method: 'GET', url: `/reputation/${peer}`, headers: t.auth });
+    expect(about.json()).toEqual([expect.objectContaining({ reporting_peer: reporter, reputation: -5, connected: true })]);
+    const mock = await t.app.inject({ method: 'GET', url: '/reputation/mock/3', headers: t.auth });
+    expect(mock.json()).toHaveLength(3);
+    expect((await t.app.inject({ method: 'GET', url: '/reputation' })).statusCode).toBe(401);
+  });
+
+  it('purge: old non-audit logs by received_at, then closed rows without logs; never open or audit rows (§B.7)', async () => {
+    const expiring = `12D3KooWExp${randomBytes(4).toString('hex')}`;
+    const kept = `12D3KooWKeep${randomBytes(4).toString('hex')}`;
+    const stillOpen = `12D3KooWOpen${randomBytes(4).toString('hex')}`;
+    const a = await open(port, '/');
+    a.send(connectedMessage(expiring, 'old'));
+    const b = await open(port, '/audit');
+    b.send(connectedMessage(kept, 'kept'));
+    const c = await open(port, '/');
+    c.send(connectedMessage(stillOpen, 'open'));
+    await closeSocket(a);
+    await closeSocket(b);
+    for (const p of [expiring, kept, stillOpen]) await eventually(async () => (await get(`/nodes/logs?peer_id=${p}`)).body.length === 1, 5000, `${p} stored`);
+    // node clock says "now"; only the server clock (received_at) decides: age all three by 4 h (LOG_EXPIRY_H = 3)
+    await t.db.query(`UPDATE substrate_logs SET received_at = received_at - interval '4 hours', created_at = now()
+                      WHERE peer_connection_id IN (SELECT id FROM peer_connections WHERE peer_id = ANY($1))`, [[expiring, kept, stillOpen]]);
+    await t.db.query(`UPDATE substrate_logs SET created_at = now() + interval '1 day' WHERE peer_connection_id IN (SELECT id FROM peer_connections WHERE peer_id = $1)`, [expiring]);
+    await t.app.get(NodesModule).purge();
+    expect((await get(`/nodes/logs?peer_id=${expiring}`)).body).toEqual([]);
+    expect((await get(`/nodes/logs?peer_id=${kept}`)).body).toHaveLength(1);
+    const peers = ((await get('/nodes')).body as { peer_id: string }[]).map((n) => n.peer_id);
+    expect(peers).not.toContain(expiring); // closed and empty: row deleted
+    expect(peers).toContain(kept);
+    expect(peers).toContain(stillOpen); // logs purged but the connection is open: row kept
+    expect((await get(`/nodes/logs?peer_id=${stillOpen}`)).body).toEqual([]);
+    c.send(JSON.stringify({ msg: 'block.import', ts: new Date().toISOString() })); // still insertable (no FK failure)
+    await eventually(async () => (await get(`/nodes/logs?peer_id=${stillOpen}`)).body.length === 1, 5000, 'insert after purge');
+    await closeSocket(c);
+    expect((await t.app.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/^node_purged_rows_total [1-9]\d*$/m);
+  });
+
+  it('host_systems and benchmarks: POST → id, GET lists, 4096-byte limit', async () => {
+    const created = await t.app.inject({ method: 'POST', url: '/host_systems', headers: t.auth, payload: '{"cpu":"x86"}' });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id;
+    const list = await t.app.inject({ method: 'GET', url: '/host_systems', headers: t.auth });
+    expect(list.json()).toEqual([expect.objectContaining({ id, body: { cpu: 'x86' } })]);
+    const big = await t.app.inject({ method: 'POST', url: '/benchmarks', headers: t.auth, payload: JSON.stringify({ a: 'x'.repeat(5000) }) });
+    expect(big.statusCode).toBe(413);
+    expect((await t.app.inject({ method: 'POST', url: '/benchmarks', headers: t.auth, payload: 'nope' })).statusCode).toBe(400);
+    const version = await t.app.inject({ method: 'GET', url: '/stats/version', headers: t.auth });
+    expect(version.body).toMatch(/^telemetry-platform<br\\>0\.1\.0<br\\>/);
+  });
+});
+
+describe('graceful stop mid-stream (spec §B.6, §B.10 #10)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // nothing flushes on its own: every stored row comes from the shutdown flush
+    process.env.DB_SAVE_LATENCY_MS = '600000';
+    process.env.DB_BATCH_SIZE = '100000';
+    try {
+      t = await startTestApp();
+    } finally {
+      delete process.env.DB_SAVE_LATENCY_MS;
+      delete process.env.DB_BATCH_SIZE;
+    }
+    await t.app.listen(0, '127.0.0.1');
+  });
+  afterAll(async () => t?.close());
+
+  it('stores every received frame exactly once', async () => {
+    const port = (t.app.getHttpServer().address() as AddressInfo).port;
+    const ws = await open(port, '/');
+    ws.on('error', () => undefined);
+    const sent = 3000;
+    let i = 0;
+    const pump = () => {
+      while (i < sent && ws.readyState === WebSocket.OPEN && ws.bufferedAmount < 64 * 1024) {
+        ws.send(JSON.stringify({ msg: 'block.import', ts: '2020-02-06T09:59:03.062431862+00:00', seq: i++ }));
+      }
+      if (i < sent && ws.readyState === WebSocket.OPEN) setImmediate(pump);
+    };
+    pump();
+    const count = async () => Number(/^substrate_message_count (\d+)$/m.exec((await t.app.inject({ method: 'GET', url: '/metrics' })).body)?.[1] ?? 0);
+    await eventually(async () => (await count()) >= 500, 10_000, '500 frames received');
+    expect((await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM substrate_logs'))[0].n).toBe(0);
+
+    await t.app.get(NodesModule).beforeApplicationShutdown(); // what app.close() runs before the database closes
+    const received = await count();
+    const [{ n, distinct }] = await t.db.query<{ n: number; distinct: number }>(`SELECT count(*)::int AS n, count(DISTINCT logs->>'seq')::int AS distinct FROM substrate_logs`);
+    expect(received).toBeGreaterThanOrEqual(500);
+    expect(n).toBe(received);
+    expect(distinct).toBe(received);
+    const [{ open: stillOpen }] = await t.db.query<{ open: number }>(`SELECT count(*)::int AS open FROM peer_connections WHERE closed_at IS NULL`);
+    expect(stillOpen).toBe(0);
+  });
+});
