@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { benchClearLinuxIngest } from './clearlinux-ingest.bench';
 import { benchEventLog } from './event-log.bench';
 
 /**
@@ -7,6 +8,7 @@ import { benchEventLog } from './event-log.bench';
  */
 const BENCHES: Record<string, () => Promise<void>> = {
   'event-log': benchEventLog,
+  'clearlinux-ingest': benchClearLinuxIngest,
 };
 
 async function main(): Promise<void> {
