@@ -21,12 +21,12 @@ export class KafkaFeed implements EventFeed {
     private readonly kafka: Kafka,
     private readonly admin: LazyAdmin,
     private readonly db: Database,
-    private readonly options: Readonly<{ groupPrefix: string; onError: (err: unknown) => void }>,
+    private readonly options: Readonly<{ groupPrefix: string; topicPrefix: string; onError: (err: unknown) => void }>,
   ) {}
 
   async start(projector: Projector, handle: BatchHandler): Promise<void> {
     this.checkpoints = await readCheckpoints(this.db, projector.name);
-    this.topics = [...projector.streams];
+    this.topics = projector.streams.map((stream) => this.options.topicPrefix + stream);
     const consumer = this.kafka.consumer({
       groupId: `${this.options.groupPrefix}${projector.name}`,
       maxWaitTimeInMs: 50,
