@@ -1,15 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { AdminToken } from '../src/auth/admin-token';
-import { loadConfig } from '../src/config/app-config';
-import { createApp } from '../src/create-app';
+import { randomBytes } from 'node:crypto';
 import { Database } from '../src/database/database';
-import { deleteTopics } from '../src/event-log/kafka-event-log';
 import { ProjectorRuntime } from '../src/event-log/projector-runtime';
 import type { RequestFactory } from './load-generator';
-import { benchServerDatabase, generateLoad, measureCpu, report } from './support';
+import { generateLoad, measureCpu, modeOf, report, startBenchApp } from './support';
 
 /**
  * Sustained v2 records/s and ack latency at 64 connections on loopback against the real collector, then
@@ -20,35 +13,17 @@ import { benchServerDatabase, generateLoad, measureCpu, report } from './support
  */
 export async function benchClearLinuxIngest(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-  const run = randomUUID().slice(0, 8);
-  const dataDir = mkdtempSync(join(tmpdir(), 'tp-bench-clr-'));
-  const server = process.env.DATABASE_URL ? await benchServerDatabase(process.env.DATABASE_URL) : undefined;
-  const topicPrefix = `bench-${run}.`;
-  const config = loadConfig({
-    ...process.env,
-    DATABASE_URL: server?.url ?? '',
-    KAFKA_TOPIC_PREFIX: topicPrefix,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'error',
-  });
-  const app = await createApp(config, AdminToken.of('bench-admin-token-0123456789'));
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.getHttpServer().address() as { port: number };
+  const { app, config, baseUrl, close } = await startBenchApp();
   try {
     const { value: load, cpuMs } = await measureCpu(() =>
-      generateLoad({
-        url: `http://127.0.0.1:${port}`,
-        connections: 64,
-        durationS: seconds,
-        factory: { module: __filename, name: 'clearLinuxV2Request' },
-      }),
+      generateLoad({ url: baseUrl, connections: 64, durationS: seconds, factory: { module: __filename, name: 'clearLinuxV2Request' } }),
     );
     const caughtUp = Date.now();
     await app.get(ProjectorRuntime).catchUp(['clearlinux-records'], 600_000);
     const [{ n }] = await app.get(Database).query<{ n: number }>('SELECT count(*)::int AS n FROM records');
     report({
       bench: 'clearlinux-v2-ingest',
-      mode: config.databaseUrl ? (config.kafkaBrokers.length ? 'timescaledb+kafka' : 'external') : 'embedded',
+      mode: modeOf(config),
       connections: 64,
       seconds,
       acknowledged: load.ok2xx,
@@ -65,10 +40,7 @@ export async function benchClearLinuxIngest(): Promise<void> {
       lost: Math.max(0, load.ok2xx - n),
     });
   } finally {
-    await app.close();
-    await server?.drop();
-    if (config.kafkaBrokers.length > 0) await deleteTopics(config.kafkaBrokers, topicPrefix);
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { benchClearLinuxIngest } from './clearlinux-ingest.bench';
+import { benchClearLinuxRecordsApi } from './clearlinux-records-api.bench';
 import { benchEventLog } from './event-log.bench';
 
 /**
@@ -9,6 +10,7 @@ import { benchEventLog } from './event-log.bench';
 const BENCHES: Record<string, () => Promise<void>> = {
   'event-log': benchEventLog,
   'clearlinux-ingest': benchClearLinuxIngest,
+  'clearlinux-records-api': benchClearLinuxRecordsApi,
 };
 
 async function main(): Promise<void> {

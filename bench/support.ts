@@ -6,6 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { OpenDatabase, openDatabase } from '../src/database/open-database';
 import { adminQuery, databaseUrl } from '../src/database/server-admin';
 import type { LoadResult, LoadSpec } from './load-generator';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AdminToken } from '../src/auth/admin-token';
+import { AppConfig, loadConfig } from '../src/config/app-config';
+import { createApp } from '../src/create-app';
+import { deleteTopics } from '../src/event-log/kafka-event-log';
 
 /** Nearest-rank percentile of sorted milliseconds. */
 export function percentile(sortedMs: number[], p: number): number {
@@ -61,4 +66,38 @@ export async function measureCpu<T>(work: () => Promise<T>): Promise<{ value: T;
   const value = await work();
   const used = process.cpuUsage(before);
   return { value, cpuMs: (used.user + used.system) / 1000 };
+}
+
+export type BenchApp = Readonly<{ app: NestFastifyApplication; config: AppConfig; baseUrl: string; close: () => Promise<void> }>;
+
+/**
+ * The real platform listening on loopback, on a fresh database (embedded in a temp dir, or a new database
+ * on DATABASE_URL's server) and, with KAFKA_BROKERS, on topics of its own; all removed by `close`.
+ */
+export async function startBenchApp(env: Record<string, string> = {}): Promise<BenchApp> {
+  const run = randomUUID().slice(0, 8);
+  const dataDir = mkdtempSync(join(tmpdir(), 'tp-bench-app-'));
+  const server = process.env.DATABASE_URL ? await benchServerDatabase(process.env.DATABASE_URL) : undefined;
+  const topicPrefix = `bench-${run}.`;
+  const config = loadConfig({ ...process.env, DATABASE_URL: server?.url ?? '', KAFKA_TOPIC_PREFIX: topicPrefix, DATA_DIR: dataDir, LOG_LEVEL: 'error', ...env });
+  const app = await createApp(config, AdminToken.of(BENCH_ADMIN_TOKEN));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.getHttpServer().address() as { port: number };
+  return {
+    app,
+    config,
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await app.close();
+      await server?.drop();
+      if (config.kafkaBrokers.length > 0) await deleteTopics(config.kafkaBrokers, topicPrefix);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789';
+
+export function modeOf(config: AppConfig): string {
+  return config.databaseUrl ? (config.kafkaBrokers.length ? 'timescaledb+kafka' : 'external') : 'embedded';
 }

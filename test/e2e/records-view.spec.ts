@@ -74,10 +74,9 @@ describe('Records view in Chromium', () => {
     expect(unfiltered).toHaveLength(50);
 
     // Choosing a classification swaps only the table (htmx) and pushes the filter into the URL.
-    await page.evaluate(() => ((window as unknown as { swapped: boolean }).swapped = false));
-    await page.evaluate(() => document.body.addEventListener('htmx:afterSwap', () => ((window as unknown as { swapped: boolean }).swapped = true)));
+    await page.evaluate(`window.swapped = false; document.body.addEventListener('htmx:afterSwap', () => (window.swapped = true))`);
     await page.selectOption('select[name=classification]', CRASH);
-    await page.waitForFunction(() => (window as unknown as { swapped: boolean }).swapped);
+    await page.waitForFunction('window.swapped === true');
     await page.waitForURL((url) => url.searchParams.get('classification') === CRASH);
     const first = await shownRows(page);
     expect(first).toHaveLength(50);
