@@ -90,12 +90,19 @@ export class CrashesConsoleController {
   @Get('never-guilty')
   async editor(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const q = queryOf(request.url);
-    return renderPage(request, reply, { page: 'pages/clearlinux/never-guilty.hbs', partial: 'partials/_clr_regroup.hbs', title: 'Never-guilty frames' }, {
+    return renderPage(request, reply, { page: 'pages/clearlinux/never-guilty.hbs', title: 'Never-guilty frames' }, {
       nav: 'clearlinux-never-guilty',
       frames: (await this.neverGuilty.list()).map((p) => ({ ...p, label: `${p.function} - [${p.module}]` })),
       warnings: q.getAll('warning'),
       regroup: regroupModel(this.regroup.current()),
     });
+  }
+
+  /** The regroup status block alone: pages poll it while a regroup runs. */
+  @Get('never-guilty/regroup')
+  regroupPartial(@Res() reply: FastifyReply) {
+    void reply.header('cache-control', 'no-store');
+    return reply.view('partials/_clr_regroup.hbs', { regroup: regroupModel(this.regroup.current()) });
   }
 
   @Post('never-guilty')

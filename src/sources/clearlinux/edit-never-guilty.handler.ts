@@ -3,6 +3,8 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { NotFound } from '../../common/errors';
 import { EventLog } from '../../event-log/event-log';
 import { TelemetryEvent } from '../../event-log/event';
+import { ProjectorRuntime } from '../../event-log/projector-runtime';
+import { neverGuiltyProjector } from './never-guilty.projection';
 import { CrashesRepository } from './crashes.repository';
 import { EditNeverGuilty, EditOutcome, SetNeverGuiltyFromCrash } from './edit-never-guilty.command';
 import { EditPlan, planEdit, planFromCrash } from './never-guilty.edit';
@@ -15,6 +17,7 @@ import { RegroupService } from './regroup.service';
 export class NeverGuiltyEditor {
   constructor(
     private readonly log: EventLog,
+    private readonly runtime: ProjectorRuntime,
     private readonly regroup: RegroupService,
   ) {}
 
@@ -24,6 +27,8 @@ export class NeverGuiltyEditor {
     if (plan.mark.length > 0) events.push(neverGuiltyEdited(NEVER_GUILTY_MARKED, plan.mark, at));
     if (events.length === 0) return { changed: false, marked: [], unmarked: [], warnings: plan.warnings, regroup: this.regroup.current() };
     await this.log.append(events);
+    // Read-your-writes: the list answered (or rendered) right after this edit already contains it.
+    await this.runtime.catchUp([neverGuiltyProjector.name], 10_000).catch(() => undefined);
     const reason = [
       ...plan.mark.map((p) => `marked ${p.function} - [${p.module}]`),
       ...plan.unmark.map((p) => `unmarked ${p.function} - [${p.module}]`),

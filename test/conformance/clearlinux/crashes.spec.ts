@@ -208,7 +208,7 @@ describe('Clear Linux crashes (spec 7, 8.4)', () => {
     const before = await topGuilty(`?build=${BUILD}`);
     const res = await edit('POST', { mark: [raise, abort] });
     expect(res.statusCode).toBe(202);
-    expect(res.json()).toMatchObject({ changed: true, marked: [raise, abort] });
+    expect(res.json()).toMatchObject({ changed: true, marked: [raise, abort], regroup: { state: 'running' } });
     const status = await waitForRegroup();
 
     // raise() split into foo (2) and bar (1) in BUILD; foo3 in OTHER_BUILD moved too

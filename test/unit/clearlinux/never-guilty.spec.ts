@@ -1,4 +1,4 @@
-import { AppError } from '../../../src/common/errors';
+import { InvalidInput } from '../../../src/common/errors';
 import { diffGroups } from '../../../src/sources/clearlinux/group-diff';
 import { parseFramePairs, planEdit, planFromCrash } from '../../../src/sources/clearlinux/never-guilty.edit';
 import { NEVER_GUILTY_MARKED, NEVER_GUILTY_UNMARKED, neverGuiltyEdited } from '../../../src/sources/clearlinux/never-guilty.events';
@@ -52,7 +52,7 @@ describe('planFromCrash (spec 7.5 edit from one crash)', () => {
     expect(plan).toEqual({ mark: [libc('abort()')], unmark: [libc('raise()')], warnings: [] });
   });
   it('refuses a frame that is not offered (_start(), __libc_start_main() in libc, or foreign)', () => {
-    expect(() => planFromCrash(frames, [libc('__libc_start_main()')], [])).toThrow(AppError);
+    expect(() => planFromCrash(frames, [libc('__libc_start_main()')], [])).toThrow(InvalidInput);
     expect(() => planFromCrash(frames, [{ function: 'nope()', module: '/x' }], [])).toThrow('not an offered frame');
   });
 });
