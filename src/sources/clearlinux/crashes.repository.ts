@@ -55,6 +55,13 @@ export const CrashesSql = {
     SELECT guilty_function AS function, guilty_module AS module, count(*)::int AS crashes
     FROM crashes WHERE classification = ANY($1::text[])
     GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`,
+  /** After a purge of `records` (§10: derived projections must drop purged records too). */
+  deleteWithoutRecord: `
+    WITH d AS (
+      DELETE FROM crashes c
+      WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.log_event_id = c.log_event_id AND r.ts_reception = c.ts_reception)
+      RETURNING 1)
+    SELECT count(*)::int AS n FROM d`,
 } as const;
 
 export type TopGuiltyRow = Readonly<{ function: string; module: string; total: number; build: string; crashes: number }>;
@@ -103,6 +110,11 @@ export class CrashesRepository {
 
   async builds(): Promise<string[]> {
     return (await this.db.query<{ build: string }>(CrashesSql.builds, [BACKTRACE])).map((r) => r.build);
+  }
+
+  async deleteWithoutRecord(): Promise<number> {
+    const [{ n }] = await this.db.query<{ n: number }>(CrashesSql.deleteWithoutRecord);
+    return n;
   }
 
   groupCounts(): Promise<GroupCount[]> {

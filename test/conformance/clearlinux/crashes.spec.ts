@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCHEMAS_DIR } from '../../../src/common/paths';
 import { BACKTRACE_CLASSIFICATIONS } from '../../../src/sources/clearlinux/classification';
+import { RetentionService } from '../../../src/sources/clearlinux/retention.service';
 import { startTestApp, TestApp } from '../../support/app';
 import { eventually } from '../../support/database';
 import { readFixtureText } from '../../support/fixtures';
@@ -273,6 +274,14 @@ describe('Clear Linux crashes (spec 7, 8.4)', () => {
       payload: JSON.stringify({ never_guilty: [{ function: '_start()', module: APP }] }),
     });
     expect(offeredOnly.statusCode).toBe(400);
+  });
+
+  it('drops the crashes of purged records from the table and the counts (spec 10)', async () => {
+    // default purge config: unfiltered records go after 35 days; "now" is 40 days ahead, so all of ours do
+    const purged = await t.app.get(RetentionService).purge(new Date(Date.now() + 40 * 86_400_000));
+    expect(purged).toBeGreaterThanOrEqual(7);
+    expect(await t.db.query(`SELECT 1 FROM crashes WHERE machine_id LIKE $1`, [`crash-${RUN}-%`])).toEqual([]);
+    expect((await topGuilty(`?build=${BUILD}`)).rows).toEqual([]);
   });
 
   it('is documented in Swagger', async () => {
