@@ -36,6 +36,14 @@ export class Migration20261123130000ClearlinuxCrashes extends Migration {
     this.addSql(`CREATE INDEX crashes_record_id ON crashes (record_id);`);
     this.addSql(`CREATE INDEX crashes_build ON crashes (build);`);
 
+    // Which never-guilty list the rows of `crashes` were grouped with (written by the same projector, so
+    // emptied by its replay): a start-up after an edit whose regroup never finished can tell and regroup.
+    this.addSql(`
+      CREATE TABLE clr_crash_grouping (
+        id        smallint PRIMARY KEY CHECK (id = 1),
+        list_hash text     NOT NULL
+      );`);
+
     this.addSql(`
       CREATE TABLE clr_never_guilty (
         function  text        NOT NULL,

@@ -51,6 +51,8 @@ export class ClearLinuxCrashesModule implements OnModuleInit, OnApplicationBoots
 
   onApplicationBootstrap(): void {
     this.logger.log(`never-guilty list: ${this.list.count} frame(s); rollup ${CLR_CRASH_GUILTY_DAILY.name} as ${this.rollups.mode}`);
+    // In the background: it waits for the projectors, which start once every module is bootstrapped.
+    this.regroup.regroupIfStale().catch((err: Error) => this.logger.warn(`start-up grouping check failed: ${err.message}`));
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -5,6 +5,10 @@ import { pgTimestamp } from './record-view';
 import { RECORD_ACCEPTED, type RecordAccepted } from './record.events';
 
 export const CRASHES_TABLE = 'crashes';
+export const CRASH_GROUPING_TABLE = 'clr_crash_grouping';
+
+/** The never-guilty list as the projection needs it: the membership test and an identity of the list. */
+export type NeverGuiltyView = Readonly<{ isNeverGuilty: (frame: FramePair) => boolean; hash: string }>;
 export const CRASHES_PROJECTOR = 'clearlinux-crashes';
 
 /**
@@ -13,12 +17,12 @@ export const CRASHES_PROJECTOR = 'clearlinux-crashes';
  * so their frames are `[]` and their guilty is null. A backtrace record without frames also has no
  * guilty (§7.4 step 4: "the record remains unprocessed").
  */
-export function projectCrash(event: RecordAccepted, isNeverGuilty: (frame: FramePair) => boolean): RowWrite[] {
+export function projectCrash(event: RecordAccepted, list: NeverGuiltyView): RowWrite[] {
   const d = event.data;
   if (!isCrashClassification(d.classification)) return [];
   const parsed = isBacktraceClassification(d.classification);
   const report = parsed ? parseCrashReport(d.payload) : null;
-  const guilty = parsed ? findGuiltyFrame(d.payload, isNeverGuilty) : null;
+  const guilty = parsed ? findGuiltyFrame(d.payload, list.isNeverGuilty) : null;
   return [
     {
       kind: 'insert',
@@ -44,6 +48,12 @@ export function projectCrash(event: RecordAccepted, isNeverGuilty: (frame: Frame
       ],
       conflict: { target: ['log_event_id', 'ts_reception'], action: 'nothing' },
     },
+    {
+      kind: 'insert',
+      table: CRASH_GROUPING_TABLE,
+      rows: [{ id: 1, list_hash: list.hash }],
+      conflict: { target: ['id'], action: 'update', set: ['list_hash'] },
+    },
   ];
 }
 
@@ -55,14 +65,15 @@ export function projectCrash(event: RecordAccepted, isNeverGuilty: (frame: Frame
  * (spec §7.5 "re-process all backtrace records"). The never-guilty events are not consumed here for
  * the same reason: folding them in log order would reproduce the historical list instead.
  * Rows projected live between an edit and the end of its replay may use either list; the replay that
- * every edit triggers overwrites them.
+ * every edit triggers overwrites them. Each crash also records the list's hash in `clr_crash_grouping`,
+ * so a start-up can tell that the last edit's regroup never finished.
  */
-export function crashesProjector(list: () => (frame: FramePair) => boolean): Projector<RecordAccepted> {
+export function crashesProjector(list: () => NeverGuiltyView): Projector<RecordAccepted> {
   return {
     name: CRASHES_PROJECTOR,
     streams: ['telemetry.records'],
     eventTypes: [RECORD_ACCEPTED],
-    tables: [CRASHES_TABLE],
+    tables: [CRASHES_TABLE, CRASH_GROUPING_TABLE],
     project: (event) => projectCrash(event, list()),
   };
 }

@@ -1,12 +1,25 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Database } from '../../database/database';
-import { type FramePair, neverGuiltyPredicate } from './backtrace';
+import { type FramePair, neverGuiltyPredicate, pairKey } from './backtrace';
+import type { NeverGuiltyView } from './crashes.projection';
 import { NEVER_GUILTY_TABLE } from './never-guilty.projection';
 
 export const NeverGuiltySql = {
   list: `SELECT function, module, to_char(marked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"') AS marked_at
          FROM ${NEVER_GUILTY_TABLE} ORDER BY module, function`,
+  /**
+   * The list the crashes were last grouped with (null: no crash projected since the last replay began),
+   * and whether there are crashes at all — one statement, so both come from the same snapshot.
+   */
+  groupedWith: `SELECT (SELECT list_hash FROM clr_crash_grouping WHERE id = 1) AS list_hash, EXISTS (SELECT 1 FROM crashes) AS any`,
 } as const;
+
+/** Pure: identity of a never-guilty list, independent of order and duplicates. */
+export function neverGuiltyHash(pairs: readonly FramePair[]): string {
+  const keys = [...new Set(pairs.map((p) => pairKey(p.function, p.module)))].sort();
+  return createHash('sha256').update(JSON.stringify(keys)).digest('hex');
+}
 
 export type NeverGuiltyRow = FramePair & Readonly<{ marked_at: string }>;
 
@@ -17,6 +30,13 @@ export class NeverGuiltyRepository {
   list(): Promise<NeverGuiltyRow[]> {
     return this.db.query<NeverGuiltyRow>(NeverGuiltySql.list);
   }
+
+  /** null when the crashes need no regroup to match `hash` (none stored, or the same list). */
+  async staleGrouping(hash: string): Promise<string | null> {
+    const [{ list_hash: grouped, any }] = await this.db.query<{ list_hash: string | null; any: boolean }>(NeverGuiltySql.groupedWith);
+    if (grouped !== null) return grouped === hash ? null : grouped;
+    return any ? 'unknown' : null;
+  }
 }
 
 /**
@@ -26,12 +46,12 @@ export class NeverGuiltyRepository {
  */
 @Injectable()
 export class NeverGuiltyList {
-  private predicate: (frame: FramePair) => boolean = () => false;
+  private view: NeverGuiltyView = { isNeverGuilty: () => false, hash: neverGuiltyHash([]) };
   private size = 0;
 
   constructor(private readonly repository: NeverGuiltyRepository) {}
 
-  readonly current = (): ((frame: FramePair) => boolean) => this.predicate;
+  readonly current = (): NeverGuiltyView => this.view;
 
   get count(): number {
     return this.size;
@@ -39,7 +59,7 @@ export class NeverGuiltyList {
 
   async reload(): Promise<void> {
     const rows = await this.repository.list();
-    this.predicate = neverGuiltyPredicate(rows);
+    this.view = { isNeverGuilty: neverGuiltyPredicate(rows), hash: neverGuiltyHash(rows) };
     this.size = rows.length;
   }
 }

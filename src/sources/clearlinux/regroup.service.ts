@@ -5,7 +5,7 @@ import { ProjectorRuntime, ReplayProgress } from '../../event-log/projector-runt
 import { CRASHES_PROJECTOR } from './crashes.projection';
 import { CrashesRepository } from './crashes.repository';
 import { diffGroups, GroupCount, GroupDiff } from './group-diff';
-import { NeverGuiltyList } from './never-guilty.repository';
+import { NeverGuiltyList, NeverGuiltyRepository, neverGuiltyHash } from './never-guilty.repository';
 import { neverGuiltyProjector } from './never-guilty.projection';
 
 export type RegroupStatus = Readonly<{
@@ -37,8 +37,24 @@ export class RegroupService {
     private readonly runtime: ProjectorRuntime,
     private readonly crashes: CrashesRepository,
     private readonly list: NeverGuiltyList,
+    private readonly neverGuilty: NeverGuiltyRepository,
     private readonly rollups: RollupInstaller,
   ) {}
+
+  /**
+   * Start-up check: if the crashes were grouped with another list than the current one (the process
+   * stopped after an edit was logged but before its regroup finished), regroup now. A regroup that was
+   * interrupted mid-replay needs nothing: the replay's truncate and checkpoint reset committed together,
+   * so the live feed simply carries on projecting the rest with the current list.
+   */
+  async regroupIfStale(): Promise<boolean> {
+    await this.runtime.catchUp([neverGuiltyProjector.name, CRASHES_PROJECTOR], 120_000);
+    const stale = await this.neverGuilty.staleGrouping(neverGuiltyHash(await this.neverGuilty.list()));
+    if (stale === null) return false;
+    this.logger.warn('crashes were grouped with an older never-guilty list; regrouping');
+    this.request('start-up: crashes grouped with an older never-guilty list');
+    return true;
+  }
 
   current(): RegroupStatus {
     return this.status;

@@ -4,6 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCHEMAS_DIR } from '../../../src/common/paths';
 import { BACKTRACE_CLASSIFICATIONS } from '../../../src/sources/clearlinux/classification';
+import { EventLog } from '../../../src/event-log/event-log';
+import { NEVER_GUILTY_MARKED, neverGuiltyEdited } from '../../../src/sources/clearlinux/never-guilty.events';
+import { RegroupService } from '../../../src/sources/clearlinux/regroup.service';
 import { RetentionService } from '../../../src/sources/clearlinux/retention.service';
 import { startTestApp, TestApp } from '../../support/app';
 import { eventually } from '../../support/database';
@@ -274,6 +277,20 @@ describe('Clear Linux crashes (spec 7, 8.4)', () => {
       payload: JSON.stringify({ never_guilty: [{ function: '_start()', module: APP }] }),
     });
     expect(offeredOnly.statusCode).toBe(400);
+  });
+
+  it('at start-up, regroups crashes that were grouped with an older list (edit logged, regroup never ran)', async () => {
+    // an edit that reached the log, but whose regroup did not happen (as if the process had stopped)
+    await t.app.get(EventLog).append([neverGuiltyEdited(NEVER_GUILTY_MARKED, [raise], new Date().toISOString())]);
+    await t.runtime.catchUp(['clearlinux-never-guilty']);
+    const regroup = t.app.get(RegroupService);
+    expect(await regroup.regroupIfStale()).toBe(true);
+    await waitForRegroup();
+    // raise(), abort() and foo() are now all never-guilty: foo crashes fall through to main()
+    expect(groupsOf(await topGuilty(`?build=${BUILD}`))).toEqual(
+      expect.arrayContaining([{ function: 'main()', module: APP, total: 2 }, { ...bar, total: 1 }]),
+    );
+    expect(await regroup.regroupIfStale()).toBe(false);
   });
 
   it('drops the crashes of purged records from the table and the counts (spec 10)', async () => {

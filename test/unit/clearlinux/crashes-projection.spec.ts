@@ -1,6 +1,7 @@
 import { neverGuiltyPredicate, type FramePair } from '../../../src/sources/clearlinux/backtrace';
 import { CRASH_CLASSIFICATIONS } from '../../../src/sources/clearlinux/classification';
-import { crashesProjector, projectCrash } from '../../../src/sources/clearlinux/crashes.projection';
+import { crashesProjector, NeverGuiltyView, projectCrash } from '../../../src/sources/clearlinux/crashes.projection';
+import { neverGuiltyHash } from '../../../src/sources/clearlinux/never-guilty.repository';
 import { parseV2Record } from '../../../src/sources/clearlinux/record-parser';
 import { recordAccepted } from '../../../src/sources/clearlinux/record.events';
 import type { RowWrite } from '../../../src/event-log/projector';
@@ -14,9 +15,10 @@ function accepted(classification: string, payload: string) {
   const parsed = parseV2Record(headers({ classification }), payload);
   return recordAccepted(parsed, 42, '2026-11-23T10:00:00.000Z', { protocol: 'v2', headers: {}, payload });
 }
-const none = () => false;
+const listOf = (pairs: FramePair[]): NeverGuiltyView => ({ isNeverGuilty: neverGuiltyPredicate(pairs), hash: neverGuiltyHash(pairs) });
+const none = listOf([]);
 const rowOf = (writes: RowWrite[]) => {
-  expect(writes).toHaveLength(1);
+  expect(writes).toHaveLength(2);
   const w = writes[0];
   if (w.kind !== 'insert') throw new Error('expected an insert');
   expect(w.rows).toHaveLength(1);
@@ -47,7 +49,7 @@ describe('projectCrash', () => {
 
   it('uses the never-guilty list it is given', () => {
     const event = accepted('org.clearlinux/crash/clr', readFixtureText('clearlinux/crash-clr-basic.txt'));
-    const list = neverGuiltyPredicate([
+    const list = listOf([
       { function: 'raise()', module: '/usr/lib64/libc.so.6' },
       { function: 'abort()', module: '/usr/lib64/libc.so.6' },
     ]);
@@ -55,12 +57,12 @@ describe('projectCrash', () => {
   });
 
   it.each(vectors)('guilty of vector $name as findGuiltyFrame gives it', ({ backtrace, never_guilty, expected }) => {
-    const row = rowOf(projectCrash(accepted('org.clearlinux/kernel/bug', backtrace), neverGuiltyPredicate(never_guilty)));
+    const row = rowOf(projectCrash(accepted('org.clearlinux/kernel/bug', backtrace), listOf(never_guilty)));
     expect({ function: row.guilty_function, module: row.guilty_module }).toEqual(expected ?? { function: null, module: null });
   });
 
   it.each(CRASH_CLASSIFICATIONS.map((c) => [c]))('%s yields one row', (classification) => {
-    expect(projectCrash(accepted(classification, 'x\n#0 f() - [m]\n'), none)).toHaveLength(1);
+    expect(projectCrash(accepted(classification, 'x\n#0 f() - [m]\n'), none)).toHaveLength(2);
   });
 
   it.each(['org.clearlinux/crash/unknown', 'org.clearlinux/crash/clr-build', 'org.clearlinux/crash/error'])(
@@ -80,12 +82,34 @@ describe('projectCrash', () => {
   });
 
   it('the projector asks for the list at projection time, so a replay uses the list as it is then', () => {
-    let list: (f: FramePair) => boolean = none;
+    let list: NeverGuiltyView = none;
     const projector = crashesProjector(() => list);
     const event = accepted('org.clearlinux/crash/clr', readFixtureText('clearlinux/crash-clr-basic.txt'));
     expect(rowOf([...projector.project(event)])).toMatchObject({ guilty_function: 'raise()' });
-    list = neverGuiltyPredicate([{ function: 'raise()', module: '/usr/lib64/libc.so.6' }]);
+    list = listOf([{ function: 'raise()', module: '/usr/lib64/libc.so.6' }]);
     expect(rowOf([...projector.project(event)])).toMatchObject({ guilty_function: 'abort()' });
-    expect(projector).toMatchObject({ name: 'clearlinux-crashes', tables: ['crashes'], eventTypes: ['clearlinux.record.accepted'] });
+    expect(projector).toMatchObject({ name: 'clearlinux-crashes', tables: ['crashes', 'clr_crash_grouping'], eventTypes: ['clearlinux.record.accepted'] });
+  });
+
+  it('records which list the crash was grouped with', () => {
+    const list = listOf([{ function: 'raise()', module: '/usr/lib64/libc.so.6' }]);
+    const writes = projectCrash(accepted('org.clearlinux/crash/clr', 'x\n#0 f() - [m]\n'), list);
+    expect(writes[1]).toEqual({
+      kind: 'insert',
+      table: 'clr_crash_grouping',
+      rows: [{ id: 1, list_hash: list.hash }],
+      conflict: { target: ['id'], action: 'update', set: ['list_hash'] },
+    });
+  });
+});
+
+describe('neverGuiltyHash', () => {
+  const a = { function: 'a()', module: '/m' };
+  const b = { function: 'b()', module: '/m' };
+  it('ignores order and duplicates, and tells lists apart', () => {
+    expect(neverGuiltyHash([a, b])).toBe(neverGuiltyHash([b, a, b]));
+    expect(neverGuiltyHash([a])).not.toBe(neverGuiltyHash([a, b]));
+    expect(neverGuiltyHash([])).not.toBe(neverGuiltyHash([a]));
+    expect(neverGuiltyHash([{ function: 'a', module: 'b|c' }])).not.toBe(neverGuiltyHash([{ function: 'a|b', module: 'c' }]));
   });
 });
