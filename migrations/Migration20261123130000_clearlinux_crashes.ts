@@ -29,20 +29,14 @@ export class Migration20261123130000ClearlinuxCrashes extends Migration {
         frames          jsonb       NOT NULL,
         guilty_function text,
         guilty_module   text,
+        -- which never-guilty list chose the guilty: a start-up after an edit whose regroup never ran can tell
+        grouped_with    text        NOT NULL,
         UNIQUE (log_event_id, ts_reception)
       );`);
     this.addSql(`SELECT tp_make_hypertable('crashes', 'ts_reception', interval '7 days');`);
     this.addSql(`CREATE INDEX crashes_guilty ON crashes (guilty_function, guilty_module, ts_reception);`);
     this.addSql(`CREATE INDEX crashes_record_id ON crashes (record_id);`);
     this.addSql(`CREATE INDEX crashes_build ON crashes (build);`);
-
-    // Which never-guilty list the rows of `crashes` were grouped with (written by the same projector, so
-    // emptied by its replay): a start-up after an edit whose regroup never finished can tell and regroup.
-    this.addSql(`
-      CREATE TABLE clr_crash_grouping (
-        id        smallint PRIMARY KEY CHECK (id = 1),
-        list_hash text     NOT NULL
-      );`);
 
     this.addSql(`
       CREATE TABLE clr_never_guilty (

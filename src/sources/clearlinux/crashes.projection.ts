@@ -5,7 +5,6 @@ import { pgTimestamp } from './record-view';
 import { RECORD_ACCEPTED, type RecordAccepted } from './record.events';
 
 export const CRASHES_TABLE = 'crashes';
-export const CRASH_GROUPING_TABLE = 'clr_crash_grouping';
 
 /** The never-guilty list as the projection needs it: the membership test and an identity of the list. */
 export type NeverGuiltyView = Readonly<{ isNeverGuilty: (frame: FramePair) => boolean; hash: string }>;
@@ -44,15 +43,10 @@ export function projectCrash(event: RecordAccepted, list: NeverGuiltyView): RowW
           frames: JSON.stringify(report?.frames ?? []),
           guilty_function: guilty?.function ?? null,
           guilty_module: guilty?.module ?? null,
+          grouped_with: list.hash,
         },
       ],
       conflict: { target: ['log_event_id', 'ts_reception'], action: 'nothing' },
-    },
-    {
-      kind: 'insert',
-      table: CRASH_GROUPING_TABLE,
-      rows: [{ id: 1, list_hash: list.hash }],
-      conflict: { target: ['id'], action: 'update', set: ['list_hash'] },
     },
   ];
 }
@@ -65,7 +59,7 @@ export function projectCrash(event: RecordAccepted, list: NeverGuiltyView): RowW
  * (spec §7.5 "re-process all backtrace records"). The never-guilty events are not consumed here for
  * the same reason: folding them in log order would reproduce the historical list instead.
  * Rows projected live between an edit and the end of its replay may use either list; the replay that
- * every edit triggers overwrites them. Each crash also records the list's hash in `clr_crash_grouping`,
+ * every edit triggers overwrites them. Each crash row also records the list's hash (`grouped_with`),
  * so a start-up can tell that the last edit's regroup never finished.
  */
 export function crashesProjector(list: () => NeverGuiltyView): Projector<RecordAccepted> {
@@ -73,7 +67,7 @@ export function crashesProjector(list: () => NeverGuiltyView): Projector<RecordA
     name: CRASHES_PROJECTOR,
     streams: ['telemetry.records'],
     eventTypes: [RECORD_ACCEPTED],
-    tables: [CRASHES_TABLE, CRASH_GROUPING_TABLE],
+    tables: [CRASHES_TABLE],
     project: (event) => projectCrash(event, list()),
   };
 }

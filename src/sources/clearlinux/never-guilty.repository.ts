@@ -8,17 +8,14 @@ import { NEVER_GUILTY_TABLE } from './never-guilty.projection';
 export const NeverGuiltySql = {
   list: `SELECT function, module, to_char(marked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"') AS marked_at
          FROM ${NEVER_GUILTY_TABLE} ORDER BY module, function`,
-  /**
-   * The list the crashes were last grouped with (null: no crash projected since the last replay began),
-   * and whether there are crashes at all — one statement, so both come from the same snapshot.
-   */
-  groupedWith: `SELECT (SELECT list_hash FROM clr_crash_grouping WHERE id = 1) AS list_hash, EXISTS (SELECT 1 FROM crashes) AS any`,
+  /** A crash whose guilty was chosen with another list than `$1` (start-up only: it may scan the table). */
+  groupedWithOther: `SELECT grouped_with FROM crashes WHERE grouped_with <> $1 LIMIT 1`,
 } as const;
 
 /** Pure: identity of a never-guilty list, independent of order and duplicates. */
 export function neverGuiltyHash(pairs: readonly FramePair[]): string {
   const keys = [...new Set(pairs.map((p) => pairKey(p.function, p.module)))].sort();
-  return createHash('sha256').update(JSON.stringify(keys)).digest('hex');
+  return createHash('sha256').update(JSON.stringify(keys)).digest('hex').slice(0, 16);
 }
 
 export type NeverGuiltyRow = FramePair & Readonly<{ marked_at: string }>;
@@ -31,11 +28,10 @@ export class NeverGuiltyRepository {
     return this.db.query<NeverGuiltyRow>(NeverGuiltySql.list);
   }
 
-  /** null when the crashes need no regroup to match `hash` (none stored, or the same list). */
+  /** The hash of an older list some crashes were grouped with, or null when all match `hash`. */
   async staleGrouping(hash: string): Promise<string | null> {
-    const [{ list_hash: grouped, any }] = await this.db.query<{ list_hash: string | null; any: boolean }>(NeverGuiltySql.groupedWith);
-    if (grouped !== null) return grouped === hash ? null : grouped;
-    return any ? 'unknown' : null;
+    const [row] = await this.db.query<{ grouped_with: string }>(NeverGuiltySql.groupedWithOther, [hash]);
+    return row?.grouped_with ?? null;
   }
 }
 
