@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { adminQuery, databaseUrl } from '../src/database/server-admin';
 import { AdminToken } from '../src/auth/admin-token';
 import { loadConfig } from '../src/config/app-config';
 import { createApp } from '../src/create-app';
@@ -24,7 +25,12 @@ import { percentile, report } from './support';
 export async function benchClearLinuxCrashes(): Promise<void> {
   const n = Number(process.env.BENCH_CRASHES ?? 5000);
   const dataDir = mkdtempSync(join(tmpdir(), 'tp-bench-crashes-'));
-  const config = loadConfig({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'error', PORT: '0' });
+  // A throw-away database on DATABASE_URL's server, never the named database itself.
+  const server = process.env.DATABASE_URL || undefined;
+  const scratch = server ? `bench_${randomUUID().replaceAll('-', '').slice(0, 12)}` : undefined;
+  if (server && scratch) await adminQuery(server, `CREATE DATABASE ${scratch}`);
+  const env = { ...process.env, ...(server && scratch ? { DATABASE_URL: databaseUrl(server, scratch) } : {}) };
+  const config = loadConfig({ ...env, DATA_DIR: dataDir, LOG_LEVEL: 'error', PORT: '0' });
   const app = await createApp(config, AdminToken.of('bench-admin-token-0123456789'));
   await app.init();
   try {
@@ -69,6 +75,7 @@ export async function benchClearLinuxCrashes(): Promise<void> {
   } finally {
     await app.close();
     rmSync(dataDir, { recursive: true, force: true });
+    if (server && scratch) await adminQuery(server, `DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);
   }
 }
 
