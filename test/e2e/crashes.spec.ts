@@ -64,6 +64,8 @@ describe('Crashes console in Chromium', () => {
     expect(await row.locator(`td[data-build="${BUILD}"]`).textContent()).toBe('3');
     expect(await row.locator(`td[data-build="${OLD_BUILD}"]`).textContent()).toBe('2');
     await page.waitForSelector('[data-testid=clr-top-chart] canvas');
+    await page.waitForSelector('[data-testid=clr-class-chart] canvas');
+    await page.waitForSelector('[data-testid=clr-build-chart] canvas');
     await screenshot(page, 'crashes-top');
 
     // build filter: htmx swaps the table and pushes the filter into the URL

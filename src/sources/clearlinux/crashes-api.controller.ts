@@ -53,6 +53,21 @@ export class CrashesApiController {
     return { from: f.values.from, to: f.values.to, build: f.window.build, ...(await this.query.topGuilty(f.window)) };
   }
 
+  @Get('crashes/overview')
+  @ApiOperation({ summary: 'All-time crash counts per crash classification (7 classes) and per build (backtrace classes, 10 highest numeric builds, highest first)' })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      properties: {
+        byClassification: { type: 'array', items: { type: 'object', properties: { classification: { type: 'string' }, crashes: { type: 'integer' } } } },
+        byBuild: { type: 'array', items: { type: 'object', properties: { build: { type: 'string' }, crashes: { type: 'integer' } } } },
+      },
+    },
+  })
+  overview() {
+    return this.query.overview();
+  }
+
   @Get('crashes')
   @ApiOperation({ summary: 'Crashes of one guilty frame (newest first, at most 50) and their total' })
   @ApiQuery({ name: 'function', required: true, description: 'guilty function, verbatim (e.g. `raise()`)' })

@@ -33,6 +33,7 @@ export class CrashesConsoleController {
     const f = parseCrashFilter(queryOf(request.url), new Date());
     const table = await this.query.topGuilty(f.window);
     const builds = await this.query.builds();
+    const overview = request.headers['hx-request'] ? undefined : await this.query.overview();
     const model = {
       nav: 'clearlinux-crashes',
       values: f.values,
@@ -45,6 +46,7 @@ export class CrashesConsoleController {
       // `<` escaped: frame names are client text and this JSON sits inside a <script> element.
       chart: JSON.stringify({ labels: table.rows.map((r) => r.label), totals: table.rows.map((r) => r.total) }).replace(/</g, '\\u003c'),
       regroup: regroupModel(this.regroup.current()),
+      overview: overview && JSON.stringify(overview).replace(/</g, '\\u003c'),
     };
     return renderPage(request, reply, { page: 'pages/clearlinux/crashes.hbs', partial: 'partials/_clr_crashes_top.hbs', title: 'Crashes' }, model);
   }

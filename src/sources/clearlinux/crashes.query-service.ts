@@ -33,6 +33,12 @@ export class CrashesQueryService {
     return shapeTopGuilty(await this.crashes.topGuilty(window));
   }
 
+  /** §8.4 pie and column (all time). */
+  async overview(): Promise<{ byClassification: { classification: string; crashes: number }[]; byBuild: { build: string; crashes: number }[] }> {
+    await this.rollups.refresh(CLR_CRASH_GUILTY_DAILY.name, null, null);
+    return { byClassification: await this.crashes.byClassification(), byBuild: await this.crashes.byBuild() };
+  }
+
   async byGuilty(guilty: FramePair, window: CrashWindow): Promise<{ total: number; crashes: CrashRow[] }> {
     const [total, crashes] = [await this.crashes.countByGuilty(guilty, window), await this.crashes.byGuilty(guilty, window, CRASH_LIST_LIMIT)];
     return { total, crashes };

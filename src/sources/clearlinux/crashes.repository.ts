@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Database } from '../../database/database';
 import { CLR_CRASH_GUILTY_DAILY } from '../../analytics/rollups/clr-crash-guilty-daily.rollup';
 import type { Frame, FramePair } from './backtrace';
-import { BACKTRACE_CLASSIFICATIONS } from './classification';
+import { BACKTRACE_CLASSIFICATIONS, CRASH_CLASSIFICATIONS } from './classification';
 import type { GroupCount } from './group-diff';
 
 const ROLLUP = CLR_CRASH_GUILTY_DAILY.name;
@@ -35,6 +35,16 @@ export const CrashesSql = {
     SELECT t.function, t.module, t.total, w.build, w.crashes
     FROM t JOIN w USING (function, module) JOIN b USING (build)
     ORDER BY t.total DESC, t.function, t.module, w.build`,
+  /** §8.4 pie: crashes per crash classification, all time (classes without crashes are absent). */
+  byClassification: `
+    SELECT classification, sum(crashes)::int AS crashes FROM ${ROLLUP}
+    WHERE classification = ANY($1::text[])
+    GROUP BY 1 ORDER BY 2 DESC, 1`,
+  /** §8.4 column: backtrace crashes per build, numeric builds only, the 10 highest (shown highest first). */
+  byBuild: `
+    SELECT build, sum(crashes)::int AS crashes FROM ${ROLLUP}
+    WHERE classification = ANY($1::text[]) AND build ~ '^[0-9]+$'
+    GROUP BY 1 ORDER BY build::numeric DESC LIMIT 10`,
   /** Crashes of one guilty frame, newest first (§8.4 "guilty backtraces": at most 50 shown). */
   byGuilty: `
     SELECT ${CRASH_COLUMNS} FROM crashes
@@ -92,6 +102,14 @@ export class CrashesRepository {
 
   topGuilty(w: CrashWindow): Promise<TopGuiltyRow[]> {
     return this.db.query<TopGuiltyRow>(CrashesSql.topGuilty, [w.from, w.to, BACKTRACE, w.build]);
+  }
+
+  byClassification(): Promise<{ classification: string; crashes: number }[]> {
+    return this.db.query(CrashesSql.byClassification, [[...CRASH_CLASSIFICATIONS]]);
+  }
+
+  byBuild(): Promise<{ build: string; crashes: number }[]> {
+    return this.db.query(CrashesSql.byBuild, [BACKTRACE]);
   }
 
   byGuilty(guilty: FramePair, w: CrashWindow, limit: number): Promise<CrashRow[]> {

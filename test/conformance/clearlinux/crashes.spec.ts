@@ -3,7 +3,7 @@ import Ajv from 'ajv';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCHEMAS_DIR } from '../../../src/common/paths';
-import { BACKTRACE_CLASSIFICATIONS } from '../../../src/sources/clearlinux/classification';
+import { BACKTRACE_CLASSIFICATIONS, CRASH_CLASSIFICATIONS } from '../../../src/sources/clearlinux/classification';
 import { EventLog } from '../../../src/event-log/event-log';
 import { NEVER_GUILTY_MARKED, neverGuiltyEdited } from '../../../src/sources/clearlinux/never-guilty.events';
 import { RegroupService } from '../../../src/sources/clearlinux/regroup.service';
@@ -21,7 +21,8 @@ const TID = '6907c830-eed9-4ce9-81ae-76daf8d88f0f';
 const RUN = randomBytes(3).toString('hex');
 const LIBC = `/usr/lib64/libc-${RUN}.so.6`;
 const APP = `/usr/bin/app-${RUN}`;
-const BUILD = String(900_000 + Math.floor(Math.random() * 90_000));
+/** Later runs get higher builds, so this run's builds are the highest present (Kafka mode shares old records). */
+const BUILD = String(Date.now());
 const OTHER_BUILD = String(Number(BUILD) + 1);
 const BACKTRACE = [...BACKTRACE_CLASSIFICATIONS];
 
@@ -183,6 +184,29 @@ describe('Clear Linux crashes (spec 7, 8.4)', () => {
     const ajv = new Ajv({ allErrors: true, strict: false });
     const schema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'clearlinux', 'top-guilty-response.v1.json'), 'utf8'));
     expect(ajv.validate(schema, top)).toBe(true);
+  });
+
+  it('answers the all-time pie and column (per classification, per build) equal to direct counts', async () => {
+    const res = await get('/api/clearlinux/crashes/overview');
+    expect(res.statusCode).toBe(200);
+    const overview = res.json() as { byClassification: { classification: string; crashes: number }[]; byBuild: { build: string; crashes: number }[] };
+    expect(overview.byClassification).toEqual(
+      await t.db.query(
+        `SELECT classification, count(*)::int AS crashes FROM crashes WHERE classification = ANY($1::text[]) GROUP BY 1 ORDER BY 2 DESC, 1`,
+        [[...CRASH_CLASSIFICATIONS]],
+      ),
+    );
+    expect(overview.byBuild).toEqual(
+      await t.db.query(
+        `SELECT build, count(*)::int AS crashes FROM crashes WHERE classification = ANY($1::text[]) AND build ~ '^[0-9]+$'
+         GROUP BY 1 ORDER BY build::numeric DESC LIMIT 10`,
+        [BACKTRACE],
+      ),
+    );
+    expect(overview.byBuild.slice(0, 2)).toEqual([
+      { build: OTHER_BUILD, crashes: 1 },
+      { build: BUILD, crashes: 4 },
+    ]);
   });
 
   it('lists the crashes of one guilty frame and shows one crash with its guilty frame flagged', async () => {
