@@ -1,11 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { adminQuery, databaseUrl } from '../src/database/server-admin';
-import { AdminToken } from '../src/auth/admin-token';
-import { loadConfig } from '../src/config/app-config';
-import { createApp } from '../src/create-app';
+import { randomBytes } from 'node:crypto';
 import { EventLog } from '../src/event-log/event-log';
 import { ProjectorRuntime } from '../src/event-log/projector-runtime';
 import { CrashesQueryService } from '../src/sources/clearlinux/crashes.query-service';
@@ -15,7 +8,7 @@ import { NEVER_GUILTY_MARKED, neverGuiltyEdited } from '../src/sources/clearlinu
 import { parseV2Record } from '../src/sources/clearlinux/record-parser';
 import { recordAccepted } from '../src/sources/clearlinux/record.events';
 import { RegroupService } from '../src/sources/clearlinux/regroup.service';
-import { percentile, report } from './support';
+import { modeOf, percentile, report, startBenchApp } from './support';
 
 /**
  * Crash processing: live projection of BENCH_CRASHES crash records (appended straight to the log),
@@ -24,15 +17,7 @@ import { percentile, report } from './support';
  */
 export async function benchClearLinuxCrashes(): Promise<void> {
   const n = Number(process.env.BENCH_CRASHES ?? 5000);
-  const dataDir = mkdtempSync(join(tmpdir(), 'tp-bench-crashes-'));
-  // A throw-away database on DATABASE_URL's server, never the named database itself.
-  const server = process.env.DATABASE_URL || undefined;
-  const scratch = server ? `bench_${randomUUID().replaceAll('-', '').slice(0, 12)}` : undefined;
-  if (server && scratch) await adminQuery(server, `CREATE DATABASE ${scratch}`);
-  const env = { ...process.env, ...(server && scratch ? { DATABASE_URL: databaseUrl(server, scratch) } : {}) };
-  const config = loadConfig({ ...env, DATA_DIR: dataDir, LOG_LEVEL: 'error', PORT: '0' });
-  const app = await createApp(config, AdminToken.of('bench-admin-token-0123456789'));
-  await app.init();
+  const { app, config, close } = await startBenchApp();
   try {
     const log = app.get(EventLog);
     const runtime = app.get(ProjectorRuntime);
@@ -61,7 +46,7 @@ export async function benchClearLinuxCrashes(): Promise<void> {
     latencies.sort((a, b) => a - b);
     report({
       bench: 'clearlinux-crashes',
-      mode: config.databaseUrl ? (config.kafkaBrokers.length ? 'timescaledb+kafka' : 'external') : 'embedded',
+      mode: modeOf(config),
       crashes: n,
       projectMs,
       projectedPerSecond: Math.round((n / projectMs) * 1000),
@@ -73,9 +58,7 @@ export async function benchClearLinuxCrashes(): Promise<void> {
       topGuiltyP99Ms: Math.round(percentile(latencies, 99) * 10) / 10,
     });
   } finally {
-    await app.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    if (server && scratch) await adminQuery(server, `DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);
+    await close();
   }
 }
 
