@@ -1,3 +1,4 @@
+import { compareBuilds } from './bucketing';
 import type { BuildsView, MceView, PopulationView, StatsView, ThermalView, Window } from './analytics.query';
 
 /**
@@ -10,8 +11,8 @@ export type ViewModel = Readonly<{ charts: Chart[]; tables: Table[]; notes: stri
 
 const bar = (categories: string[], series: { name: string; data: number[] }[], extra: Record<string, unknown> = {}) => ({
   tooltip: { trigger: 'axis' },
-  legend: series.length > 1 ? {} : undefined,
-  grid: { left: 60, right: 20, bottom: 60, top: 30 },
+  legend: series.length > 1 ? { top: 0, type: 'scroll' } : undefined,
+  grid: { left: 60, right: 20, bottom: 60, top: series.length > 1 ? 40 : 20 },
   xAxis: { type: 'category', data: categories, axisLabel: { rotate: categories.length > 12 ? 45 : 0 } },
   yAxis: { type: 'value', minInterval: 1 },
   series: series.map((s) => ({ type: 'bar', name: s.name, data: s.data, ...extra })),
@@ -67,7 +68,7 @@ export function presentMce(v: MceView): ViewModel {
   const weeks = [...new Set(v.weekly.map((w) => w.week))];
   const classes = v.classes.map((c) => c.class);
   const cell = new Map(v.weekly.map((w) => [`${w.week} ${w.class}`, w.records]));
-  const builds = [...new Set(v.machines.flatMap((m) => Object.keys(m.builds)))].sort();
+  const builds = [...new Set(v.machines.flatMap((m) => Object.keys(m.builds)))].sort(compareBuilds);
   return {
     notes: ['Machine-check exceptions reported by mcelog (classes corrected, SRAO, SRAR, UCNA). Weeks are Sunday-based weeks of the year (%U) of the capture time.'],
     charts: [
@@ -76,7 +77,7 @@ export function presentMce(v: MceView): ViewModel {
       {
         id: 'mce-weekly',
         title: 'Records per week and class',
-        option: { ...bar(weeks, []), legend: {}, series: classes.map((c) => ({ type: 'line', name: c, data: weeks.map((w) => cell.get(`${w} ${c}`) ?? 0) })) },
+        option: { ...bar(weeks, []), legend: { top: 0, type: 'scroll' }, grid: { left: 60, right: 20, bottom: 60, top: 40 }, series: classes.map((c) => ({ type: 'line', name: c, data: weeks.map((w) => cell.get(`${w} ${c}`) ?? 0) })) },
       },
     ],
     tables: [

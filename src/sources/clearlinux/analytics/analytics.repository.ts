@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../../../database/database';
 import { CLR_ROLLUPS } from './analytics.rollups';
-import { compareBuilds } from './bucketing';
+import { compareBuilds, INTEGER_BUILD } from './bucketing';
 
 /** A half-open time range [from, to) as ISO timestamps; null = open. */
 export type TimeRange = Readonly<{ from: string | null; to: string | null }>;
@@ -58,7 +58,9 @@ export class AnalyticsRepository {
 
   async buildChoices(): Promise<string[]> {
     const rows = await this.db.query<{ build: string }>(AnalyticsSql.buildChoices);
-    return rows.map((r) => r.build).sort((a, b) => -compareBuilds(a, b));
+    const builds = rows.map((r) => r.build).sort(compareBuilds);
+    const integer = builds.filter((b) => INTEGER_BUILD.test(b)).reverse();
+    return [...integer, ...builds.filter((b) => !INTEGER_BUILD.test(b))];
   }
 
   buildTotals(s: Scope): Promise<BuildCount[]> {
