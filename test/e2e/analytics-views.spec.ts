@@ -17,12 +17,10 @@ describe('Clear Linux analytics views in Chromium', () => {
   const api = async <T>(path: string): Promise<T> => (await t.app.inject({ method: 'GET', url: path, headers: t.auth })).json() as T;
   /** Series data ECharts actually holds for a chart element. */
   const chartData = (id: string) =>
-    page.evaluate((el) => {
-      const chart = (window as unknown as { echarts: { getInstanceByDom(e: Element): { getOption(): { series: { data: unknown[] }[] } } | undefined } }).echarts.getInstanceByDom(
-        document.getElementById(el)!,
-      );
+    page.evaluate(`(() => {
+      const chart = window.echarts.getInstanceByDom(document.getElementById(${JSON.stringify(`chart-${id}`)}));
       return chart ? chart.getOption().series.map((s) => s.data) : null;
-    }, `chart-${id}`);
+    })()`);
   const tableRows = (id: string) =>
     page.$$eval(`[data-testid=table-${id}] tbody tr`, (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim())));
 
@@ -56,7 +54,7 @@ describe('Clear Linux analytics views in Chromium', () => {
   it('Builds: the build filter refreshes the body through htmx and lands in the URL', async () => {
     await page.selectOption('select[name=build]', '31070');
     await page.waitForURL(/build=31070/);
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=table-builds] tbody tr').length === 1);
+    await page.waitForFunction(`document.querySelectorAll('[data-testid=table-builds] tbody tr').length === 1`);
     const v = await api<{ builds: { build: string; records: number }[] }>('/api/clearlinux/builds?build=31070');
     expect(await tableRows('builds')).toEqual([['31070', String(v.builds[0].records)]]);
     await page.waitForSelector('[data-chart=builds][data-rendered=true]');

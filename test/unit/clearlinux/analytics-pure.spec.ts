@@ -58,7 +58,7 @@ describe('analytics projection', () => {
   it('projects MCE and thermal records by capture time with parsed fields', () => {
     const [write] = projectAnalytics(event({ classification: 'org.clearlinux/mce/corrected' }, fixture('mce-corrected.txt')));
     expect(write).toMatchObject({ kind: 'insert', table: 'clr_mce_events', conflict: { target: ['log_event_id', 'ts_capture'], action: 'nothing' } });
-    const row = (write as { rows: Record<string, unknown>[] }).rows[0];
+    const row = (write as unknown as { rows: Record<string, unknown>[] }).rows[0];
     expect(row).toMatchObject({ record_id: 9, kind: 'corrected', cpu: 2, bank: 6, build: '29940', ts_capture: '2017-09-12 16:54:09+00' });
   });
 
