@@ -33,20 +33,25 @@ export const AnalyticsSql = {
     FROM top t JOIN scoped s USING (machine_id) GROUP BY 1, 2, 3 ORDER BY 2 DESC, 1, 3`,
   mceMachineCount: `SELECT count(DISTINCT machine_id)::float8 AS n FROM ${R.mce.name} WHERE ${SCOPE} AND kind <> 'thermal'`,
   /**
-   * Exact distinct machine ids per build and source for the population windows, in one scan: `$4` =
-   * window starts (timestamptz[], ascending age); column `machines[i]` counts rows with bucket ≥ starts[i].
+   * Exact distinct machine ids per build and source for the population windows, in one pass: a machine id
+   * has a heartbeat in [start, now] exactly when its last bucket is ≥ start, so counting ids by their
+   * latest bucket equals count(DISTINCT) per window (one hash aggregate instead of five sorts).
+   * `$4` = the bounded windows' starts (timestamptz[]); `machines[1]` is all time.
    */
   population: `
     SELECT build, external, ARRAY[
-      count(DISTINCT machine_id),
-      count(DISTINCT machine_id) FILTER (WHERE bucket >= ($4::timestamptz[])[1]),
-      count(DISTINCT machine_id) FILTER (WHERE bucket >= ($4::timestamptz[])[2]),
-      count(DISTINCT machine_id) FILTER (WHERE bucket >= ($4::timestamptz[])[3]),
-      count(DISTINCT machine_id) FILTER (WHERE bucket >= ($4::timestamptz[])[4])]::float8[] AS machines
-    FROM ${R.population.name} WHERE ${SCOPE} GROUP BY 1, 2`,
+      count(*),
+      count(*) FILTER (WHERE last >= ($4::timestamptz[])[1]),
+      count(*) FILTER (WHERE last >= ($4::timestamptz[])[2]),
+      count(*) FILTER (WHERE last >= ($4::timestamptz[])[3]),
+      count(*) FILTER (WHERE last >= ($4::timestamptz[])[4])]::float8[] AS machines
+    FROM (SELECT build, external, machine_id, max(bucket) AS last FROM ${R.population.name} WHERE ${SCOPE} GROUP BY 1, 2, 3) ids
+    GROUP BY 1, 2`,
   /** Builds for the filter drop-down, integer builds first by value descending (newest first), then the others. */
   buildChoices: `SELECT DISTINCT build FROM ${R.builds.name}`,
 } as const;
+
+const READ_WORK_MEM = '64MB';
 
 @Injectable()
 export class AnalyticsRepository {
@@ -54,6 +59,14 @@ export class AnalyticsRepository {
 
   private params(s: Scope): unknown[] {
     return [s.from, s.to, s.build];
+  }
+
+  /** Grouping over rollups sorts/hashes many rows: give it memory instead of spilling to disk (slow in PGlite). */
+  private read<T>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.db.transaction(async (tx) => {
+      await tx.query(`SET LOCAL work_mem = '${READ_WORK_MEM}'`);
+      return tx.query<T>(sql, params);
+    });
   }
 
   async buildChoices(): Promise<string[]> {
@@ -64,37 +77,37 @@ export class AnalyticsRepository {
   }
 
   buildTotals(s: Scope): Promise<BuildCount[]> {
-    return this.db.query<BuildCount>(AnalyticsSql.buildTotals, this.params(s));
+    return this.read<BuildCount>(AnalyticsSql.buildTotals, this.params(s));
   }
 
   buildSeries(s: Scope): Promise<{ day: string; build: string; records: number }[]> {
-    return this.db.query(AnalyticsSql.buildSeries, this.params(s));
+    return this.read(AnalyticsSql.buildSeries, this.params(s));
   }
 
   classifications(s: Scope): Promise<NamedCount[]> {
-    return this.db.query<NamedCount>(AnalyticsSql.classifications, this.params(s));
+    return this.read<NamedCount>(AnalyticsSql.classifications, this.params(s));
   }
 
   platforms(s: Scope): Promise<NamedCount[]> {
-    return this.db.query<NamedCount>(AnalyticsSql.platforms, this.params(s));
+    return this.read<NamedCount>(AnalyticsSql.platforms, this.params(s));
   }
 
   mceDaily(s: Scope, thermal: boolean): Promise<{ day: string; kind: string; build: string; records: number }[]> {
-    return this.db.query(AnalyticsSql.mceDaily, [...this.params(s), thermal]);
+    return this.read(AnalyticsSql.mceDaily, [...this.params(s), thermal]);
   }
 
   async mceMachines(s: Scope, limit: number, offset: number) {
-    const rows = await this.db.query<{ machine_id: string; total: number; build: string; records: number }>(AnalyticsSql.mceMachines, [
+    const rows = await this.read<{ machine_id: string; total: number; build: string; records: number }>(AnalyticsSql.mceMachines, [
       ...this.params(s),
       limit,
       offset,
     ]);
-    const [{ n }] = await this.db.query<{ n: number }>(AnalyticsSql.mceMachineCount, this.params(s));
+    const [{ n }] = await this.read<{ n: number }>(AnalyticsSql.mceMachineCount, this.params(s));
     return { rows, machines: n };
   }
 
   /** `starts`: the four bounded windows' starts (the first column is all time). */
   population(s: Scope, starts: readonly string[]): Promise<{ build: string; external: boolean; machines: number[] }[]> {
-    return this.db.query(AnalyticsSql.population, [...this.params(s), starts]);
+    return this.read(AnalyticsSql.population, [...this.params(s), starts]);
   }
 }
