@@ -42,7 +42,8 @@ export async function benchAnalyticsViews(): Promise<void> {
   try {
     // Bulk path: secondary indexes are dropped for the load and rebuilt after it (timed separately).
     const indexes = await db.query<{ name: string; def: string }>(
-      `SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'records' AND indexname LIKE 'records\\_%'`,
+      `SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'records' AND indexname LIKE 'records\\_%'
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = indexname)`,
     );
     for (const ix of indexes) await db.query(`DROP INDEX ${ix.name}`);
     const t0 = Date.now();

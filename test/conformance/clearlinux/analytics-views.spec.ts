@@ -1,4 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { SCHEMAS_DIR } from '../../../src/common/paths';
 import { RollupInstaller } from '../../../src/analytics/rollup-installer';
 import { CLR_ROLLUPS } from '../../../src/sources/clearlinux/analytics/analytics.rollups';
 import type { BuildsView, MceView, PopulationView, StatsView, ThermalView } from '../../../src/sources/clearlinux/analytics/analytics.query';
@@ -20,10 +25,16 @@ const MCE = ['corrected', 'SRAO', 'SRAR', 'UCNA'].map((k) => `org.clearlinux/mce
 describe('Clear Linux analytics views', () => {
   let t: TestApp;
   let rollups: RollupInstaller;
+  const ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
+  /** GET an analytics endpoint; every answer must match its published schema. */
   const api = async <T>(path: string): Promise<T> => {
     const res = await t.app.inject({ method: 'GET', url: path, headers: t.auth });
     expect(res.statusCode).toBe(200);
-    return res.json() as T;
+    const view = /^\/api\/clearlinux\/([a-z]+)/.exec(path)![1];
+    const validate = ajv.getSchema(`clearlinux/analytics-${view}.v1`) ?? ajv.compile(JSON.parse(readFileSync(join(SCHEMAS_DIR, 'clearlinux', `analytics-${view}.v1.json`), 'utf8')));
+    const body = res.json() as T;
+    expect(validate(body) ? null : validate.errors).toBeNull();
+    return body;
   };
   const sql = <T>(q: string, params: unknown[] = []) => t.db.query<T>(q, params);
   const post = (headers: Record<string, string>, payload: string) =>

@@ -2,10 +2,9 @@ import { Controller, Get, Req } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { queryOf } from '../records-api.query';
-import { parseAnalyticsFilter } from './analytics.filter';
+import { parseAnalyticsFilter, parsePage } from './analytics.filter';
 import { AnalyticsQuery } from './analytics.query';
 import { analyticsSchema } from './analytics.schemas';
-import { parsePage } from './analytics-console.controller';
 
 const FILTER_PARAMS = [
   ['from', 'YYYY-MM-DD, UTC, inclusive (default: view-specific, see each view)'],

@@ -1,23 +1,15 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidInput } from '../../../common/errors';
 import { renderPage } from '../../../console/render';
 import { queryOf } from '../records-api.query';
-import { filterQuery, parseAnalyticsFilter } from './analytics.filter';
+import { filterQuery, parseAnalyticsFilter, parsePage } from './analytics.filter';
 import { presentBuilds, presentMce, presentPopulation, presentStats, presentThermal, type ViewModel, windowText } from './analytics.present';
 import { AnalyticsQuery } from './analytics.query';
 import { AnalyticsRepository } from './analytics.repository';
 
 type ViewName = 'builds' | 'stats' | 'mce' | 'thermal' | 'population';
 const TITLES: Record<ViewName, string> = { builds: 'Builds', stats: 'Stats', mce: 'MCE', thermal: 'Thermal', population: 'Population' };
-
-export function parsePage(q: URLSearchParams): number {
-  const raw = q.get('page');
-  if (raw === null || raw === '') return 1;
-  if (!/^[0-9]{1,6}$/.test(raw) || Number(raw) < 1) throw new InvalidInput('page must be a whole number ≥ 1', 'query');
-  return Number(raw);
-}
 
 /** Console pages for the Clear Linux analytics views; filters in the URL, htmx swaps #analytics-body. */
 @ApiExcludeController()

@@ -49,3 +49,11 @@ export function filterQuery(values: FilterValues, extra: Record<string, string |
   const s = q.toString();
   return s ? `?${s}` : '';
 }
+
+/** `page` of a paged table, from 1. */
+export function parsePage(q: URLSearchParams): number {
+  const raw = q.get('page');
+  if (raw === null || raw === '') return 1;
+  if (!/^[0-9]{1,6}$/.test(raw) || Number(raw) < 1) throw new InvalidInput('page must be a whole number ≥ 1', 'query');
+  return Number(raw);
+}
