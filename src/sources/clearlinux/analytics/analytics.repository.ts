@@ -25,12 +25,15 @@ export const AnalyticsSql = {
   /** `$4`: true = thermal only, false = the four MCE classes. */
   mceDaily: `SELECT to_char(bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, kind, build, sum(events)::float8 AS records
              FROM ${R.mce.name} WHERE ${SCOPE} AND ((kind = 'thermal') = $4::boolean) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
-  /** One page of machines by total MCE count, with their per-build counts; `$4` limit, `$5` offset. */
+  /**
+   * One page of machines by total MCE count with their per-build counts, and how many machines there are
+   * (one scan of the rollup); `$4` limit, `$5` offset.
+   */
   mceMachines: `
-    WITH scoped AS (SELECT machine_id, build, events FROM ${R.mce.name} WHERE ${SCOPE} AND kind <> 'thermal'),
-         top AS (SELECT machine_id, sum(events) AS total FROM scoped GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $4::int OFFSET $5::int)
-    SELECT t.machine_id, t.total::float8 AS total, s.build, sum(s.events)::float8 AS records
-    FROM top t JOIN scoped s USING (machine_id) GROUP BY 1, 2, 3 ORDER BY 2 DESC, 1, 3`,
+    WITH per AS (SELECT machine_id, build, sum(events) AS records FROM ${R.mce.name} WHERE ${SCOPE} AND kind <> 'thermal' GROUP BY 1, 2),
+         top AS (SELECT machine_id, sum(records) AS total, count(*) OVER () AS machines FROM per GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $4::int OFFSET $5::int)
+    SELECT t.machine_id, t.total::float8 AS total, t.machines::float8 AS machines, p.build, p.records::float8 AS records
+    FROM top t JOIN per p USING (machine_id) ORDER BY 2 DESC, 1, 4`,
   mceMachineCount: `SELECT count(DISTINCT machine_id)::float8 AS n FROM ${R.mce.name} WHERE ${SCOPE} AND kind <> 'thermal'`,
   /**
    * Exact distinct machine ids per build and source for the population windows, in one pass: a machine id
@@ -97,12 +100,13 @@ export class AnalyticsRepository {
   }
 
   async mceMachines(s: Scope, limit: number, offset: number) {
-    const rows = await this.read<{ machine_id: string; total: number; build: string; records: number }>(AnalyticsSql.mceMachines, [
+    const rows = await this.read<{ machine_id: string; total: number; machines: number; build: string; records: number }>(AnalyticsSql.mceMachines, [
       ...this.params(s),
       limit,
       offset,
     ]);
-    const [{ n }] = await this.read<{ n: number }>(AnalyticsSql.mceMachineCount, this.params(s));
+    if (rows.length > 0 || offset === 0) return { rows, machines: rows[0]?.machines ?? 0 };
+    const [{ n }] = await this.read<{ n: number }>(AnalyticsSql.mceMachineCount, this.params(s)); // a page past the end
     return { rows, machines: n };
   }
 
