@@ -1,15 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { RollupInstaller } from '../src/analytics/rollup-installer';
-import { AdminToken } from '../src/auth/admin-token';
-import { loadConfig } from '../src/config/app-config';
-import { createApp } from '../src/create-app';
 import { Database } from '../src/database/database';
-import { adminQuery, databaseUrl } from '../src/database/server-admin';
 import { CLR_ROLLUPS } from '../src/sources/clearlinux/analytics/analytics.rollups';
-import { percentile, report } from './support';
+import { BENCH_ADMIN_TOKEN, modeOf, percentile, report, startBenchApp } from './support';
 
 /**
  * Analytics views at scale: bulk-loads BENCH_RECORDS (default 10 000 000) synthetic records straight
@@ -24,21 +16,10 @@ export async function benchAnalyticsViews(): Promise<void> {
   const batch = Number(process.env.BENCH_BATCH ?? 250_000);
   const repeat = Number(process.env.BENCH_REPEAT ?? 20);
   const days = Number(process.env.BENCH_DAYS ?? 90);
-  const serverUrl = process.env.DATABASE_URL || undefined;
-  const dataDir = mkdtempSync(join(tmpdir(), 'tp-bench-views-'));
-  const dbName = `bench_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  if (serverUrl) await adminQuery(serverUrl, `CREATE DATABASE ${dbName}`);
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'error',
-    ROLLUP_REFRESH_INTERVAL_S: '86400',
-    ...(serverUrl ? { DATABASE_URL: databaseUrl(serverUrl, dbName), DB_POOL_SIZE: '4' } : {}),
-  });
-  const app = await createApp(config, AdminToken.of('bench-admin-token-0123456789'));
-  await app.init();
+  const { app, config, close } = await startBenchApp({ ROLLUP_REFRESH_INTERVAL_S: '86400' });
   const db = app.get(Database);
   const rollups = app.get(RollupInstaller);
-  const auth = { authorization: 'Bearer bench-admin-token-0123456789' };
+  const auth = { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` };
   try {
     // Bulk path: secondary indexes are dropped for the load and rebuilt after it (timed separately).
     const indexes = await db.query<{ name: string; def: string }>(
@@ -64,7 +45,7 @@ export async function benchAnalyticsViews(): Promise<void> {
     const counts = await db.query<{ rows_records: number; mce: number; heartbeats: number }>(
       `SELECT (SELECT count(*) FROM records)::float8 AS rows_records, (SELECT count(*) FROM clr_mce_events)::float8 AS mce, (SELECT count(*) FROM clr_heartbeats)::float8 AS heartbeats`,
     );
-    report({ bench: 'analytics-views-load', mode: rollups.mode, records: n, ...counts[0], machines, loadSeconds: loadS, recordsPerSecond: Math.round(n / loadS), indexSeconds: indexS, projectSeconds: projectS, refreshSeconds: refreshS });
+    report({ bench: 'analytics-views-load', mode: modeOf(config), rollups: rollups.mode, records: n, ...counts[0], machines, loadSeconds: loadS, recordsPerSecond: Math.round(n / loadS), indexSeconds: indexS, projectSeconds: projectS, refreshSeconds: refreshS });
 
     for (const view of ['builds', 'stats', 'mce', 'thermal', 'population']) {
       for (const [kind, url] of [['api', `/api/clearlinux/${view}`], ['page', `/console/clearlinux/${view}`]] as const) {
@@ -77,13 +58,11 @@ export async function benchAnalyticsViews(): Promise<void> {
           if (i > 0) times.push(ms); // the first call warms caches and compiles templates
         }
         times.sort((a, b) => a - b);
-        report({ bench: 'analytics-views', mode: rollups.mode, records: n, view, kind, calls: repeat, p50Ms: round(percentile(times, 50)), p95Ms: round(percentile(times, 95)) });
+        report({ bench: 'analytics-views', mode: modeOf(config), rollups: rollups.mode, records: n, view, kind, calls: repeat, p50Ms: round(percentile(times, 50)), p95Ms: round(percentile(times, 95)) });
       }
     }
   } finally {
-    await app.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    if (serverUrl) await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await close();
   }
 }
 
