@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotFound } from '../../common/errors';
-import { renderPage } from '../../console/render';
+import { renderPage, scriptJson } from '../../console/render';
 import { queryOf } from '../../sources/clearlinux/records-api.query';
 import { parseParams } from './plugin-manifest';
 import { PLUGINS, pluginChartOption } from './plugin-views.service';
@@ -49,7 +49,7 @@ export class PluginViewsController {
     const { rows, truncated } = await this.repo.run(plugin, params);
     const columns = rows.length > 0 ? Object.keys(rows[0]) : [];
     const query = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString();
-    const chart = plugin.manifest.chart ? { id: `plugin-${name}`, title: plugin.manifest.title, option: JSON.stringify(pluginChartOption(plugin.manifest.chart, rows)).replace(/</g, '\\u003c') } : null;
+    const chart = plugin.manifest.chart ? { id: `plugin-${name}`, title: plugin.manifest.title, option: scriptJson(pluginChartOption(plugin.manifest.chart, rows)) } : null;
     return renderPage(req, reply, { page: 'pages/plugins/view.hbs', partial: 'partials/_plugin_body.hbs', title: plugin.manifest.title }, {
       nav: 'plugins',
       plugin: plugin.manifest,

@@ -1,7 +1,7 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { renderPage } from '../../../console/render';
+import { renderPage, scriptJson } from '../../../console/render';
 import { queryOf } from '../records-api.query';
 import { filterQuery, parseAnalyticsFilter, parsePage } from './analytics.filter';
 import { presentBuilds, presentMce, presentPopulation, presentStats, presentThermal, type ViewModel, windowText } from './analytics.present';
@@ -83,7 +83,7 @@ export class AnalyticsConsoleController {
       windowText: windowText(window),
       notes: model.notes,
       tables: model.tables,
-      charts: model.charts.map((c) => ({ ...c, option: safeJson(c.option) })),
+      charts: model.charts.map((c) => ({ ...c, option: scriptJson(c.option) })),
       pager: pager && {
         page: pager.page,
         prevUrl: pager.prev ? path + filterQuery(values, { page: pager.prev }) : null,
@@ -91,9 +91,4 @@ export class AnalyticsConsoleController {
       },
     });
   }
-}
-
-/** JSON inside <script type="application/json">: `<` escaped so no value can close the tag. */
-export function safeJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c');
 }
