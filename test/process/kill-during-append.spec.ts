@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import { deleteTopics } from '../../src/event-log/kafka-event-log';
 import { openDatabase } from '../../src/database/open-database';
 import { freshDatabase, KAFKA_BROKERS, SERVER_URL, TestDatabase } from '../support/database';
 
@@ -73,13 +74,14 @@ describe('kill -9 right after acknowledged appends', () => {
 
   (KAFKA_BROKERS.length > 0 ? it : it.skip)('keeps every acknowledged event (Kafka log; needs KAFKA_BROKERS)', async () => {
     const database = await freshDatabase();
+    const topicPrefix = `kill-${runId}.`;
     try {
-      const acked = await runAndKill({ DATABASE_URL: database.url!, KAFKA_BROKERS: KAFKA_BROKERS.join(','), KAFKA_CLIENT_ID: `kill-${runId}`, KAFKA_TOPIC_PREFIX: `kill-${runId}.` }, 400);
+      const acked = await runAndKill({ DATABASE_URL: database.url!, KAFKA_BROKERS: KAFKA_BROKERS.join(','), KAFKA_CLIENT_ID: `kill-${runId}`, KAFKA_TOPIC_PREFIX: topicPrefix }, 400);
       const kafka = new Kafka({ clientId: `verify-${runId}`, brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING });
       const consumer = kafka.consumer({ groupId: `verify-${runId}` });
       const wanted = new Set(acked);
       await consumer.connect();
-      await consumer.subscribe({ topic: 'platform.admin', fromBeginning: true });
+      await consumer.subscribe({ topic: `${topicPrefix}platform.admin`, fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`${wanted.size} acknowledged events missing from Kafka`)), 60_000);
         void consumer.run({
@@ -96,6 +98,7 @@ describe('kill -9 right after acknowledged appends', () => {
       expect(wanted.size).toBe(0);
     } finally {
       await database.drop();
+      await deleteTopics(KAFKA_BROKERS, topicPrefix);
     }
   });
 });
