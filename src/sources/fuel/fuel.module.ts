@@ -4,6 +4,8 @@ import { ProjectorRuntime } from '../../event-log/projector-runtime';
 import { actionLogsProjector } from './action-logs.projection';
 import { ClaimsRepository } from './claims.repository';
 import { CollectorController } from './collector.controller';
+import { ExportsController } from './exports.controller';
+import { ExportsRepository } from './exports.repository';
 import { FUEL_CONFIG, loadFuelConfig } from './fuel.config';
 import { FuelMetrics } from './fuel.metrics';
 import { FuelSchemas } from './fuel-schemas';
@@ -19,13 +21,14 @@ let formatterRegistered = false;
 
 /** Fuel anonymous statistics (spec fuelstats.md): collector, projections, reports. */
 @Module({
-  controllers: [ReportsController, CollectorController],
+  controllers: [ReportsController, ExportsController, CollectorController],
   providers: [
     { provide: FUEL_CONFIG, useFactory: () => loadFuelConfig(process.env) },
     FuelSchemas,
     FuelMetrics,
     ClaimsRepository,
     ReportsRepository,
+    ExportsRepository,
     SubmitActionLogsHandler,
     SubmitInstallationHandler,
     SubmitOswlStatsHandler,
