@@ -3,6 +3,8 @@ import { benchClearLinuxIngest } from './clearlinux-ingest.bench';
 import { benchClearLinuxRecordsApi } from './clearlinux-records-api.bench';
 import { benchClearLinuxCrashes } from './clearlinux-crashes.bench';
 import { benchEventLog } from './event-log.bench';
+import { benchFuelExport } from './fuel-export.bench';
+import { benchFuelIngest } from './fuel-ingest.bench';
 
 /**
  * `npm run bench [-- name...]`: runs the named benchmarks (default: all). Each prints JSON lines of
@@ -13,6 +15,8 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'clearlinux-ingest': benchClearLinuxIngest,
   'clearlinux-records-api': benchClearLinuxRecordsApi,
   'clearlinux-crashes': benchClearLinuxCrashes,
+  'fuel-ingest': benchFuelIngest,
+  'fuel-export': benchFuelExport,
 };
 
 async function main(): Promise<void> {
