@@ -47,8 +47,8 @@ export async function benchFuelIngest(): Promise<void> {
       let next = 1;
       let previous: string | null = null;
       for (let n = 1; Date.now() < deadline; n++) {
-        const resend = n % 10 === 0 && previous !== null;
-        const body = resend ? previous! : JSON.stringify({ action_logs: Array.from({ length: batch }, () => actionLog(uid, next++)) });
+        const resend: boolean = n % 10 === 0 && previous !== null;
+        const body: string = resend && previous !== null ? previous : JSON.stringify({ action_logs: Array.from({ length: batch }, () => actionLog(uid, next++)) });
         const t0 = process.hrtime.bigint();
         const res = await post(body);
         latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
