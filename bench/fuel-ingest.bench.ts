@@ -69,6 +69,7 @@ export async function benchFuelIngest(): Promise<void> {
   );
   const elapsed = (Date.now() - started) / 1000;
   agent.destroy();
+  process.stderr.write(`fuel-ingest: load done (${latencies.length} batches, ${added} added), waiting for the projection\n`);
   try {
     await bench.app.get(ProjectorRuntime).catchUp(['fuel-action-logs'], 600_000);
     const [{ n }] = await bench.app
