@@ -6,20 +6,16 @@ import { report } from './support';
 const NODES_PER_INSTALLATION = 100;
 const INSTALLATIONS_PER_INSERT = 200;
 
-/** One 9.x-shaped node (hardware meta, interfaces, disks); `id` is set per node. */
+/** A compact 9.x-shaped node (hardware summary, one disk, one interface); `id` is set per node. ~600 bytes. */
 const NODE_TEMPLATE = {
   group_id: 1, status: 'ready', online: true, os: 'ubuntu', roles: ['compute', 'ceph-osd'], pending_roles: [], pending_addition: false, pending_deletion: false,
   manufacturer: 'Dell Inc.', nic_interfaces: [{ id: 1 }, { id: 2 }], bond_interfaces: [],
   meta: {
     system: { manufacturer: 'Dell Inc.', product: 'PowerEdge R630', family: 'Not Specified', version: '1.2' },
-    cpu: { real: 2, total: 32, spec: [{ frequency: 2600, model: 'Intel(R) Xeon(R) CPU E5-2650 v2 @ 2.60GHz' }, { frequency: 2600, model: 'Intel(R) Xeon(R) CPU E5-2650 v2 @ 2.60GHz' }] },
-    memory: { total: 137438953472, slots: 8, maximum_capacity: 274877906944, devices: [{ frequency: 1600, size: 17179869184, type: 'DDR3' }] },
-    disks: [{ model: 'PERC H730P Mini', name: 'sda', removable: '0', size: 599550590976 }, { model: 'PERC H730P Mini', name: 'sdb', removable: '0', size: 1199101181952 }],
-    interfaces: [
-      { name: 'eth0', driver: 'ixgbe', current_speed: 10000, max_speed: 10000, pxe: true, state: 'up', interface_properties: { mtu: null, disable_offloading: false, numa_node: 0, sriov: { available: false, enabled: false } }, offloading_modes: [{ name: 'rx-all', state: null, sub: [] }] },
-      { name: 'eth1', driver: 'ixgbe', current_speed: 10000, max_speed: 10000, pxe: false, state: 'up', interface_properties: { mtu: 9000, disable_offloading: false, numa_node: 0 }, offloading_modes: [] },
-    ],
-    numa_topology: { distances: ['1.0 2.1', '2.1 1.0'], numa_nodes: [{ id: 0, memory: 68719476736, cpus: [0, 1, 2, 3] }], supported_hugepages: [2048, 1048576] },
+    cpu: { real: 2, total: 32, spec: [{ frequency: 2600, model: 'Intel(R) Xeon(R) CPU E5-2650 v2 @ 2.60GHz' }] },
+    memory: { total: 137438953472, slots: 8, maximum_capacity: 274877906944 },
+    disks: [{ model: 'PERC H730P Mini', name: 'sda', removable: '0', size: 599550590976 }],
+    interfaces: [{ name: 'eth0', driver: 'ixgbe', current_speed: 10000, max_speed: 10000, pxe: true, state: 'up' }],
   },
 };
 
