@@ -7,7 +7,7 @@ import { CSV_HEADERS } from './export-columns';
 import { CsvResource, exportRows } from './export-rows';
 import { ExportsRepository } from './exports.repository';
 import { InstallationsReport, installationsReport } from './installations-report';
-import { reportWindow } from './reports.controller';
+import { reportWindow } from './reports.service';
 import { ReportWindow } from './reports.repository';
 
 /** §5.7: the installations report is cached per release key for up to an hour; `refresh` bypasses. */

@@ -12,6 +12,8 @@ import { FuelSchemas } from './fuel-schemas';
 import { installationsProjector } from './installations.projection';
 import { oswlProjector } from './oswl.projection';
 import { ReportsController } from './reports.controller';
+import { ReportsConsoleController } from './reports-console.controller';
+import { FuelReports } from './reports.service';
 import { ReportsRepository } from './reports.repository';
 import { SubmitActionLogsHandler } from './submit-action-logs.handler';
 import { SubmitInstallationHandler } from './submit-installation.handler';
@@ -21,13 +23,14 @@ let formatterRegistered = false;
 
 /** Fuel anonymous statistics (spec fuelstats.md): collector, projections, reports. */
 @Module({
-  controllers: [ReportsController, ExportsController, CollectorController],
+  controllers: [ReportsController, ExportsController, ReportsConsoleController, CollectorController],
   providers: [
     { provide: FUEL_CONFIG, useFactory: () => loadFuelConfig(process.env) },
     FuelSchemas,
     FuelMetrics,
     ClaimsRepository,
     ReportsRepository,
+    FuelReports,
     ExportsRepository,
     SubmitActionLogsHandler,
     SubmitInstallationHandler,
