@@ -62,10 +62,10 @@ describe('Fuel reports console in Chromium', () => {
 
   it('switches to R5 through htmx (no reload), keeping the range in the URL', async () => {
     await page.goto(`${baseUrl}/console/fuel/reports?report=node_roles&from_date=2016-01-01&release=${REL}`);
-    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+    await page.evaluate('window.marker = 1');
     await page.click('[data-testid=fuel-report-tabs] >> text=R5 Failures before success');
     await page.waitForSelector('[data-testid=fuel-report][data-report=deployment_failures]');
-    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1); // partial swap, same document
+    expect(await page.evaluate('window.marker')).toBe(1); // partial swap, same document
     const url = new URL(page.url());
     expect(url.searchParams.get('report')).toBe('deployment_failures');
     expect(url.searchParams.get('from_date')).toBe('2016-01-01');
@@ -78,7 +78,7 @@ describe('Fuel reports console in Chromium', () => {
     // the date form travels with the report shown: changing it keeps R5
     await page.fill('input[name=to_date]', '2016-05-31');
     await page.click('[data-testid=fuel-report-filters] button[type=submit]');
-    await page.waitForFunction(() => document.querySelector('[data-testid=headline-environments_with_success]')?.textContent === '0');
+    await page.waitForFunction(`document.querySelector('[data-testid=headline-environments_with_success]')?.textContent === '0'`);
     expect(new URL(page.url()).searchParams.get('report')).toBe('deployment_failures');
   });
 
@@ -88,8 +88,8 @@ describe('Fuel reports console in Chromium', () => {
     expect(await headline('mean_s')).toBe('2300');
     await page.fill('input[name=to_date]', '2016-05-31');
     await page.click('[data-testid=fuel-report-filters] button[type=submit]');
-    await page.waitForFunction(() => new URL(location.href).searchParams.get('to_date') === '2016-05-31');
-    await page.waitForFunction(() => document.querySelector('[data-testid=headline-deployments]')?.textContent === '0');
+    await page.waitForFunction(`new URL(location.href).searchParams.get('to_date') === '2016-05-31'`);
+    await page.waitForFunction(`document.querySelector('[data-testid=headline-deployments]')?.textContent === '0'`);
     await screenshot(page, 'fuel-reports-deployment-time');
   });
 
