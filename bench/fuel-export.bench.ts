@@ -1,7 +1,6 @@
 import { get } from 'node:http';
 import { Database } from '../src/database/database';
-import { BENCH_ADMIN_TOKEN, startBenchApp } from './fuel-support';
-import { report } from './support';
+import { BENCH_ADMIN_TOKEN, modeOf, report, startBenchApp } from './support';
 
 const NODES_PER_INSTALLATION = 100;
 const INSTALLATIONS_PER_INSERT = 200;
@@ -56,7 +55,7 @@ export async function benchFuelExport(): Promise<void> {
     const started = Date.now();
     const sampler = setInterval(() => samples.push({ at: Date.now() - started, rss: process.memoryUsage().rss }), 250);
     const { rows, bytes, status } = await new Promise<{ rows: number; bytes: number; status: number }>((resolve, reject) => {
-      get({ host: '127.0.0.1', port: bench.port, path: '/api/v1/csv/nodes', headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` } }, (res) => {
+      get({ host: '127.0.0.1', port: Number(new URL(bench.baseUrl).port), path: '/api/v1/csv/nodes', headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` } }, (res) => {
         let rowCount = 0;
         let byteCount = 0;
         res.on('data', (chunk: Buffer) => {
@@ -73,7 +72,7 @@ export async function benchFuelExport(): Promise<void> {
     const at = (fraction: number) => mb(samples[Math.min(samples.length - 1, Math.floor(samples.length * fraction))]?.rss ?? NaN);
     report({
       bench: 'fuel-nodes-csv-export',
-      mode: bench.mode,
+      mode: modeOf(bench.config),
       status,
       nodesInserted: installations * NODES_PER_INSTALLATION,
       loadSeconds: Math.round(loadSeconds),

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Database } from '../src/database/database';
 import { ProjectorRuntime } from '../src/event-log/projector-runtime';
 import { runSenders } from './fuel-senders';
-import { startBenchApp } from './fuel-support';
-import { measureCpu, percentile, report } from './support';
+import { measureCpu, modeOf, percentile, report, startBenchApp } from './support';
 
 /**
  * Fuel action-log ingest: BENCH_SENDERS (16) concurrent senders POST batches of 100 records for
@@ -17,7 +16,7 @@ export async function benchFuelIngest(): Promise<void> {
   const uidPrefix = `bench-${randomUUID().slice(0, 8)}-`;
   const bench = await startBenchApp();
   try {
-    const { value: load, cpuMs } = await measureCpu(() => runSenders({ port: bench.port, senders, batch: 100, seconds, uidPrefix }));
+    const { value: load, cpuMs } = await measureCpu(() => runSenders({ port: Number(new URL(bench.baseUrl).port), senders, batch: 100, seconds, uidPrefix }));
     const loadDone = Date.now();
     await bench.app.get(ProjectorRuntime).catchUp(['fuel-action-logs'], 600_000);
     const projectionLagMs = Date.now() - loadDone;
@@ -27,7 +26,7 @@ export async function benchFuelIngest(): Promise<void> {
     const latencies = [...load.latenciesMs].sort((a, b) => a - b);
     report({
       bench: 'fuel-action-logs-ingest',
-      mode: bench.mode,
+      mode: modeOf(bench.config),
       senders,
       batchSize: 100,
       seconds: Math.round(load.elapsedS * 10) / 10,
