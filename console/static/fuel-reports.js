@@ -1,7 +1,7 @@
 // Draws the ECharts chart of a Fuel report from its data-chart attribute, on load and after each htmx swap.
 (function () {
   function draw(root) {
-    (root || document).querySelectorAll('.chart[data-chart]').forEach(function (el) {
+    (root || document).querySelectorAll('.fuel-chart[data-chart]').forEach(function (el) {
       var spec = JSON.parse(el.getAttribute('data-chart'));
       var existing = window.echarts.getInstanceByDom(el);
       if (existing) existing.dispose();
