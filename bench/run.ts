@@ -4,6 +4,8 @@ import { benchClearLinuxIngest } from './clearlinux-ingest.bench';
 import { benchClearLinuxRecordsApi } from './clearlinux-records-api.bench';
 import { benchClearLinuxCrashes } from './clearlinux-crashes.bench';
 import { benchEventLog } from './event-log.bench';
+import { benchFuelExport } from './fuel-export.bench';
+import { benchFuelIngest } from './fuel-ingest.bench';
 
 /**
  * `npm run bench [-- name...]`: runs the named benchmarks (default: all). Each prints JSON lines of
@@ -15,6 +17,8 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'clearlinux-records-api': benchClearLinuxRecordsApi,
   'clearlinux-crashes': benchClearLinuxCrashes,
   'analytics-views': benchAnalyticsViews,
+  'fuel-ingest': benchFuelIngest,
+  'fuel-export': benchFuelExport,
 };
 
 async function main(): Promise<void> {

@@ -4,12 +4,16 @@ import { ProjectorRuntime } from '../../event-log/projector-runtime';
 import { actionLogsProjector } from './action-logs.projection';
 import { ClaimsRepository } from './claims.repository';
 import { CollectorController } from './collector.controller';
+import { ExportsController } from './exports.controller';
+import { ExportsRepository } from './exports.repository';
 import { FUEL_CONFIG, loadFuelConfig } from './fuel.config';
 import { FuelMetrics } from './fuel.metrics';
 import { FuelSchemas } from './fuel-schemas';
 import { installationsProjector } from './installations.projection';
 import { oswlProjector } from './oswl.projection';
 import { ReportsController } from './reports.controller';
+import { ReportsConsoleController } from './reports-console.controller';
+import { FuelReports } from './reports.service';
 import { ReportsRepository } from './reports.repository';
 import { SubmitActionLogsHandler } from './submit-action-logs.handler';
 import { SubmitInstallationHandler } from './submit-installation.handler';
@@ -19,13 +23,15 @@ let formatterRegistered = false;
 
 /** Fuel anonymous statistics (spec fuelstats.md): collector, projections, reports. */
 @Module({
-  controllers: [ReportsController, CollectorController],
+  controllers: [ReportsController, ExportsController, ReportsConsoleController, CollectorController],
   providers: [
     { provide: FUEL_CONFIG, useFactory: () => loadFuelConfig(process.env) },
     FuelSchemas,
     FuelMetrics,
     ClaimsRepository,
     ReportsRepository,
+    FuelReports,
+    ExportsRepository,
     SubmitActionLogsHandler,
     SubmitInstallationHandler,
     SubmitOswlStatsHandler,

@@ -67,6 +67,7 @@ export function projectInstallation(event: InstallationReported): RowWrite[] {
         status: str(n.status),
         os: str(n.os),
         manufacturer: str(n.manufacturer) ?? str(obj(obj(n.meta).system).manufacturer),
+        product: str(obj(obj(n.meta).system).product),
         roles: jsonbText(roles),
       });
     }

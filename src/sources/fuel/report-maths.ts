@@ -21,7 +21,7 @@ export function orderedCounts(counts: ReadonlyMap<string, number>): Record<strin
   return Object.fromEntries(entries);
 }
 
-function bump(map: Map<string, number>, key: string, by = 1): void {
+export function bump(map: Map<string, number>, key: string, by = 1): void {
   map.set(key, (map.get(key) ?? 0) + by);
 }
 
@@ -165,6 +165,6 @@ export function deploymentTimeReport(deploys: readonly TaskRow[], phases: readon
   };
 }
 
-function round6(n: number): number {
+export function round6(n: number): number {
   return Math.round(n * 1e6) / 1e6;
 }

@@ -1,66 +1,67 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { InvalidInput } from '../../common/errors';
-import { deploymentTimeReport, failuresBeforeSuccessReport, nodeRolesReport } from './report-maths';
-import { ReportWindow, ReportsRepository } from './reports.repository';
+import { FuelReports } from './reports.service';
 
-const DAY_MS = 86_400_000;
+export { reportWindow } from './reports.service';
 
-/** §5.0/§6.0 date parameters: YYYY-MM-DD, defaults today−90 … today (UTC). Pure. */
-export function reportWindow(q: Readonly<Record<string, unknown>>, now = Date.now()): ReportWindow {
-  const day = (name: 'from_date' | 'to_date', fallback: number): string => {
-    const v = q[name];
-    if (v === undefined || v === '') return new Date(fallback).toISOString().slice(0, 10);
-    const text = String(v);
-    const d = new Date(`${text}T00:00:00Z`);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== text) {
-      throw new InvalidInput(`Date '${name}' value in wrong format. Use format: %Y-%m-%d`, 'date');
-    }
-    return text;
-  };
-  const from = day('from_date', now - 90 * DAY_MS);
-  const to = day('to_date', now);
-  if (from > to) throw new InvalidInput(`'from_date' ${from} is after 'to_date' ${to}`, 'date');
-  const release = typeof q.release === 'string' && q.release !== '' ? q.release : null;
-  return { from, to, release };
-}
-
-function envelope(w: ReportWindow, installations: number) {
-  return { from_date: w.from, to_date: w.to, release: w.release, population: { installations } };
-}
-
-/** Seed reports R2, R5, R6 (spec §6); protected like every read API (admin credential). */
+/** Seed reports R1–R7 (spec §6) as JSON; protected like every read API (admin credential). */
 @ApiTags('fuel reports')
 @ApiBearerAuth()
+@ApiQuery({ name: 'from_date', required: false, description: 'YYYY-MM-DD, default today−90 days' })
+@ApiQuery({ name: 'to_date', required: false, description: 'YYYY-MM-DD, default today' })
+@ApiQuery({ name: 'release', required: false, description: 'Fuel release of the installation, e.g. 9.0' })
 @Controller('api/v1/json/report')
 export class ReportsController {
-  constructor(private readonly repo: ReportsRepository) {}
+  constructor(private readonly reports: FuelReports) {}
 
-  @Get('node_roles')
-  @ApiOperation({ summary: 'R6 node roles incl. combined roles (spec §6)' })
-  @ApiQuery({ name: 'node_status', required: false, description: '"any" lifts the status=ready filter' })
-  @ApiOkResponse({ description: '{from_date,to_date,release,population,by_role,by_combination,combined_nodes,total_nodes}' })
-  async nodeRoles(@Query() q: Record<string, string>) {
-    const w = reportWindow(q);
-    const [installations, nodes] = await Promise.all([this.repo.windowedInstallations(w), this.repo.nodes(w, q.node_status === 'any')]);
-    return { ...envelope(w, installations), ...nodeRolesReport(nodes) };
-  }
-
-  @Get('deployment_failures')
-  @ApiOperation({ summary: 'R5 failed deployment attempts before the first success, per environment (spec §6)' })
-  async deploymentFailures(@Query() q: Record<string, string>) {
-    const w = reportWindow(q);
-    const [installations, attempts] = await Promise.all([this.repo.populationInstallations(w), this.repo.attempts(w)]);
-    return { ...envelope(w, installations), ...failuresBeforeSuccessReport(attempts) };
+  @Get('os')
+  @ApiOperation({ summary: 'R1 OS distribution of operational/error environments and their nodes (spec §6)' })
+  @ApiOkResponse({ description: '{from_date,to_date,release,population, environments:{os:n}, nodes:{os:n}, total_environments}' })
+  os(@Query() q: Record<string, string>) {
+    return this.reports.run('os', q);
   }
 
   @Get('deployment_time')
   @ApiOperation({ summary: 'R2 deployment duration of successful deploy tasks, with provision/deployment phases (spec §6)' })
-  async deploymentTime(@Query() q: Record<string, string>) {
-    const w = reportWindow(q);
-    const [installations, tasks] = await Promise.all([this.repo.populationInstallations(w), this.repo.tasks(w)]);
-    const deploys = tasks.filter((t) => t.top_level && t.action_name === 'deploy');
-    const phases = tasks.filter((t) => !t.top_level && t.action_name !== 'deploy');
-    return { ...envelope(w, installations), ...deploymentTimeReport(deploys, phases) };
+  @ApiOkResponse({ description: '{…envelope, deploy:{group:{count,mean_s,median_s,p90_s,min_s,max_s}}, phases, unparseable}' })
+  deploymentTime(@Query() q: Record<string, string>) {
+    return this.reports.run('deployment_time', q);
+  }
+
+  @Get('releases')
+  @ApiOperation({ summary: 'R3 Fuel releases of installations, OpenStack releases of deployed environments (spec §6)' })
+  @ApiOkResponse({ description: '{…envelope, fuel_releases:{release:n}, openstack_releases:{version:{environments,name}}}' })
+  releases(@Query() q: Record<string, string>) {
+    return this.reports.run('releases', q);
+  }
+
+  @Get('hardware')
+  @ApiOperation({ summary: 'R4 node hardware by manufacturer and model, virtual vs bare metal (spec §6)' })
+  @ApiOkResponse({ description: '{…envelope, by_manufacturer, by_model, virtual, bare_metal}' })
+  hardware(@Query() q: Record<string, string>) {
+    return this.reports.run('hardware', q);
+  }
+
+  @Get('deployment_failures')
+  @ApiOperation({ summary: 'R5 failed deployment attempts before the first success, per environment (spec §6)' })
+  @ApiOkResponse({ description: '{…envelope, environments_with_success, average_failures_before_success, distribution, environments_never_succeeded, failed_attempts_total, unparseable}' })
+  deploymentFailures(@Query() q: Record<string, string>) {
+    return this.reports.run('deployment_failures', q);
+  }
+
+  @Get('node_roles')
+  @ApiOperation({ summary: 'R6 node roles incl. combined roles (spec §6)' })
+  @ApiQuery({ name: 'node_status', required: false, description: '"any" lifts the status=ready filter' })
+  @ApiOkResponse({ description: '{…envelope, by_role, by_combination, combined_nodes, total_nodes}' })
+  nodeRoles(@Query() q: Record<string, string>) {
+    return this.reports.run('node_roles', q);
+  }
+
+  @Get('ostf')
+  @ApiOperation({ summary: 'R7 health-check (OSTF) failure rate per test vs total runs (spec §6)' })
+  @ApiQuery({ name: 'limit', required: false, description: 'tests listed, default 50' })
+  @ApiOkResponse({ description: '{…envelope, tests:[{id,testset,runs,failures,failure_rate,installations}], total_runs, unparseable}' })
+  ostf(@Query() q: Record<string, string>) {
+    return this.reports.run('ostf', q);
   }
 }

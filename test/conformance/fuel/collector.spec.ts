@@ -9,6 +9,7 @@ const FUEL_PROJECTORS = ['fuel-action-logs', 'fuel-installations', 'fuel-oswl'];
 import { FuelSchemaId, FuelSchemas } from '../../../src/sources/fuel/fuel-schemas';
 import { LogUnavailable } from '../../../src/common/errors';
 import { EventLog } from '../../../src/event-log/event-log';
+import { ClaimsRepository } from '../../../src/sources/fuel/claims.repository';
 
 type Invalid = { note: string; body: unknown; expect: number };
 type Body = Record<string, unknown>;
@@ -495,6 +496,18 @@ describe('Fuel collector /api/v1/ (spec §2, §3)', () => {
       expect(oswl.statusCode).toBe(200);
       conforms('fuel/oswl-stats-response.v1', oswl.json());
       expect(oswl.json().oswl_stats).toEqual([{ master_node_uid: u('fail-uid'), id: 2, status: 'failed' }]);
+    });
+
+    it('anything unexpected → 500 "<ErrorClass>: <text>" envelope without SQL or stack (§2.2)', async () => {
+      const claims = t.app.get(ClaimsRepository);
+      const leak = 'duplicate key value violates unique constraint "fuel_installation_claims_pkey" INSERT INTO fuel_installation_claims';
+      jest.spyOn(claims, 'claimInstallation').mockRejectedValueOnce(new TypeError(leak));
+      const body = { installation_structure: { master_node_uid: u('boom-uid'), allocated_nodes_num: 0, unallocated_nodes_num: 0, clusters_num: 0, clusters: [] } };
+      const res = await post('installation_structure/', body);
+      const err = expectError(res, 500);
+      expect(err.status).toBe('error');
+      expect(err.message).toMatch(/^TypeError: /);
+      expect(res.body).not.toMatch(/INSERT|constraint|fuel_installation_claims|\bat \S+ \(/);
     });
 
     it('an already stored record resent while marked incomplete is existed, not skipped', async () => {

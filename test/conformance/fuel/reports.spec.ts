@@ -25,6 +25,24 @@ const rekeyLogs = (body: { action_logs: { master_node_uid: string }[] }) => ({
   action_logs: body.action_logs.map((r) => ({ ...r, master_node_uid: `${r.master_node_uid}-${RUN}` })),
 });
 
+const FULL_UID = `0f4a6c5e-4a5d-4a6e-9f3a-1b2c3d4e5f60-${RUN}`;
+const ostfRun = (uid: string, id: number, endedAt: string, tests: [string, string][]) => ({
+  master_node_uid: uid, id, cluster_id: 1, testset: 'sanity', status: 'finished', started_at: '2016-06-01T10:00:00', ended_at: endedAt,
+  tests: tests.map(([tid, status]) => ({ id: `fuel_health.tests.sanity.${tid}`, status, taken: 1.5 })),
+});
+/**
+ * R7 input, by hand: test A = success, failure, error, success → runs 4, failures 2 (0.5), 2 installations;
+ * B = failure, skipped, success → runs 2, failures 1 (0.5), 2 installations (skipped ignored);
+ * C = success ×2 → runs 2, failures 0. Run 4 ends in 2015 (outside the window); run 5's end does not parse.
+ */
+const OSTF_RUNS = [
+  ostfRun(FULL_UID, 1, '2016-06-01T10:05:00', [['A', 'success'], ['B', 'failure'], ['C', 'success']]),
+  ostfRun(FULL_UID, 2, '2016-06-02 10:05:00.5', [['A', 'failure'], ['B', 'skipped'], ['C', 'success']]),
+  ostfRun(`x-${RUN}`, 3, '2016-06-03T10:05:00', [['A', 'error'], ['A', 'success'], ['B', 'success']]),
+  ostfRun(`x-${RUN}`, 4, '2015-06-03T10:05:00', [['A', 'failure'], ['C', 'failure']]),
+  ostfRun(`x-${RUN}`, 5, '1', [['C', 'failure']]),
+];
+
 /** Spec §6 seed reports R2, R5, R6 over the fixtures; expected numbers derived by hand in the comments. */
 describe('Fuel reports /api/v1/json/report/ (spec §6)', () => {
   let t: TestApp;
@@ -39,6 +57,7 @@ describe('Fuel reports /api/v1/json/report/ (spec §6)', () => {
     // uid x (release re-tagged): nodes a+b+c, b+c, c, s — all with status "s" (not ready)
     await post('installation_structure', tagged(fx<Structure>('installation-structure-two-clusters.json')));
     await post('action_logs', rekeyLogs(fx<{ body: { action_logs: { master_node_uid: string }[] } }>('action-logs-failed-deployments.json').body));
+    await post('ostf_runs', { ostf_runs: OSTF_RUNS });
     await t.runtime.catchUp(FUEL_PROJECTORS);
   });
   afterAll(async () => t?.close());
@@ -107,6 +126,52 @@ describe('Fuel reports /api/v1/json/report/ (spec §6)', () => {
     expect(body.phases.provision.all).toMatchObject({ count: 1, mean_s: 1299 });
     expect(body.phases.deployment.all).toMatchObject({ count: 1, mean_s: 2299 });
     expect(body.unparseable).toBe(0);
+  });
+
+  it('R1 OS: operational/error environments (full-9.0 Ubuntu, cluster 32 CentOS; cluster 29 "new" left out)', async () => {
+    const { status, body } = await get(`os?release=${REL}`);
+    expect(status).toBe(200);
+    expect(body.population).toEqual({ installations: 2 });
+    expect(body.environments).toEqual({ centos: 1, ubuntu: 1 });
+    expect(body.nodes).toEqual({ ubuntu: 3 }); // node 42 of cluster 32 has no os
+    expect(body.total_environments).toBe(2);
+  });
+
+  it('R3 releases: installations by Fuel release, deployed environments by OpenStack release', async () => {
+    const { status, body } = await get(`releases?release=${REL}`);
+    expect(status).toBe(200);
+    expect(body.fuel_releases).toEqual({ [REL]: 2 });
+    expect(body.openstack_releases).toEqual({
+      '2014.2-6.0': { environments: 1, name: 'Juno on CentOS 6.5' },
+      'mitaka-9.0': { environments: 1, name: 'Mitaka on Ubuntu 14.04' },
+    });
+    expect(Object.keys(body.openstack_releases)).toEqual(['2014.2-6.0', 'mitaka-9.0']);
+  });
+
+  it('R4 hardware: 2 Dell PowerEdge, 1 QEMU VM, 4 nodes without hardware data', async () => {
+    const { status, body } = await get(`hardware?release=${REL}`);
+    expect(status).toBe(200);
+    expect(body.by_manufacturer).toEqual({ unknown: 4, 'Dell Inc.': 2, QEMU: 1 });
+    expect(Object.keys(body.by_manufacturer)).toEqual(['unknown', 'Dell Inc.', 'QEMU']);
+    expect(body.by_model).toEqual({ 'unknown / unknown': 4, 'Dell Inc. / PowerEdge R630': 2, 'QEMU / Standard PC (i440FX + PIIX, 1996)': 1 });
+    expect(body.virtual).toBe(1);
+    expect(body.bare_metal).toBe(6);
+  });
+
+  it('R7 OSTF failure rate per test vs runs in the window', async () => {
+    const { status, body } = await get(`ostf?from_date=2016-01-01&to_date=2016-12-31&release=${REL}`);
+    expect(status).toBe(200);
+    const id = (t: string) => `fuel_health.tests.sanity.${t}`;
+    expect(body.tests).toEqual([
+      { id: id('A'), testset: 'sanity', runs: 4, failures: 2, failure_rate: 0.5, installations: 2 },
+      { id: id('B'), testset: 'sanity', runs: 2, failures: 1, failure_rate: 0.5, installations: 2 },
+      { id: id('C'), testset: 'sanity', runs: 2, failures: 0, failure_rate: 0, installations: 1 },
+    ]);
+    expect(body.total_runs).toBe(3);
+    expect(body.unparseable).toBe(1);
+    const one = await get(`ostf?from_date=2016-01-01&to_date=2016-12-31&release=${REL}&limit=1`);
+    expect(one.body.tests.map((t: { id: string }) => t.id)).toEqual([id('A')]);
+    expect((await get('ostf?limit=0')).status).toBe(400);
   });
 
   it('bad dates → 400 envelope with the upstream wording', async () => {

@@ -57,7 +57,7 @@ describe('fuel events and projections (pure)', () => {
     expect(removed).toEqual({ ceph_secret: 1, node_name: 1 });
     const writes = projectInstallation(event);
     const nodes = writes.find((w) => w.kind === 'insert' && w.table === 'fuel_nodes') as unknown as { rows: Record<string, unknown>[] };
-    expect(nodes.rows).toEqual([{ master_node_uid: 'u', cluster_id: 4, node_id: 9, status: 'ready', os: null, manufacturer: 'QEMU', roles: '["compute","ceph-osd"]' }]);
+    expect(nodes.rows).toEqual([{ master_node_uid: 'u', cluster_id: 4, node_id: 9, status: 'ready', os: null, manufacturer: 'QEMU', product: null, roles: '["compute","ceph-osd"]' }]);
     expect(writes.filter((w) => w.kind === 'sql')).toHaveLength(3);
     const again = installationReported(event.data, AT);
     expect(again.id).not.toBe(event.id);
