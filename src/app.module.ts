@@ -17,6 +17,7 @@ import { SubmissionsModule } from './sources/submissions/submissions.module';
 import { ClearLinuxModule } from './sources/clearlinux/clearlinux.module';
 import { ClearLinuxCrashesModule } from './sources/clearlinux/crashes.module';
 import { FuelModule } from './sources/fuel/fuel.module';
+import { AlertsModule } from './alerts/alerts.module';
 
 export type AppModuleOptions = Readonly<{ config: AppConfig; adminToken: AdminToken; metrics?: Metrics }>;
 
@@ -25,7 +26,7 @@ export class AppModule {
   static forRoot({ config, adminToken, metrics }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config, metrics), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), SubmissionsModule, NodesModule, ClearLinuxModule, ClearLinuxCrashesModule, FuelModule],
+      imports: [PlatformModule.forRoot(config, metrics), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), SubmissionsModule, NodesModule, ClearLinuxModule, ClearLinuxCrashesModule, FuelModule, AlertsModule],
       controllers: [HealthController, MetricsController, AdminController, ConsoleController],
       providers: [
         { provide: AdminToken, useValue: adminToken },

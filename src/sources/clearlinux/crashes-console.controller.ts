@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotFound } from '../../common/errors';
-import { renderPage } from '../../console/render';
+import { renderPage, scriptJson } from '../../console/render';
 import { parseCrashFilter, parseGuiltyParam } from './crashes.query';
 import { CRASH_LIST_LIMIT, CrashesQueryService } from './crashes.query-service';
 import { EditNeverGuilty, SetNeverGuiltyFromCrash } from './edit-never-guilty.command';
@@ -44,9 +44,9 @@ export class CrashesConsoleController {
       },
       apiUrl: `/api/clearlinux/crashes/top-guilty${qs(f.values)}`,
       // `<` escaped: frame names are client text and this JSON sits inside a <script> element.
-      chart: JSON.stringify({ labels: table.rows.map((r) => r.label), totals: table.rows.map((r) => r.total) }).replace(/</g, '\\u003c'),
+      chart: scriptJson({ labels: table.rows.map((r) => r.label), totals: table.rows.map((r) => r.total) }),
       regroup: regroupModel(this.regroup.current()),
-      overview: overview && JSON.stringify(overview).replace(/</g, '\\u003c'),
+      overview: overview && scriptJson(overview),
     };
     return renderPage(request, reply, { page: 'pages/clearlinux/crashes.hbs', partial: 'partials/_clr_crashes_top.hbs', title: 'Crashes' }, model);
   }
