@@ -11,6 +11,8 @@ export type AlertsConfig = Readonly<{
   concurrency: number;
   backoff: BackoffPolicy;
   webhookTimeoutMs: number;
+  /** SMTP is slower to give up on: a timed-out send may still have been delivered (then it is sent twice). */
+  emailTimeoutMs: number;
   /** smtp://user:pass@host:port (nodemailer URL); unset = e-mail channels fail permanently. */
   smtpUrl?: string;
   emailFrom: string;
@@ -34,6 +36,7 @@ export function loadAlertsConfig(env: Env): AlertsConfig {
       maxRetryAfterMs: int(env, 'ALERT_MAX_RETRY_AFTER_MS', 3_600_000, 0, 86_400_000),
     },
     webhookTimeoutMs: int(env, 'ALERT_WEBHOOK_TIMEOUT_MS', 5000, 10, 600_000),
+    emailTimeoutMs: int(env, 'ALERT_EMAIL_TIMEOUT_MS', 30_000, 100, 600_000),
     smtpUrl: env.ALERT_SMTP_URL?.trim() || undefined,
     emailFrom: env.ALERT_EMAIL_FROM?.trim() || 'Telemetry alerts <alerts@localhost>',
     consoleUrl: (env.ALERT_CONSOLE_URL?.trim() || `http://localhost:${env.PORT?.trim() || '8080'}`).replace(/\/$/, ''),

@@ -74,7 +74,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
         );
         if (created > 0) this.m.created.inc(created);
         const free = this.config.concurrency - this.inFlight.size;
-        const claimed = free > 0 ? await this.deliveries.claimDue(free, this.config.webhookTimeoutMs + 30_000) : [];
+        const claimed = free > 0 ? await this.deliveries.claimDue(free, Math.max(this.config.webhookTimeoutMs, this.config.emailTimeoutMs) + 30_000) : [];
         for (const d of claimed) this.track(this.deliver(d));
         failures = 0;
         if (claimed.length === free && free > 0) continue;
@@ -147,12 +147,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     if (!channel.enabled) return { ok: false, retryable: false, error: 'channel is disabled' };
     const notification = await this.compose(d);
     if (!notification) return { ok: false, retryable: true, error: 'report not readable yet' };
-    const timeoutMs = channel.timeoutMs ?? this.config.webhookTimeoutMs;
     if (channel.kind === 'webhook') {
       const secret = channel.sealedSecret ? this.cipher.openSecret(channel.sealedSecret, channel.id) : null;
-      return sendWebhook(channel.target, secret, notification, d.dedupe_key, timeoutMs);
+      return sendWebhook(channel.target, secret, notification, d.dedupe_key, channel.timeoutMs ?? this.config.webhookTimeoutMs);
     }
-    return this.email.send(channel.target, notification, d.dedupe_key, timeoutMs);
+    return this.email.send(channel.target, notification, d.dedupe_key, channel.timeoutMs ?? this.config.emailTimeoutMs);
   }
 
   private async compose(d: DeliveryRow): Promise<Notification | null> {
