@@ -3,6 +3,7 @@ import { benchClearLinuxIngest } from './clearlinux-ingest.bench';
 import { benchClearLinuxRecordsApi } from './clearlinux-records-api.bench';
 import { benchClearLinuxCrashes } from './clearlinux-crashes.bench';
 import { benchEventLog } from './event-log.bench';
+import { benchFailureAlerts } from './failure-alerts.bench';
 
 /**
  * `npm run bench [-- name...]`: runs the named benchmarks (default: all). Each prints JSON lines of
@@ -13,6 +14,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'clearlinux-ingest': benchClearLinuxIngest,
   'clearlinux-records-api': benchClearLinuxRecordsApi,
   'clearlinux-crashes': benchClearLinuxCrashes,
+  'failure-alerts': benchFailureAlerts,
 };
 
 async function main(): Promise<void> {

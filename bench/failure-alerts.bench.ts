@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_RULE_ID } from '../src/alerts/rules';
+import { AdminToken } from '../src/auth/admin-token';
+import { loadConfig } from '../src/config/app-config';
+import { createApp } from '../src/create-app';
+import { adminQuery, databaseUrl } from '../src/database/server-admin';
+import { aFailureReport } from '../test/support/failure-reports';
+import { WebhookReceiver } from '../test/support/receivers';
+import { percentile, report } from './support';
+
+const TOKEN = 'bench-admin-token-0123456789';
+
+/**
+ * Report accepted → webhook received latency (spec target p99 < 1 s): BENCH_REPORTS (default 1000)
+ * opted-in failure reports posted by BENCH_CONCURRENCY (default 8) senders to the real collector, one
+ * signed webhook per report to a receiver on 127.0.0.1. Prints ack and end-to-end percentiles. Mode from
+ * DATABASE_URL (a throw-away database on that server) / KAFKA_BROKERS.
+ */
+export async function benchFailureAlerts(): Promise<void> {
+  const n = Number(process.env.BENCH_REPORTS ?? 1000);
+  const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
+  const serverUrl = process.env.DATABASE_URL || undefined;
+  const run = randomUUID().replaceAll('-', '').slice(0, 12);
+  const dataDir = mkdtempSync(join(tmpdir(), 'tp-bench-alerts-'));
+  const dbName = `bench_alerts_${run}`;
+  if (serverUrl) await adminQuery(serverUrl, `CREATE DATABASE ${dbName}`);
+  const config = loadConfig({
+    ...process.env,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'error',
+    ...(serverUrl ? { DATABASE_URL: databaseUrl(serverUrl, dbName), KAFKA_CLIENT_ID: `bench-${run}` } : {}),
+  });
+  const receiver = await new WebhookReceiver().start();
+  const app = await createApp(config, AdminToken.of(TOKEN));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  const call = (method: string, path: string, body: unknown, auth = true) =>
+    fetch(`${base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${TOKEN}` } : {}) },
+      body: JSON.stringify(body),
+    });
+  try {
+    const channel = (await (await call('POST', '/api/alerts/channels', { name: 'bench', kind: 'webhook', target: receiver.url, secret: 'bench-signing-secret' })).json()) as { id: string };
+    for (let i = 0; i < 200; i++) {
+      const res = await call('PUT', `/api/alerts/rules/${DEFAULT_RULE_ID}`, { name: 'all', kind: 'failure_report', channel_ids: [channel.id] });
+      if (res.ok) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const sentAt = new Map<string, number>();
+    const ackMs: number[] = [];
+    let next = 0;
+    const started = Date.now();
+    const sender = async () => {
+      while (next < n) {
+        next += 1;
+        const body = aFailureReport();
+        const uuid = body.failure_report.report_uuid as string;
+        const t0 = Date.now();
+        sentAt.set(uuid, t0);
+        const res = await call('POST', '/api/v1/failure_reports/', body, false);
+        if (res.status !== 201) throw new Error(`report answered ${res.status}: ${await res.text()}`);
+        ackMs.push(Date.now() - t0);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, sender));
+    const sendSeconds = (Date.now() - started) / 1000;
+    await receiver.waitFor(n, 300_000);
+    const endToEnd = receiver.received.map((r) => r.at - sentAt.get(JSON.parse(r.body).report.report_uuid as string)!).sort((a, b) => a - b);
+    const uuids = new Set(receiver.received.map((r) => JSON.parse(r.body).report.report_uuid));
+    ackMs.sort((a, b) => a - b);
+    report({
+      bench: 'failure-alerts',
+      mode: config.databaseUrl ? (config.kafkaBrokers.length ? 'timescaledb+kafka' : 'external') : 'embedded',
+      reports: n,
+      concurrency,
+      reportsPerSecond: Math.round(n / sendSeconds),
+      webhooksReceived: receiver.received.length,
+      distinctReports: uuids.size,
+      ackP50Ms: percentile(ackMs, 50),
+      ackP99Ms: percentile(ackMs, 99),
+      webhookP50Ms: percentile(endToEnd, 50),
+      webhookP99Ms: percentile(endToEnd, 99),
+      webhookMaxMs: endToEnd[endToEnd.length - 1],
+    });
+  } finally {
+    await app.close();
+    await receiver.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    if (serverUrl) await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  }
+}
