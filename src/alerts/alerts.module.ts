@@ -9,7 +9,6 @@ import { SupportApiController } from '../failure-reports/support-api.controller'
 import { SupportConsoleController } from '../failure-reports/support-console.controller';
 import { SupportService } from '../failure-reports/support.service';
 import { APP_CONFIG } from '../platform/tokens';
-import { ClaimsRepository } from '../sources/fuel/claims.repository';
 import { AlertsAdminService } from './alerts-admin.service';
 import { AlertsApiController } from './alerts-api.controller';
 import { AlertsConsoleController } from './alerts-console.controller';
@@ -42,7 +41,6 @@ import { DeliveryWorker } from './delivery.worker';
       inject: [APP_CONFIG, ALERTS_CONFIG],
     },
     FailureReportsRepository,
-    ClaimsRepository,
     DeliveriesRepository,
     DeliveryWorker,
     AlertsSchemas,

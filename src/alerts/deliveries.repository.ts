@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
+import { reportDetailSelect, ReportDetailRow } from '../failure-reports/failure-reports.repository';
 import type { AlertChannel, AlertRule, AlertTrigger, PlannedDelivery, TriggerKind } from './rules';
 
 export type DeliveryState = 'pending' | 'sending' | 'retrying' | 'sent' | 'dead';
@@ -31,6 +32,7 @@ const DELIVERY_COLUMNS = `id::text AS id, dedupe_key, trigger_event_id::text AS 
 
 export const DeliveriesSql = {
   /** Triggers not yet turned into deliveries; SKIP LOCKED lets several instances share the work. */
+  anyPendingTrigger: `SELECT 1 FROM alert_triggers WHERE dispatched_at IS NULL LIMIT 1`,
   pendingTriggers: `
     SELECT event_id::text AS "eventId", kind, subject_key AS "subjectKey", facts, ${ISO('occurred_at')} AS "occurredAt"
     FROM alert_triggers WHERE dispatched_at IS NULL ORDER BY occurred_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
@@ -58,15 +60,23 @@ export const DeliveriesSql = {
       WHERE (state IN ('pending', 'retrying') AND next_attempt_at <= now()) OR (state = 'sending' AND claimed_until < now())
       ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
     RETURNING ${DELIVERY_COLUMNS}`,
-  /** Only the claimant (state still `sending`) may finish a delivery. */
+  /** Outcome and audit row in one statement. Only the claimant (state still `sending`) may finish a delivery. */
   finish: `
-    UPDATE alert_deliveries SET state = $2, attempts = attempts + 1, last_error = $3, last_status = $4,
-      next_attempt_at = now() + ($5::int * interval '1 millisecond'), claimed_until = NULL, updated_at = now(),
-      sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END
-    WHERE id = $1 AND state = 'sending' RETURNING attempts`,
-  insertAttempt: `
+    WITH done AS (
+      UPDATE alert_deliveries SET state = $2, attempts = attempts + 1, last_error = $3, last_status = $4,
+        next_attempt_at = now() + ($5::int * interval '1 millisecond'), claimed_until = NULL, updated_at = now(),
+        sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END
+      WHERE id = $1 AND state = 'sending' RETURNING id, attempts)
     INSERT INTO alert_delivery_attempts (delivery_id, attempt, started_at, duration_ms, outcome, status, error)
-    VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    SELECT id, attempts, $6, $7, $8, $4, $3 FROM done`,
+  /** Everything one send needs (channel, trigger, report with sealed contact), in one round trip. */
+  context: `
+    SELECT
+      (SELECT row_to_json(c) FROM (SELECT id::text AS id, name, kind, enabled, target, timeout_ms AS "timeoutMs", sealed_secret AS "sealedSecret"
+                                   FROM alert_channels WHERE id = $1) c) AS channel,
+      (SELECT row_to_json(t) FROM (SELECT event_id::text AS "eventId", kind, subject_key AS "subjectKey", facts, ${ISO('occurred_at')} AS "occurredAt"
+                                   FROM alert_triggers WHERE event_id = $2) t) AS trigger,
+      (SELECT row_to_json(r) FROM (${reportDetailSelect('$3')}) r) AS report`,
   nextDueInMs: `
     SELECT greatest(0, ceil(extract(epoch FROM (min(coalesce(CASE WHEN state = 'sending' THEN claimed_until END, next_attempt_at)) - now())) * 1000))::int AS ms
     FROM alert_deliveries WHERE state IN ('pending', 'retrying', 'sending')`,
@@ -90,6 +100,8 @@ export class DeliveriesRepository {
 
   /** Turns up to `limit` pending triggers into deliveries with `plan`, in one transaction. */
   async dispatchTriggers(limit: number, plan: (t: AlertTrigger, rules: AlertRule[], channels: AlertChannel[]) => PlannedDelivery[]): Promise<number> {
+    // A cheap look first: most wake-ups find nothing, and a transaction costs three round trips.
+    if ((await this.db.query(DeliveriesSql.anyPendingTrigger)).length === 0) return 0;
     return this.db.transaction(async (tx) => {
       const triggers = await tx.query<AlertTrigger>(DeliveriesSql.pendingTriggers, [limit]);
       if (triggers.length === 0) return 0;
@@ -121,16 +133,24 @@ export class DeliveriesRepository {
     delivery: DeliveryRow,
     result: Readonly<{ state: DeliveryState; error: string | null; status: number | null; delayMs: number; startedAt: string; durationMs: number; outcome: string }>,
   ): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      const rows = await tx.query<{ attempts: number }>(DeliveriesSql.finish, [delivery.id, result.state, result.error, result.status, Math.round(result.delayMs)]);
-      if (rows.length === 0) return; // lease lost to another worker meanwhile: it owns the outcome
-      await tx.query(DeliveriesSql.insertAttempt, [delivery.id, rows[0].attempts, result.startedAt, Math.round(result.durationMs), result.outcome, result.status, result.error]);
-    });
+    // No row changes when the lease was lost to another worker meanwhile: that worker owns the outcome.
+    await this.db.query(DeliveriesSql.finish, [
+      delivery.id, result.state, result.error, result.status, Math.round(result.delayMs), result.startedAt, Math.round(result.durationMs), result.outcome,
+    ]);
   }
 
   async nextDueInMs(): Promise<number | null> {
     const [row] = await this.db.query<{ ms: number | null }>(DeliveriesSql.nextDueInMs);
     return row?.ms ?? null;
+  }
+
+  async context(d: DeliveryRow): Promise<{ channel: AlertChannel | null; trigger: AlertTrigger | null; report: ReportDetailRow | null }> {
+    const [row] = await this.db.query<{ channel: AlertChannel | null; trigger: AlertTrigger | null; report: ReportDetailRow | null }>(DeliveriesSql.context, [
+      d.channel_id,
+      d.trigger_event_id,
+      d.trigger_kind === 'failure_report' ? d.subject_key : null,
+    ]);
+    return row;
   }
 
   async channel(id: string): Promise<AlertChannel | undefined> {

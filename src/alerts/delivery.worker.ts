@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ContactCipher } from '../failure-reports/contact-cipher';
-import { FailureReportsRepository } from '../failure-reports/failure-reports.repository';
+import type { ReportDetailRow } from '../failure-reports/failure-reports.repository';
 import { Metrics } from '../metrics/metrics';
 import { ALERTS_CONFIG, AlertsConfig } from './alerts.config';
 import { nextStep, SendOutcome } from './backoff';
 import { DeliveriesRepository, DeliveryRow } from './deliveries.repository';
 import { EmailSender } from './email.sender';
 import { crashGroupNotification, failureReportNotification, Notification } from './notification';
-import { AlertChannel, plannedDeliveries } from './rules';
+import { AlertChannel, AlertTrigger, plannedDeliveries } from './rules';
 import { sendWebhook } from './webhook.sender';
 
 const TRIGGER_BATCH = 200;
@@ -25,6 +25,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private dirty = false;
+  private saturated = false;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly email: EmailSender;
   private readonly m;
@@ -32,7 +33,6 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     @Inject(ALERTS_CONFIG) private readonly config: AlertsConfig,
     private readonly deliveries: DeliveriesRepository,
-    private readonly reports: FailureReportsRepository,
     private readonly cipher: ContactCipher,
     metrics: Metrics,
   ) {
@@ -76,6 +76,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
         const free = this.config.concurrency - this.inFlight.size;
         const claimed = free > 0 ? await this.deliveries.claimDue(free, Math.max(this.config.webhookTimeoutMs, this.config.emailTimeoutMs) + 30_000) : [];
         for (const d of claimed) this.track(this.deliver(d));
+        // Only a full claim (or no free slot) can have left due work behind: then a finished delivery wakes us.
+        this.saturated = claimed.length === free;
         failures = 0;
         if (claimed.length === free && free > 0) continue;
         const dueIn = await this.deliveries.nextDueInMs();
@@ -106,7 +108,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     this.inFlight.add(work);
     void work.finally(() => {
       this.inFlight.delete(work);
-      this.wake();
+      if (this.saturated) this.wake();
     });
   }
 
@@ -115,15 +117,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     let outcome: SendOutcome;
     let channelKind = 'unknown';
     try {
-      const channel = await this.deliveries.channel(d.channel_id);
+      const { channel, trigger, report } = await this.deliveries.context(d);
       channelKind = channel?.kind ?? 'unknown';
-      outcome = channel ? await this.send(d, channel) : { ok: false, retryable: false, error: 'channel was deleted' };
+      outcome = channel ? await this.send(d, channel, this.compose(d, trigger, report)) : { ok: false, retryable: false, error: 'channel was deleted' };
     } catch (err) {
       outcome = { ok: false, retryable: true, error: `could not prepare the notification: ${(err as Error).message}` };
     }
     const attempts = d.attempts + 1;
     const step = nextStep(attempts, outcome, this.config.backoff);
-    const durationMs = Date.now() - startedAt.getTime();
     this.m.attempts.inc({ channel: channelKind, outcome: outcome.ok ? 'sent' : step.state });
     if (outcome.ok) this.m.latency.observe({ channel: channelKind }, (Date.now() - Date.parse(d.created_at)) / 1000);
     try {
@@ -133,7 +134,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
         status: outcome.status ?? null,
         delayMs: step.state === 'retrying' ? step.delayMs : 0,
         startedAt: startedAt.toISOString(),
-        durationMs,
+        durationMs: Date.now() - startedAt.getTime(),
         outcome: outcome.ok ? 'sent' : outcome.error,
       });
     } catch (err) {
@@ -143,9 +144,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     if (step.state === 'dead') this.logger.warn(`delivery ${d.id} dead-lettered: ${step.reason}`);
   }
 
-  private async send(d: DeliveryRow, channel: AlertChannel): Promise<SendOutcome> {
+  private async send(d: DeliveryRow, channel: AlertChannel, notification: Notification | null): Promise<SendOutcome> {
     if (!channel.enabled) return { ok: false, retryable: false, error: 'channel is disabled' };
-    const notification = await this.compose(d);
     if (!notification) return { ok: false, retryable: true, error: 'report not readable yet' };
     if (channel.kind === 'webhook') {
       const secret = channel.sealedSecret ? this.cipher.openSecret(channel.sealedSecret, channel.id) : null;
@@ -154,12 +154,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     return this.email.send(channel.target, notification, d.dedupe_key, channel.timeoutMs ?? this.config.emailTimeoutMs);
   }
 
-  private async compose(d: DeliveryRow): Promise<Notification | null> {
-    const trigger = await this.deliveries.trigger(d.trigger_event_id);
+  private compose(d: DeliveryRow, trigger: AlertTrigger | null, report: ReportDetailRow | null): Notification | null {
     if (!trigger) return null;
     const ctx = { deliveryId: d.dedupe_key, ruleId: d.rule_id, consoleUrl: this.config.consoleUrl };
     if (trigger.kind === 'crash_group') return crashGroupNotification(trigger, ctx);
-    const report = await this.reports.detail(d.subject_key);
     if (!report) return null;
     const contact = report.sealed_contact ? this.cipher.decrypt(report.sealed_contact, report.report_uuid) : null;
     return failureReportNotification(report, contact, trigger, ctx);

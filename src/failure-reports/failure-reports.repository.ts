@@ -27,8 +27,17 @@ const LIST_COLUMNS = `report_uuid, master_node_uid, to_char(received_at AT TIME 
   created_at, release, operation, task_name, cluster_id::text AS cluster_id, notified, status,
   to_char(acknowledged_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS acknowledged_at, acknowledged_by, ack_note, assignee`;
 
+/** One report with its sealed contact; `param` is the placeholder of the report uuid. */
+export function reportDetailSelect(param: string): string {
+  return `SELECT ${LIST_COLUMNS}, r.action_log, r.context, c.sealed AS sealed_contact
+    FROM failure_reports r LEFT JOIN customer_contacts c USING (report_uuid) WHERE r.report_uuid = ${param}`;
+}
+
 export const FailureReportsSql = {
-  notifiedOf: `SELECT notified FROM failure_reports WHERE report_uuid = $1`,
+  /** Known report (and whether it notified), and whether its action log is already stored: one round trip. */
+  intakeState: `
+    SELECT (SELECT notified FROM failure_reports WHERE report_uuid = $1) AS notified,
+           EXISTS (SELECT 1 FROM fuel_action_logs WHERE master_node_uid = $2 AND external_id = $3) AS action_log_stored`,
   /** Newest first; every filter optional (NULL = any). */
   list: `
     SELECT ${LIST_COLUMNS} FROM failure_reports
@@ -36,18 +45,20 @@ export const FailureReportsSql = {
     ORDER BY received_at DESC, report_uuid LIMIT $4 OFFSET $5`,
   releases: `SELECT DISTINCT release FROM failure_reports WHERE release IS NOT NULL ORDER BY release`,
   /** The one place a sealed contact is read (support detail page, notifications). */
-  detail: `
-    SELECT ${LIST_COLUMNS}, r.action_log, r.context, c.sealed AS sealed_contact
-    FROM failure_reports r LEFT JOIN customer_contacts c USING (report_uuid) WHERE r.report_uuid = $1`,
+  detail: reportDetailSelect('$1'),
 } as const;
 
 @Injectable()
 export class FailureReportsRepository {
   constructor(private readonly db: Database) {}
 
-  async notifiedOf(reportUuid: string): Promise<boolean | undefined> {
-    const rows = await this.db.query<{ notified: boolean }>(FailureReportsSql.notifiedOf, [reportUuid.toLowerCase()]);
-    return rows[0]?.notified;
+  async intakeState(reportUuid: string, masterNodeUid: string, externalId: number): Promise<{ notified: boolean | null; actionLogStored: boolean }> {
+    const [row] = await this.db.query<{ notified: boolean | null; action_log_stored: boolean }>(FailureReportsSql.intakeState, [
+      reportUuid.toLowerCase(),
+      masterNodeUid,
+      externalId,
+    ]);
+    return { notified: row.notified, actionLogStored: row.action_log_stored };
   }
 
   list(filter: ReportFilter, limit: number, offset: number): Promise<ReportRow[]> {

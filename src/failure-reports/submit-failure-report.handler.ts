@@ -1,7 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { EventLog } from '../event-log/event-log';
 import { Metrics } from '../metrics/metrics';
-import { ClaimsRepository, keyOf } from '../sources/fuel/claims.repository';
 import { ActionLogRecord, actionLogRecorded } from '../sources/fuel/fuel.events';
 import { sanitiseInstallationStructure } from '../sources/fuel/sanitiser';
 import { sanitiseActionLog } from '../sources/fuel/submit-action-logs.handler';
@@ -55,7 +54,7 @@ export function buildFailureReportEvent(report: ReportBody, cipher: ContactCiphe
 }
 
 /**
- * Spec §7.3: the failed action log (as §3.2, `added`/`existed`) and the report are appended together and
+ * Spec §7.3: the failed action log (as §3.2, `added`/`existed`: already stored, or refused by the log as a duplicate) and the report are appended together and
  * answered only once durable; the notification itself is derived from the report event by the alerts
  * projector, so "queued" and "durable" are the same moment. A known report_uuid answers 200 and changes
  * nothing (the derived event id makes the log refuse it even before the projection has it).
@@ -67,7 +66,6 @@ export class SubmitFailureReportHandler implements ICommandHandler<SubmitFailure
   constructor(
     private readonly log: EventLog,
     private readonly reports: FailureReportsRepository,
-    private readonly claims: ClaimsRepository,
     private readonly cipher: ContactCipher,
     metrics: Metrics,
   ) {
@@ -76,14 +74,12 @@ export class SubmitFailureReportHandler implements ICommandHandler<SubmitFailure
 
   async execute({ body, receivedAt }: SubmitFailureReport): Promise<FailureReportOutcome> {
     const report = body.failure_report as unknown as ReportBody;
-    const known = await this.reports.notifiedOf(report.report_uuid);
-    if (known !== undefined) return this.existed(report.report_uuid, known);
+    const state = await this.reports.intakeState(report.report_uuid, report.action_log.master_node_uid, report.action_log.external_id);
+    if (state.notified !== null) return this.existed(report.report_uuid, state.notified);
 
     const event = buildFailureReportEvent(report, this.cipher, receivedAt);
-    const log = event.data.actionLog;
-    const stored = await this.claims.storedActionLogs([{ uid: log.master_node_uid, id: log.external_id }]);
-    const alreadyStored = stored.has(keyOf(log.master_node_uid, log.external_id));
-    const events = alreadyStored ? [event] : [actionLogRecorded(log, receivedAt), event];
+    const alreadyStored = state.actionLogStored;
+    const events = alreadyStored ? [event] : [actionLogRecorded(event.data.actionLog, receivedAt), event];
     const outcomes = await this.log.append(events);
     const reportOutcome = outcomes[outcomes.length - 1];
     // A concurrent or not-yet-projected resend: it carries the same body, hence the same contact presence.
