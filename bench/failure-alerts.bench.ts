@@ -6,10 +6,11 @@ import { DEFAULT_RULE_ID } from '../src/alerts/rules';
 import { AdminToken } from '../src/auth/admin-token';
 import { loadConfig } from '../src/config/app-config';
 import { createApp } from '../src/create-app';
-import { adminQuery, databaseUrl } from '../src/database/server-admin';
+import { Database } from '../src/database/database';
+import { deleteTopics } from '../src/event-log/kafka-event-log';
 import { aFailureReport } from '../test/support/failure-reports';
 import { WebhookReceiver } from '../test/support/receivers';
-import { percentile, report } from './support';
+import { benchServerDatabase, percentile, report } from './support';
 
 const TOKEN = 'bench-admin-token-0123456789';
 
@@ -22,16 +23,17 @@ const TOKEN = 'bench-admin-token-0123456789';
 export async function benchFailureAlerts(): Promise<void> {
   const n = Number(process.env.BENCH_REPORTS ?? 1000);
   const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
-  const serverUrl = process.env.DATABASE_URL || undefined;
-  const run = randomUUID().replaceAll('-', '').slice(0, 12);
+  const run = randomUUID().slice(0, 8);
   const dataDir = mkdtempSync(join(tmpdir(), 'tp-bench-alerts-'));
-  const dbName = `bench_alerts_${run}`;
-  if (serverUrl) await adminQuery(serverUrl, `CREATE DATABASE ${dbName}`);
+  const server = process.env.DATABASE_URL ? await benchServerDatabase(process.env.DATABASE_URL) : undefined;
+  const topicPrefix = `bench-alerts-${run}.`;
   const config = loadConfig({
     ...process.env,
+    DATABASE_URL: server?.url ?? '',
+    KAFKA_TOPIC_PREFIX: topicPrefix,
+    KAFKA_CLIENT_ID: `bench-alerts-${run}`,
     DATA_DIR: dataDir,
     LOG_LEVEL: 'error',
-    ...(serverUrl ? { DATABASE_URL: databaseUrl(serverUrl, dbName), KAFKA_CLIENT_ID: `bench-${run}` } : {}),
   });
   const receiver = await new WebhookReceiver().start();
   const app = await createApp(config, AdminToken.of(TOKEN));
@@ -82,6 +84,12 @@ export async function benchFailureAlerts(): Promise<void> {
     const endToEnd = receiver.received.map((r) => r.at - sentAt.get(JSON.parse(r.body).report.report_uuid as string)!).sort((a, b) => a - b);
     const uuids = new Set(receiver.received.map((r) => JSON.parse(r.body).report.report_uuid));
     ackMs.sort((a, b) => a - b);
+    // Where the time goes: trigger written (projector) → delivery row (dispatch) → sent (worker).
+    const stages = await app.get(Database).query<{ queued: number; sent: number }>(`
+      SELECT extract(epoch FROM d.created_at - t.occurred_at) * 1000 AS queued, extract(epoch FROM d.sent_at - d.created_at) * 1000 AS sent
+      FROM alert_deliveries d JOIN alert_triggers t ON t.event_id = d.trigger_event_id`);
+    const queued = stages.map((r) => Number(r.queued)).sort((a, b) => a - b);
+    const sending = stages.map((r) => Number(r.sent)).sort((a, b) => a - b);
     report({
       bench: 'failure-alerts',
       mode: config.databaseUrl ? (config.kafkaBrokers.length ? 'timescaledb+kafka' : 'external') : 'embedded',
@@ -96,11 +104,16 @@ export async function benchFailureAlerts(): Promise<void> {
       webhookP50Ms: percentile(endToEnd, 50),
       webhookP99Ms: percentile(endToEnd, 99),
       webhookMaxMs: endToEnd[endToEnd.length - 1],
+      acceptedToQueuedP50Ms: Math.round(percentile(queued, 50)),
+      acceptedToQueuedP99Ms: Math.round(percentile(queued, 99)),
+      queuedToSentP50Ms: Math.round(percentile(sending, 50)),
+      queuedToSentP99Ms: Math.round(percentile(sending, 99)),
     });
   } finally {
     await app.close();
     await receiver.stop();
     rmSync(dataDir, { recursive: true, force: true });
-    if (serverUrl) await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await server?.drop();
+    if (config.kafkaBrokers.length > 0) await deleteTopics(config.kafkaBrokers, topicPrefix);
   }
 }

@@ -74,6 +74,8 @@ describe('kill -9 between acknowledgement and delivery', () => {
     if (SERVER_URL) {
       database = await freshDatabase();
       env.DATABASE_URL = database.url!;
+      env.KAFKA_TOPIC_PREFIX = `alert-kill-${Date.now()}.`;
+      env.KAFKA_CLIENT_ID = `alert-kill-${Date.now()}`;
     } else {
       dataDir = mkdtempSync(join(tmpdir(), 'tp-alert-kill-'));
       env.DATA_DIR = dataDir;
