@@ -80,7 +80,6 @@ export const DeliveriesSql = {
   nextDueInMs: `
     SELECT greatest(0, ceil(extract(epoch FROM (min(coalesce(CASE WHEN state = 'sending' THEN claimed_until END, next_attempt_at)) - now())) * 1000))::int AS ms
     FROM alert_deliveries WHERE state IN ('pending', 'retrying', 'sending')`,
-  trigger: `SELECT event_id::text AS "eventId", kind, subject_key AS "subjectKey", facts, ${ISO('occurred_at')} AS "occurredAt" FROM alert_triggers WHERE event_id = $1`,
   forSubject: `SELECT ${DELIVERY_COLUMNS} FROM alert_deliveries WHERE subject_key = $1 ORDER BY id`,
   attemptsFor: `
     SELECT delivery_id::text AS delivery_id, attempt, ${ISO('started_at')} AS started_at, duration_ms, outcome, status, error
@@ -155,10 +154,6 @@ export class DeliveriesRepository {
 
   async channel(id: string): Promise<AlertChannel | undefined> {
     return (await this.db.query<AlertChannel>(DeliveriesSql.channel, [id]))[0];
-  }
-
-  async trigger(eventId: string): Promise<AlertTrigger | undefined> {
-    return (await this.db.query<AlertTrigger>(DeliveriesSql.trigger, [eventId]))[0];
   }
 
   forSubject(subjectKey: string): Promise<DeliveryRow[]> {
