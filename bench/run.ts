@@ -6,6 +6,7 @@ import { benchClearLinuxCrashes } from './clearlinux-crashes.bench';
 import { benchEventLog } from './event-log.bench';
 import { benchFuelExport } from './fuel-export.bench';
 import { benchFuelIngest } from './fuel-ingest.bench';
+import { benchFailureAlerts } from './failure-alerts.bench';
 
 /**
  * `npm run bench [-- name...]`: runs the named benchmarks (default: all). Each prints JSON lines of
@@ -19,6 +20,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'analytics-views': benchAnalyticsViews,
   'fuel-ingest': benchFuelIngest,
   'fuel-export': benchFuelExport,
+  'failure-alerts': benchFailureAlerts,
 };
 
 async function main(): Promise<void> {

@@ -19,6 +19,7 @@ import { ClearLinuxCrashesModule } from './sources/clearlinux/crashes.module';
 import { FuelModule } from './sources/fuel/fuel.module';
 import { ClearLinuxAnalyticsModule } from './sources/clearlinux/analytics/clearlinux-analytics.module';
 import { PluginViewsModule } from './analytics/plugins/plugin-views.module';
+import { AlertsModule } from './alerts/alerts.module';
 
 export type AppModuleOptions = Readonly<{ config: AppConfig; adminToken: AdminToken; metrics?: Metrics }>;
 
@@ -27,7 +28,7 @@ export class AppModule {
   static forRoot({ config, adminToken, metrics }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config, metrics), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), SubmissionsModule, NodesModule, ClearLinuxModule, ClearLinuxCrashesModule, FuelModule, ClearLinuxAnalyticsModule, PluginViewsModule],
+      imports: [PlatformModule.forRoot(config, metrics), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), SubmissionsModule, NodesModule, ClearLinuxModule, ClearLinuxCrashesModule, FuelModule, ClearLinuxAnalyticsModule, PluginViewsModule, AlertsModule],
       controllers: [HealthController, MetricsController, AdminController, ConsoleController],
       providers: [
         { provide: AdminToken, useValue: adminToken },

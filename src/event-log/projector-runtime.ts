@@ -156,6 +156,7 @@ export class ProjectorRuntime {
       throw err;
     }
     this.m.applied.inc({ projector: projector.name }, batch.events.length);
+    if (batch.events.length > 0) projector.afterCommit?.(batch.events);
   }
 
   private async countLogged(projector: Projector): Promise<number> {

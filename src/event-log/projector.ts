@@ -27,6 +27,8 @@ export interface Projector<E extends TelemetryEvent = TelemetryEvent> {
   readonly eventTypes: readonly string[] | '*';
   readonly tables: readonly string[];
   project(event: E): readonly RowWrite[];
+  /** Called after a batch's rows and checkpoint committed (e.g. to wake a worker that reads those rows). */
+  afterCommit?(events: readonly E[]): void;
 }
 
 export function consumes(projector: Projector, type: string): boolean {

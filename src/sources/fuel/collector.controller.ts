@@ -10,6 +10,7 @@ import { decodeJsonBody } from './request-body';
 import { SubmitActionLogs } from './submit-action-logs.command';
 import { SubmitInstallation } from './submit-installation.command';
 import { SubmitOstfRuns, SubmitOswlStats } from './submit-oswl-stats.command';
+import { SubmitFailureReport } from '../../failure-reports/submit-failure-report.command';
 
 type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<Record<string, unknown>>;
 
@@ -33,6 +34,7 @@ export class CollectorController {
     installation_structure: { POST: (req, reply) => this.installationStructure(req, reply) },
     oswl_stats: { POST: (req, reply) => this.oswlStats(req, reply) },
     ostf_runs: { POST: (req, reply) => this.ostfRuns(req, reply) },
+    failure_reports: { POST: (req, reply) => this.failureReports(req, reply) },
   };
 
   constructor(
@@ -98,6 +100,18 @@ export class CollectorController {
     const results = await this.commands.execute(new SubmitOstfRuns(body as never, new Date().toISOString()));
     void reply.status(200);
     return { status: 'ok', ostf_runs: results, exec_time: execTime(started) };
+  }
+
+  @Post('failure_reports')
+  @ApiOperation({ summary: 'Immediate failure report: 201 new (notified when a contact is given) / 200 known report_uuid (spec §7.3, NEW)' })
+  @ApiBody({ description: 'schemas/fuel/failure-report-request.v1.json' })
+  @ApiOkResponse({ description: 'schemas/fuel/failure-report-response.v1.json' })
+  async failureReports(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+    const started = process.hrtime.bigint();
+    const body = this.readBody(req, 'fuel/failure-report-request.v1');
+    const outcome = await this.commands.execute(new SubmitFailureReport(body as never, new Date().toISOString()));
+    void reply.status(outcome.existed ? 200 : 201);
+    return { status: 'ok', exec_time: execTime(started), ...outcome };
   }
 
   /** Trailing-slash spellings, wrong methods (405 + Allow) and unknown paths (404) under /api/v1/. */

@@ -1,0 +1,61 @@
+import type { BackoffPolicy } from './backoff';
+
+/**
+ * Failure-alert settings, read once from the environment by AlertsModule (README "Immediate failure reports").
+ */
+export type AlertsConfig = Readonly<{
+  /** base64 of 32 bytes; unset = generated into DATA_DIR/contact-key. */
+  contactEncryptionKey?: string;
+  workerEnabled: boolean;
+  pollMs: number;
+  concurrency: number;
+  backoff: BackoffPolicy;
+  webhookTimeoutMs: number;
+  /** SMTP is slower to give up on: a timed-out send may still have been delivered (then it is sent twice). */
+  emailTimeoutMs: number;
+  /** smtp://user:pass@host:port (nodemailer URL); unset = e-mail channels fail permanently. */
+  smtpUrl?: string;
+  emailFrom: string;
+  /** Base of links in notifications to the console page of a report. */
+  consoleUrl: string;
+}>;
+export const ALERTS_CONFIG = Symbol('ALERTS_CONFIG');
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function loadAlertsConfig(env: Env): AlertsConfig {
+  return {
+    contactEncryptionKey: env.CONTACT_ENCRYPTION_KEY?.trim() || undefined,
+    workerEnabled: bool(env, 'ALERT_WORKER_ENABLED', true),
+    pollMs: int(env, 'ALERT_POLL_MS', 1000, 10, 600_000),
+    concurrency: int(env, 'ALERT_CONCURRENCY', 16, 1, 1000),
+    backoff: {
+      baseMs: int(env, 'ALERT_BACKOFF_BASE_MS', 1000, 1, 3_600_000),
+      maxMs: int(env, 'ALERT_BACKOFF_MAX_MS', 3_600_000, 1, 86_400_000),
+      maxAttempts: int(env, 'ALERT_MAX_ATTEMPTS', 10, 1, 1000),
+      maxRetryAfterMs: int(env, 'ALERT_MAX_RETRY_AFTER_MS', 3_600_000, 0, 86_400_000),
+    },
+    webhookTimeoutMs: int(env, 'ALERT_WEBHOOK_TIMEOUT_MS', 5000, 10, 600_000),
+    emailTimeoutMs: int(env, 'ALERT_EMAIL_TIMEOUT_MS', 30_000, 100, 600_000),
+    smtpUrl: env.ALERT_SMTP_URL?.trim() || undefined,
+    emailFrom: env.ALERT_EMAIL_FROM?.trim() || 'Telemetry alerts <alerts@localhost>',
+    consoleUrl: (env.ALERT_CONSOLE_URL?.trim() || `http://localhost:${env.PORT?.trim() || '8080'}`).replace(/\/$/, ''),
+  };
+}
+
+function int(env: Env, key: string, fallback: number, min: number, max: number): number {
+  const value = (env[key] ?? '').trim();
+  if (value === '') return fallback;
+  if (!/^\d+$/.test(value)) throw new Error(`${key} must be a whole number, got "${value}"`);
+  const n = Number(value);
+  if (n < min || n > max) throw new Error(`${key} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function bool(env: Env, key: string, fallback: boolean): boolean {
+  const value = (env[key] ?? '').trim().toLowerCase();
+  if (value === '') return fallback;
+  if (['1', 'true', 'yes'].includes(value)) return true;
+  if (['0', 'false', 'no'].includes(value)) return false;
+  throw new Error(`${key} must be true or false, got "${value}"`);
+}
