@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { benchClearLinuxIngest } from './clearlinux-ingest.bench';
 import { benchEventLog } from './event-log.bench';
+import { benchNodeWs } from './node-ws.bench';
+import { benchSubmit } from './submit.bench';
 
 /**
  * `npm run bench [-- name...]`: runs the named benchmarks (default: all). Each prints JSON lines of
@@ -9,6 +11,8 @@ import { benchEventLog } from './event-log.bench';
 const BENCHES: Record<string, () => Promise<void>> = {
   'event-log': benchEventLog,
   'clearlinux-ingest': benchClearLinuxIngest,
+  submit: benchSubmit,
+  'node-ws': benchNodeWs,
 };
 
 async function main(): Promise<void> {

@@ -16,6 +16,7 @@ import { NodesModule } from './sources/nodes/nodes.module';
 import { SubmissionsModule } from './sources/submissions/submissions.module';
 import { ClearLinuxModule } from './sources/clearlinux/clearlinux.module';
 import { FuelModule } from './sources/fuel/fuel.module';
+import { DropAccountingModule } from './analytics/drop-accounting/drop-accounting.module';
 
 export type AppModuleOptions = Readonly<{ config: AppConfig; adminToken: AdminToken; metrics?: Metrics }>;
 
@@ -24,7 +25,7 @@ export class AppModule {
   static forRoot({ config, adminToken, metrics }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config, metrics), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), SubmissionsModule, NodesModule, ClearLinuxModule, FuelModule],
+      imports: [PlatformModule.forRoot(config, metrics), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), SubmissionsModule, NodesModule, ClearLinuxModule, FuelModule, DropAccountingModule],
       controllers: [HealthController, MetricsController, AdminController, ConsoleController],
       providers: [
         { provide: AdminToken, useValue: adminToken },

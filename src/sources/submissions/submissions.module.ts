@@ -8,6 +8,7 @@ import { ProjectorRuntime } from '../../event-log/projector-runtime';
 import { SubmissionSchemaRegistry } from './schema-registry';
 import { SubmitDocumentHandler } from './submit-document.handler';
 import { installSubmitLimits } from './submit-limits.hook';
+import { SubmissionsConsoleController } from './submissions-console.controller';
 import { SubmissionsReadController } from './submissions-read.controller';
 import { SUBMISSIONS_CONFIG, SubmissionsConfig, loadSubmissionsConfig } from './submissions.config';
 import { submissionDocumentsProjector, submissionErrorsProjector } from './submissions.projection';
@@ -16,13 +17,14 @@ import { SubmitController, sendOutcome, submitCommand } from './submit.controlle
 
 /** Generic document submission (spec part A): `/submit/...` ingest, schema registry, projections, read API. */
 @Module({
-  controllers: [SubmitController, SubmissionsReadController],
+  controllers: [SubmitController, SubmissionsReadController, SubmissionsConsoleController],
   providers: [
     { provide: SUBMISSIONS_CONFIG, useFactory: () => loadSubmissionsConfig(process.env) },
     { provide: SubmissionSchemaRegistry, useFactory: () => new SubmissionSchemaRegistry() },
     SubmitDocumentHandler,
     SubmissionsRepository,
   ],
+  exports: [SubmissionsRepository],
 })
 export class SubmissionsModule implements OnModuleInit {
   constructor(
