@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { AppConfig, runtimeMode } from '../../config/app-config';
 import { APP_CONFIG } from '../../platform/tokens';
-import { anonymiseIp, clientAddress } from './client-address';
+import { anonymiseIp, clientAddress } from '../../common/client-address';
 import { NodeLogBuffer, statementBytes } from './node-log.buffer';
 import { parseNodeFrame } from './node-message';
 import { NODES_CONFIG, NodesConfig } from './nodes.config';
