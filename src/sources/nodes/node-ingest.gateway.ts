@@ -2,10 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { AppConfig, runtimeMode } from '../../config/app-config';
-import { APP_CONFIG } from '../../platform/tokens';
 import { anonymiseIp, clientAddress } from '../../common/client-address';
-import { NodeLogBuffer, statementBytes } from './node-log.buffer';
+import { NodeLogBuffer } from './node-log.buffer';
 import { parseNodeFrame } from './node-message';
 import { NODES_CONFIG, NodesConfig } from './nodes.config';
 import { NodesMetrics } from './nodes.metrics';
@@ -16,12 +14,8 @@ export const INGEST_ROUTES = { '/': false, '/audit': true } as const;
 type Route = keyof typeof INGEST_ROUTES;
 
 const FRAME_HEAD_BYTES = 1024;
-/**
- * Embedded mode only: the in-process server (pglite-socket 0.0.19) crashes on a protocol message of
- * 64 KiB or more, so INSERTs are cut at an estimated 48 KiB and a message whose INSERT alone would be
- * larger (JSON over ≈ 24 KiB) is refused as oversize (counted, head kept in node_message_errors).
- */
-const EMBEDDED_MAX_BATCH_BYTES = 48 * 1024;
+/** Per INSERT statement (the embedded server takes statements of any size since its framing fix). */
+const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
 type Connection = {
   id: number;
@@ -47,15 +41,12 @@ export class NodeIngestGateway {
   private heartbeat: NodeJS.Timeout | undefined;
   private accepting = true;
   readonly buffer: NodeLogBuffer;
-  private readonly embedded: boolean;
 
   constructor(
     @Inject(NODES_CONFIG) private readonly config: NodesConfig,
-    @Inject(APP_CONFIG) appConfig: AppConfig,
     private readonly repository: NodesRepository,
     private readonly metrics: NodesMetrics,
   ) {
-    this.embedded = runtimeMode(appConfig) === 'embedded';
     this.buffer = new NodeLogBuffer(
       {
         insert: (rows) => this.repository.insertLogs(rows),
@@ -67,7 +58,7 @@ export class NodeIngestGateway {
         batchSize: config.dbBatchSize,
         latencyMs: config.dbSaveLatencyMs,
         maxRows: config.bufferMaxRows,
-        maxBatchBytes: this.embedded ? EMBEDDED_MAX_BATCH_BYTES : 8 * 1024 * 1024,
+        maxBatchBytes: MAX_BATCH_BYTES,
       },
     );
   }
@@ -164,11 +155,6 @@ export class NodeIngestGateway {
       }
     }
     const logs = JSON.stringify(message.logs);
-    if (this.embedded && statementBytes({ logs } as LogRow) > EMBEDDED_MAX_BATCH_BYTES) {
-      this.metrics.droppedMessages.inc({ reason: 'oversize' });
-      await this.recordError(connection.id, 'oversize', 'message too large for the embedded store (use DATABASE_URL)', logs.slice(0, FRAME_HEAD_BYTES));
-      return;
-    }
     this.buffer.push({
       peerConnectionId: connection.id,
       createdAt: message.createdAt,

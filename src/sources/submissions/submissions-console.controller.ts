@@ -29,7 +29,7 @@ export class SubmissionsConsoleController {
       hours,
       buckets: ['minute', 'hour', 'day'].map((b) => ({ value: b, selected: b === bucket })),
       totals: series.map((s) => ({ namespace: s.namespace, accepted: s.points.reduce((a, [, n]) => a + n, 0) })),
-      chartData: JSON.stringify({ bucket, series }),
+      chartData: JSON.stringify({ bucket, series, from: new Date(Date.now() - hours * 3_600_000).toISOString(), to: new Date().toISOString() }),
       stats,
     });
   }
