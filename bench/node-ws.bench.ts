@@ -19,7 +19,7 @@ export async function benchNodeWs(): Promise<void> {
     const sockets = await Promise.all(Array.from({ length: NODES }, () => open(`ws://127.0.0.1:${port}/`)));
     const started = Date.now();
     const deadline = started + seconds * 1000;
-    const perNode = Number(process.env.BENCH_MESSAGES_PER_NODE ?? 2000);
+    const perNode = Number(process.env.BENCH_MESSAGES_PER_NODE ?? 1000);
     const sent = await Promise.all(sockets.map((ws, i) => stream(ws, i, deadline, perNode)));
     const total = sent.reduce((a, b) => a + b, 0);
     // connections stay open until everything is stored: a client that closes early would discard frames

@@ -8,7 +8,7 @@ import { parseNodeFrame } from './node-message';
 import { NODES_CONFIG, NodesConfig } from './nodes.config';
 import { NodesMetrics } from './nodes.metrics';
 import { LogRow, NodesRepository } from './nodes.repository';
-import { identifyPeer } from './peer-identity';
+import { identifyPeer, PeerIdentity } from './peer-identity';
 
 export const INGEST_ROUTES = { '/': false, '/audit': true } as const;
 type Route = keyof typeof INGEST_ROUTES;
@@ -22,6 +22,8 @@ type Connection = {
   route: Route;
   socket: WebSocket;
   peerId: string | null;
+  /** Identity found but not yet persisted (its update failed): retried before each later message. */
+  pendingIdentity: PeerIdentity | null;
   lastSeen: number;
   /** Messages of one connection are handled in order (the identity update is awaited, §B.10 #8). */
   chain: Promise<void>;
@@ -104,7 +106,7 @@ export class NodeIngestGateway {
   }
 
   private onOpen(socket: WebSocket, id: number, route: Route): void {
-    const connection: Connection = { id, route, socket, peerId: null, lastSeen: Date.now(), chain: Promise.resolve() };
+    const connection: Connection = { id, route, socket, peerId: null, pendingIdentity: null, lastSeen: Date.now(), chain: Promise.resolve() };
     this.connections.set(socket, connection);
     this.metrics.connected.inc();
     this.metrics.current.inc();
@@ -129,6 +131,7 @@ export class NodeIngestGateway {
       this.metrics.current.dec();
       // flushed first: a closed row without logs may be purged (§B.7), and its buffered rows would then fail
       connection.chain = connection.chain
+        .then(() => (connection.pendingIdentity ? this.persistIdentity(connection) : undefined))
         .then(() => this.buffer.flush())
         .then(() => this.repository.closeConnection(id))
         .catch(() => undefined);
@@ -147,12 +150,8 @@ export class NodeIngestGateway {
     const message = parsed.message;
     if (message.timestampProblem) this.metrics.droppedMessages.inc({ reason: message.timestampProblem });
     if (connection.peerId === null) {
-      const identity = identifyPeer(message.logs);
-      if (identity) {
-        // durable before it is marked known, so a failed update is retried by the next message (§B.10 #8)
-        await this.repository.identify(connection.id, identity);
-        connection.peerId = identity.peerId;
-      }
+      connection.pendingIdentity ??= identifyPeer(message.logs);
+      if (connection.pendingIdentity) await this.persistIdentity(connection);
     }
     const logs = JSON.stringify(message.logs);
     this.buffer.push({
@@ -165,6 +164,26 @@ export class NodeIngestGateway {
       route: connection.route,
     });
     if (this.buffer.full) await this.backpressure();
+  }
+
+  /**
+   * Durable before it is marked known (§B.10 #8). A failed update (e.g. no pool connection in time under
+   * load) is retried with backoff, then kept pending and retried before the next message — the message
+   * itself is stored either way, never lost with the update.
+   */
+  private async persistIdentity(connection: Connection): Promise<void> {
+    const identity = connection.pendingIdentity!;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await this.repository.identify(connection.id, identity);
+        connection.peerId = identity.peerId;
+        connection.pendingIdentity = null;
+        return;
+      } catch (err) {
+        this.logger.warn(`peer identity update failed (attempt ${attempt + 1}): ${(err as Error).message}`);
+        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+      }
+    }
   }
 
   /** Stop reading every node socket until the buffer has room (§B.6) instead of dropping. */
