@@ -1,6 +1,7 @@
 import { loadConfig } from '../src/config/app-config';
 import { newEventId, TelemetryEvent } from '../src/event-log/event';
 import { createEventInfrastructure } from '../src/event-log/event-infrastructure';
+import { deleteTopics } from '../src/event-log/kafka-event-log';
 import { Metrics } from '../src/metrics/metrics';
 import { benchDatabase, percentile, report } from './support';
 
@@ -22,7 +23,8 @@ export async function benchEventLog(): Promise<void> {
 
   for (const target of targets) {
     const database = await benchDatabase(target.serverUrl);
-    const config = loadConfig({ DATABASE_URL: database.label === 'external' ? 'postgres://bench' : '', KAFKA_BROKERS: target.brokers, KAFKA_CLIENT_ID: `bench-${Date.now()}` });
+    const topicPrefix = `bench-${Date.now()}.`;
+    const config = loadConfig({ DATABASE_URL: database.label === 'external' ? 'postgres://bench' : '', KAFKA_BROKERS: target.brokers, KAFKA_CLIENT_ID: `bench-${Date.now()}`, KAFKA_TOPIC_PREFIX: topicPrefix });
     const { log } = createEventInfrastructure(config, database.db, new Metrics(false), () => undefined);
     await log.start();
     try {
@@ -55,6 +57,7 @@ export async function benchEventLog(): Promise<void> {
     } finally {
       await log.stop();
       await database.drop();
+      if (target.brokers) await deleteTopics(config.kafkaBrokers, topicPrefix);
     }
   }
 }

@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws';
 import { Database } from '../src/database/database';
-import { report, startBenchApp, waitForCount } from './support';
+import { modeOf, report, startBenchApp, waitForCount } from './support';
 
 const NODES = 100;
 
@@ -13,13 +13,13 @@ const NODES = 100;
  */
 export async function benchNodeWs(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-  const { app, port, mode, close } = await startBenchApp();
+  const { app, config, baseUrl, close } = await startBenchApp();
   const db = app.get(Database);
   try {
-    const sockets = await Promise.all(Array.from({ length: NODES }, () => open(`ws://127.0.0.1:${port}/`)));
+    const sockets = await Promise.all(Array.from({ length: NODES }, () => open(`${baseUrl.replace('http', 'ws')}/`)));
     const started = Date.now();
     const deadline = started + seconds * 1000;
-    const perNode = Number(process.env.BENCH_MESSAGES_PER_NODE ?? 1000);
+    const perNode = Number(process.env.BENCH_MESSAGES_PER_NODE ?? 2000);
     const sent = await Promise.all(sockets.map((ws, i) => stream(ws, i, deadline, perNode)));
     const total = sent.reduce((a, b) => a + b, 0);
     // connections stay open until everything is stored: a client that closes early would discard frames
@@ -29,7 +29,7 @@ export async function benchNodeWs(): Promise<void> {
     await Promise.all(sockets.map((ws) => new Promise<void>((resolve) => (ws.once('close', () => resolve()), ws.close()))));
     report({
       bench: 'node-ws',
-      mode,
+      mode: modeOf(config),
       nodes: NODES,
       seconds,
       framesSent: total,

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { benchClearLinuxIngest } from './clearlinux-ingest.bench';
+import { benchClearLinuxRecordsApi } from './clearlinux-records-api.bench';
 import { benchEventLog } from './event-log.bench';
 import { benchNodeWs } from './node-ws.bench';
 import { benchSubmit } from './submit.bench';
@@ -11,6 +12,7 @@ import { benchSubmit } from './submit.bench';
 const BENCHES: Record<string, () => Promise<void>> = {
   'event-log': benchEventLog,
   'clearlinux-ingest': benchClearLinuxIngest,
+  'clearlinux-records-api': benchClearLinuxRecordsApi,
   submit: benchSubmit,
   'node-ws': benchNodeWs,
 };

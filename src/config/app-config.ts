@@ -12,6 +12,8 @@ export type AppConfig = Readonly<{
   kafkaBrokers: readonly string[];
   kafkaTopicPartitions: number;
   kafkaClientId: string;
+  /** Prepended to every topic name, so several installations (or test runs) can share one cluster. */
+  kafkaTopicPrefix: string;
   dataDir: string;
   logLevel: LogLevel;
   /** Bearer token for console/admin; when unset a random one is generated into DATA_DIR/admin-token. */
@@ -49,6 +51,7 @@ export function loadConfig(env: Env): AppConfig {
     kafkaBrokers,
     kafkaTopicPartitions: int(env, 'KAFKA_TOPIC_PARTITIONS', 3, 1, 1000),
     kafkaClientId: str(env, 'KAFKA_CLIENT_ID', 'telemetry-platform'),
+    kafkaTopicPrefix: matching(env, 'KAFKA_TOPIC_PREFIX', /^[A-Za-z0-9._-]{0,100}$/, 'letters, digits, ".", "_" or "-"'),
     dataDir: str(env, 'DATA_DIR', './data'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     adminToken: env.ADMIN_TOKEN ? minLength(env, 'ADMIN_TOKEN', 16) : undefined,
@@ -76,6 +79,12 @@ function raw(env: Env, key: string): string {
 
 function str(env: Env, key: string, fallback: string): string {
   return raw(env, key) || fallback;
+}
+
+function matching(env: Env, key: string, pattern: RegExp, what: string): string {
+  const value = raw(env, key);
+  if (!pattern.test(value)) throw new ConfigError(`${key} must be ${what}, got "${value}"`);
+  return value;
 }
 
 function int(env: Env, key: string, fallback: number, min: number, max: number): number {

@@ -12,10 +12,14 @@ import { ProjectorRuntime } from './projector-runtime';
 
 export type EventInfrastructure = Readonly<{ log: EventLog; runtime: ProjectorRuntime }>;
 
+const EMBEDDED_SAFETY_POLL_MS = 10_000;
+
 type Settings = Pick<
   AppConfig,
+  | 'databaseUrl'
   | 'kafkaBrokers'
   | 'kafkaClientId'
+  | 'kafkaTopicPrefix'
   | 'kafkaTopicPartitions'
   | 'appendBatchMaxEvents'
   | 'appendBatchMaxWaitMs'
@@ -31,7 +35,10 @@ export function createEventInfrastructure(config: Settings, db: Database, metric
   const batching = { batchMaxEvents: config.appendBatchMaxEvents, batchMaxWaitMs: config.appendBatchMaxWaitMs, timeoutMs: config.appendTimeoutMs };
   if (config.kafkaBrokers.length === 0) {
     const log = new PostgresEventLog(db, logMetrics, batching);
-    const feedOptions = { batchSize: config.projectorBatchSize, pollMs: config.projectorPollMs, onError };
+    // Embedded: no other process can open the database, in-process wake-ups see every append, and each
+    // poll costs a round trip on the single connection; so polling is only a slow safety net there.
+    const pollMs = config.databaseUrl ? config.projectorPollMs : Math.max(config.projectorPollMs, EMBEDDED_SAFETY_POLL_MS);
+    const feedOptions = { batchSize: config.projectorBatchSize, pollMs, onError };
     const runtime = new ProjectorRuntime(db, () => new PostgresFeed(db, log.notifications, feedOptions), metrics, {
       batchSize: config.projectorBatchSize,
       replayPartition: '',
@@ -43,6 +50,7 @@ export function createEventInfrastructure(config: Settings, db: Database, metric
     ...batching,
     brokers: config.kafkaBrokers,
     clientId: config.kafkaClientId,
+    topicPrefix: config.kafkaTopicPrefix,
     partitions: config.kafkaTopicPartitions,
     dedupeWindowHours: config.dedupeWindowHours,
   });
@@ -50,7 +58,7 @@ export function createEventInfrastructure(config: Settings, db: Database, metric
   const admin = new LazyAdmin(kafka);
   const runtime: ProjectorRuntime = new ProjectorRuntime(
     db,
-    () => new KafkaFeed(kafka, admin, db, { groupPrefix: `${config.kafkaClientId}.`, onError }),
+    () => new KafkaFeed(kafka, admin, db, { groupPrefix: `${config.kafkaClientId}.`, topicPrefix: config.kafkaTopicPrefix, onError }),
     metrics,
     {
       batchSize: config.projectorBatchSize,

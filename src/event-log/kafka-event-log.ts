@@ -14,7 +14,7 @@ export const ClaimSql = {
 } as const;
 
 export type KafkaEventLogOptions = BatchingOptions &
-  Readonly<{ brokers: readonly string[]; clientId: string; partitions: number; dedupeWindowHours: number }>;
+  Readonly<{ brokers: readonly string[]; clientId: string; topicPrefix: string; partitions: number; dedupeWindowHours: number }>;
 
 export function kafkaClient(brokers: readonly string[], clientId: string): Kafka {
   return new Kafka({
@@ -76,7 +76,7 @@ export class KafkaEventLog extends BatchingEventLog {
 
   async start(): Promise<void> {
     await this.admin.connect();
-    await ensureTopics(this.admin, this.options.partitions);
+    await ensureTopics(this.admin, this.options.partitions, this.options.topicPrefix);
     await this.producer.connect();
     this.pruneTimer = setInterval(() => {
       this.db.query(ClaimSql.prune, [this.options.dedupeWindowHours]).catch(() => undefined);
@@ -124,8 +124,8 @@ export class KafkaEventLog extends BatchingEventLog {
       acks: -1,
       timeout: this.options.timeoutMs,
       compression: CompressionTypes.None,
-      topicMessages: [...byStream].map(([topic, list]) => ({
-        topic,
+      topicMessages: [...byStream].map(([stream, list]) => ({
+        topic: this.options.topicPrefix + stream,
         messages: list.map((e) => ({ key: e.key ?? e.id, value: JSON.stringify(e), headers: { type: e.type } })),
       })),
     });
@@ -137,13 +137,26 @@ function firstOccurrences(events: TelemetryEvent[]): TelemetryEvent[] {
   return events.filter((e) => !seen.has(e.id) && seen.add(e.id));
 }
 
-export async function ensureTopics(admin: Admin, partitions: number): Promise<void> {
+export async function ensureTopics(admin: Admin, partitions: number, prefix: string): Promise<void> {
   const existing = new Set(await admin.listTopics());
-  const missing = EVENT_STREAMS.filter((t) => !existing.has(t));
+  const missing = EVENT_STREAMS.map((stream) => prefix + stream).filter((t) => !existing.has(t));
   if (missing.length === 0) return;
   await admin.createTopics({
     waitForLeaders: true,
     // replication factor: the broker's default.replication.factor, so a real cluster gets its own policy
     topics: missing.map((topic) => ({ topic, numPartitions: partitions })),
   });
+}
+
+/** Removes every topic whose name starts with `prefix` (throw-away test and benchmark runs). */
+export async function deleteTopics(brokers: readonly string[], prefix: string): Promise<void> {
+  if (!prefix) throw new Error('refusing to delete topics without a prefix');
+  const admin = kafkaClient(brokers, 'topic-cleanup').admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 10_000 });
+  } finally {
+    await admin.disconnect();
+  }
 }

@@ -21,12 +21,12 @@ export class KafkaFeed implements EventFeed {
     private readonly kafka: Kafka,
     private readonly admin: LazyAdmin,
     private readonly db: Database,
-    private readonly options: Readonly<{ groupPrefix: string; onError: (err: unknown) => void }>,
+    private readonly options: Readonly<{ groupPrefix: string; topicPrefix: string; onError: (err: unknown) => void }>,
   ) {}
 
   async start(projector: Projector, handle: BatchHandler): Promise<void> {
     this.checkpoints = await readCheckpoints(this.db, projector.name);
-    this.topics = [...projector.streams];
+    this.topics = projector.streams.map((stream) => this.options.topicPrefix + stream);
     const consumer = this.kafka.consumer({
       groupId: `${this.options.groupPrefix}${projector.name}`,
       maxWaitTimeInMs: 50,
@@ -41,7 +41,7 @@ export class KafkaFeed implements EventFeed {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
         const partition = `${batch.topic}:${batch.partition}`;
         const done = this.checkpoints.get(partition) ?? -1n;
@@ -54,6 +54,9 @@ export class KafkaFeed implements EventFeed {
           await handle({ events, partition, position: last });
           this.checkpoints.set(partition, BigInt(last));
         }
+        // Without auto-resolve kafkajs fetches from the last *resolved* offset: unresolved, every fetch restarts
+        // at the first one, and a partition whose backlog exceeds one fetch (1 MiB) never advances.
+        resolveOffset(last);
         await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
         await heartbeat();
       },

@@ -8,13 +8,15 @@ import { EventLogMetrics } from './event-log.metrics';
 
 export const EventLogSql = {
   /**
-   * The advisory lock serialises appends across processes, so positions become visible in order and a
-   * reader that has seen position N has seen everything below it (no gaps a projector could skip).
+   * One statement in its own implicit transaction (one round trip: the embedded database has a single
+   * connection). The advisory lock, taken before any row gets its position and held until commit,
+   * serialises appends across processes, so positions become visible in order and a reader that has seen
+   * position N has seen everything below it (no gaps a projector could skip).
    */
-  lock: `SELECT pg_advisory_xact_lock(72450019)`,
-  insert: `
+  append: `
+    WITH serialised AS MATERIALIZED (SELECT pg_advisory_xact_lock(72450019))
     INSERT INTO event_log (id, stream, type, key, payload, received_at)
-    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::json[], $6::timestamptz[])
+    SELECT e.* FROM serialised, unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::json[], $6::timestamptz[]) AS e
     ON CONFLICT (id) DO NOTHING
     RETURNING id`,
 } as const;
@@ -22,7 +24,7 @@ export const EventLogSql = {
 /** Event log in the `event_log` table: an append is durable when its transaction commits. */
 export class PostgresEventLog extends BatchingEventLog {
   readonly kind = 'postgres' as const;
-  /** Emits 'appended' after each commit so in-process projectors wake without polling. */
+  /** Emits 'appended' (with the set of event types written) after each commit, so in-process projectors wake without polling. */
   readonly notifications = new EventEmitter();
 
   constructor(
@@ -48,24 +50,21 @@ export class PostgresEventLog extends BatchingEventLog {
   protected async write(events: TelemetryEvent[]): Promise<AppendOutcome[]> {
     let inserted: Set<string>;
     try {
-      inserted = await this.db.transaction(async (tx) => {
-        await tx.query(EventLogSql.lock);
-        const rows = await tx.query<{ id: string }>(EventLogSql.insert, [
-          events.map((e) => e.id),
-          events.map((e) => e.stream),
-          events.map((e) => e.type),
-          events.map((e) => e.key),
-          events.map((e) => JSON.stringify(e)),
-          events.map((e) => e.receivedAt),
-        ]);
-        return new Set(rows.map((r) => r.id));
-      });
+      const rows = await this.db.query<{ id: string }>(EventLogSql.append, [
+        events.map((e) => e.id),
+        events.map((e) => e.stream),
+        events.map((e) => e.type),
+        events.map((e) => e.key),
+        events.map((e) => JSON.stringify(e)),
+        events.map((e) => e.receivedAt),
+      ]);
+      inserted = new Set(rows.map((r) => r.id));
     } catch (err) {
       this.metrics.failures.inc({ log: this.kind });
       throw new LogUnavailable(`event log write failed: ${(err as Error).message}`);
     }
     this.metrics.batchSize.observe(events.length);
-    this.notifications.emit('appended');
+    if (inserted.size > 0) this.notifications.emit('appended', new Set(events.filter((e) => inserted.has(e.id)).map((e) => e.type)));
     return markFirstOccurrences(events, inserted, this.metrics);
   }
 }

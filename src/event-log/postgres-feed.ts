@@ -3,7 +3,10 @@ import { Database, Queryable } from '../database/database';
 import { readCheckpoints } from './checkpoints';
 import { TelemetryEvent } from './event';
 import { BatchHandler, EventFeed } from './event-feed';
-import { Projector } from './projector';
+import { consumes, Projector } from './projector';
+
+/** How often a projector that only skips unrelated events persists how far it has read. */
+const IDLE_CHECKPOINT_MS = 5000;
 
 export const PostgresFeedSql = {
   /**
@@ -47,9 +50,15 @@ export class PostgresFeed implements EventFeed {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private position = 0n;
+  private projector: Projector | undefined;
   /** Set by an append that arrived while we were busy, so the next idle() returns at once. */
   private dirty = false;
-  private readonly onAppend = () => {
+  /**
+   * Only appends of types this projector reads wake it: with a dozen projectors on one embedded
+   * connection, waking all of them on every append cost more than the appends themselves.
+   */
+  private readonly onAppend = (types: ReadonlySet<string>) => {
+    if (![...types].some((type) => consumes(this.projector!, type))) return;
     this.dirty = true;
     this.wake?.();
   };
@@ -62,6 +71,7 @@ export class PostgresFeed implements EventFeed {
 
   async start(projector: Projector, handle: BatchHandler): Promise<void> {
     this.position = (await readCheckpoints(this.db, projector.name)).get('') ?? 0n;
+    this.projector = projector;
     this.running = true;
     this.notifications?.on('appended', this.onAppend);
     this.loop = this.run(projector, handle);
@@ -81,12 +91,19 @@ export class PostgresFeed implements EventFeed {
 
   private async run(projector: Projector, handle: BatchHandler): Promise<void> {
     let failures = 0;
+    let checkpointedAt = Date.now();
     while (this.running) {
       try {
         this.dirty = false;
         const page = await readLogPage(this.db, projector, this.position, this.options.batchSize);
+        // Pages without events of ours only move the read position; it is persisted now and then
+        // (re-reading unrelated positions after a restart is cheap and changes nothing).
+        const persist = page.events.length > 0 || Date.now() - checkpointedAt >= IDLE_CHECKPOINT_MS;
         if (BigInt(page.position) > this.position) {
-          await handle({ events: page.events, partition: '', position: page.position });
+          if (persist) {
+            await handle({ events: page.events, partition: '', position: page.position });
+            checkpointedAt = Date.now();
+          }
           this.position = BigInt(page.position);
         }
         failures = 0;

@@ -74,7 +74,7 @@ describe('kill -9 right after acknowledged appends', () => {
   (KAFKA_BROKERS.length > 0 ? it : it.skip)('keeps every acknowledged event (Kafka log; needs KAFKA_BROKERS)', async () => {
     const database = await freshDatabase();
     try {
-      const acked = await runAndKill({ DATABASE_URL: database.url!, KAFKA_BROKERS: KAFKA_BROKERS.join(','), KAFKA_CLIENT_ID: `kill-${runId}` }, 400);
+      const acked = await runAndKill({ DATABASE_URL: database.url!, KAFKA_BROKERS: KAFKA_BROKERS.join(','), KAFKA_CLIENT_ID: `kill-${runId}`, KAFKA_TOPIC_PREFIX: `kill-${runId}.` }, 400);
       const kafka = new Kafka({ clientId: `verify-${runId}`, brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING });
       const consumer = kafka.consumer({ groupId: `verify-${runId}` });
       const wanted = new Set(acked);

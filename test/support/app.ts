@@ -8,6 +8,7 @@ import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { createApp } from '../../src/create-app';
 import { Database } from '../../src/database/database';
 import { adminQuery } from '../../src/database/server-admin';
+import { deleteTopics } from '../../src/event-log/kafka-event-log';
 import { ProjectorRuntime } from '../../src/event-log/projector-runtime';
 import { KAFKA_BROKERS, SERVER_URL, urlFor } from './database';
 
@@ -35,8 +36,13 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   if (SERVER_URL) {
     const name = `it_${run}`;
     await admin(`CREATE DATABASE ${name}`);
-    base = { DATABASE_URL: urlFor(name), KAFKA_BROKERS: KAFKA_BROKERS.join(','), KAFKA_CLIENT_ID: `it-${run}`, DB_POOL_SIZE: '4' };
-    cleanup = () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    // Own topics per app: a fresh database must not start by consuming every earlier run's events.
+    const topicPrefix = `it-${run}.`;
+    base = { DATABASE_URL: urlFor(name), KAFKA_BROKERS: KAFKA_BROKERS.join(','), KAFKA_CLIENT_ID: `it-${run}`, KAFKA_TOPIC_PREFIX: topicPrefix, DB_POOL_SIZE: '4' };
+    cleanup = async () => {
+      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      if (KAFKA_BROKERS.length > 0) await deleteTopics(KAFKA_BROKERS, topicPrefix);
+    };
   } else {
     const dataDir = mkdtempSync(join(tmpdir(), 'tp-app-'));
     base = { DATA_DIR: dataDir };
@@ -60,3 +66,4 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
 }
 
 const admin = (sql: string) => adminQuery(SERVER_URL!, sql);
+

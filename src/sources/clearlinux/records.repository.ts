@@ -32,6 +32,8 @@ export const RecordsSql = {
              build DESC`,
 } as const;
 
+const MAX_BIGINT = 9223372036854775807n;
+
 /** A WHERE clause under construction: `$n` placeholders numbered as values are added. */
 export class Where {
   readonly clauses: string[] = [];
@@ -96,13 +98,16 @@ export class RecordsRepository {
   }
 
   async apiRecords(f: ApiRecordsFilter): Promise<RecordView[]> {
+    // Any digits are a valid from_id; past the bigint range nothing can match. Comparing as bigint (not
+    // numeric) keeps the id index usable: measured 4 s → milliseconds over 1M rows.
+    if (f.fromId !== undefined && BigInt(f.fromId) > MAX_BIGINT) return [];
     const w = new Where();
     w.add((p) => `ts_reception > now() - make_interval(secs => ${p(f.windowSeconds)}::float8)`);
     if (f.severity !== undefined) w.add((p) => `severity = ${p(f.severity)}`);
     if (f.classification !== undefined) w.add((p) => `classification = ${p(f.classification)}`);
     if (f.build !== undefined) w.add((p) => `build = ${p(f.build)}`);
     if (f.machineId !== undefined) w.add((p) => `machine_id = ${p(f.machineId)}`);
-    if (f.fromId !== undefined) w.add((p) => `id >= ${p(f.fromId)}::numeric`);
+    if (f.fromId !== undefined) w.add((p) => `id >= ${p(f.fromId)}::bigint`);
     if (f.tsCaptureAfter !== undefined) w.add((p) => `ts_capture > to_timestamp(${p(f.tsCaptureAfter)}::float8)`);
     const rows = await this.db.query<RecordRow>(
       `SELECT ${ROW_COLUMNS} FROM records ${w.sql()} ORDER BY id DESC LIMIT ${f.limit}`,

@@ -111,6 +111,11 @@ describe('Clear Linux records views', () => {
       expect(await ids(`?machine_id=api-a-${RUN}&from_id=${a2}`)).toEqual([a3, a2]);
     });
 
+    it('a from_id beyond any stored id (even past the bigint range) is valid and matches nothing', async () => {
+      expect(await ids(`?machine_id=api-a-${RUN}&from_id=${a3 + 1}`)).toEqual([]);
+      expect(await ids(`?machine_id=api-a-${RUN}&from_id=99999999999999999999999`)).toEqual([]);
+    });
+
     it.each([
       ['severity=5', 'Severity should be a numeric value'],
       ['severity=', 'Severity should be a numeric value'],

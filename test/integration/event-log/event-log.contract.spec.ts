@@ -64,6 +64,7 @@ describe.each(adapters)('event log contract (%s)', (adapter) => {
       DATABASE_URL: adapter === 'kafka' ? (database.url ?? 'postgres://unused') : database.url,
       KAFKA_BROKERS: adapter === 'kafka' ? KAFKA_BROKERS.join(',') : '',
       KAFKA_CLIENT_ID: `it-${run}`,
+      KAFKA_TOPIC_PREFIX: `it-${run}.`,
       PROJECTOR_POLL_MS: '50',
       APPEND_TIMEOUT_MS: '4000',
     });
@@ -142,6 +143,7 @@ describe.each(adapters)('event log contract (%s)', (adapter) => {
         : new KafkaEventLog(database.db, metrics, {
             brokers: ['127.0.0.1:1'],
             clientId: `dead-${run}`,
+            topicPrefix: '',
             partitions: 1,
             batchMaxEvents: 10,
             batchMaxWaitMs: 1,
