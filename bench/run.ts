@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { benchClearLinuxIngest } from './clearlinux-ingest.bench';
 import { benchClearLinuxRecordsApi } from './clearlinux-records-api.bench';
+import { benchClearLinuxCrashes } from './clearlinux-crashes.bench';
 import { benchEventLog } from './event-log.bench';
 import { benchNodeWs } from './node-ws.bench';
 import { benchSubmit } from './submit.bench';
@@ -13,6 +14,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'event-log': benchEventLog,
   'clearlinux-ingest': benchClearLinuxIngest,
   'clearlinux-records-api': benchClearLinuxRecordsApi,
+  'clearlinux-crashes': benchClearLinuxCrashes,
   submit: benchSubmit,
   'node-ws': benchNodeWs,
 };

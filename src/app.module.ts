@@ -15,6 +15,7 @@ import { PlatformModule } from './platform/platform.module';
 import { NodesModule } from './sources/nodes/nodes.module';
 import { SubmissionsModule } from './sources/submissions/submissions.module';
 import { ClearLinuxModule } from './sources/clearlinux/clearlinux.module';
+import { ClearLinuxCrashesModule } from './sources/clearlinux/crashes.module';
 import { FuelModule } from './sources/fuel/fuel.module';
 import { DropAccountingModule } from './analytics/drop-accounting/drop-accounting.module';
 
@@ -25,7 +26,7 @@ export class AppModule {
   static forRoot({ config, adminToken, metrics }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config, metrics), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), SubmissionsModule, NodesModule, ClearLinuxModule, FuelModule, DropAccountingModule],
+      imports: [PlatformModule.forRoot(config, metrics), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), SubmissionsModule, NodesModule, ClearLinuxModule, ClearLinuxCrashesModule, FuelModule, DropAccountingModule],
       controllers: [HealthController, MetricsController, AdminController, ConsoleController],
       providers: [
         { provide: AdminToken, useValue: adminToken },

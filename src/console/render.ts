@@ -19,3 +19,8 @@ export function renderPage(
   }
   return reply.view(view.page, { ...model, title: view.title }, { layout: CONSOLE_LAYOUT });
 }
+
+/** JSON for a `<script type="application/json">` block: `<` escaped so client data cannot close the tag. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}

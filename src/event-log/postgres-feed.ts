@@ -84,9 +84,18 @@ export class PostgresFeed implements EventFeed {
     await this.loop;
   }
 
+  /**
+   * Positions behind the log head. Unrelated appends do not wake this feed, so a projector can sit behind
+   * the head with nothing of its own to do; asking for the lag wakes it to read on (catchUp, the lag gauge).
+   */
   async lag(): Promise<number> {
     const [{ hi }] = await this.db.query<{ hi: string }>(PostgresFeedSql.head);
-    return Number(BigInt(hi) - this.position);
+    const behind = Number(BigInt(hi) - this.position);
+    if (behind > 0) {
+      this.dirty = true;
+      this.wake?.();
+    }
+    return behind;
   }
 
   private async run(projector: Projector, handle: BatchHandler): Promise<void> {

@@ -3,7 +3,7 @@ import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotFound } from '../../common/errors';
-import { renderPage } from '../../console/render';
+import { renderPage, scriptJson } from '../../console/render';
 import { classificationFilterChoices } from './classification';
 import { queryOf } from './records-api.query';
 import { CSV_HEADER, CSV_MAX_ROWS, csvLine, filterQueryString, parseConsoleQuery } from './records-console.filter';
@@ -37,7 +37,7 @@ export class RecordsConsoleController {
       classifications: classificationFilterChoices(choices.classifications).map((c) => ({ value: c, selected: c === q.values.classification })),
       osNames: choices.osNames.map((o) => ({ value: o, selected: o === q.values.os_name })),
       builds: unique(choices.buildsPerOs.map((b) => b.build)).map((b) => ({ value: b, selected: b === q.values.build })),
-      buildsPerOs: JSON.stringify(groupBuilds(choices.buildsPerOs)),
+      buildsPerOs: scriptJson(groupBuilds(choices.buildsPerOs)),
       severities: ['1', '2', '3', '4'].map((s) => ({ value: s, selected: s === q.values.severity })),
       sources: ['internal', 'external'].map((s) => ({ value: s, selected: s === q.values.data_source })),
     };

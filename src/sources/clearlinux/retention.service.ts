@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { CLEARLINUX_CONFIG, ClearLinuxConfig } from './clearlinux.config';
+import { CrashesRepository } from './crashes.repository';
 import { RecordsRepository } from './records.repository';
 import { purgePlan, purgeStatement } from './retention.plan';
 
@@ -11,8 +12,8 @@ export function msUntilNextRun(now: Date, hour = 4, minute = 30): number {
 }
 
 /**
- * Runs the §10 purge daily in-process. Only `records` exists so far; later derived tables (crash
- * groups, rollups) must be purged here too.
+ * Runs the §10 purge daily in-process: `records`, then the crashes of the records it removed (the
+ * crash rollup follows: it is refreshed over the window it is read for).
  */
 @Injectable()
 export class RetentionService implements OnModuleInit, OnModuleDestroy {
@@ -22,6 +23,7 @@ export class RetentionService implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly records: RecordsRepository,
     @Inject(CLEARLINUX_CONFIG) private readonly config: ClearLinuxConfig,
+    private readonly crashes: CrashesRepository,
   ) {}
 
   onModuleInit(): void {
@@ -37,7 +39,8 @@ export class RetentionService implements OnModuleInit, OnModuleDestroy {
     const statements = purgePlan(this.config.purge).map((step) => purgeStatement(step, now));
     const counts = await this.records.deleteWhere(statements);
     const total = counts.reduce((a, b) => a + b, 0);
-    this.logger.log(`purge removed ${total} record(s)`);
+    const crashes = await this.crashes.deleteWithoutRecord();
+    this.logger.log(`purge removed ${total} record(s), ${crashes} crash row(s)`);
     return total;
   }
 

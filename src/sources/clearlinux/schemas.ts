@@ -16,3 +16,5 @@ export const recordsResponseSchema = {
   ...load('records-response.v1.json'),
   properties: { records: { type: 'array', items: recordSchema } },
 } as SchemaObject;
+export const neverGuiltyEditSchema = load('never-guilty-edit.v1.json');
+export const topGuiltyResponseSchema = load('top-guilty-response.v1.json');

@@ -1,0 +1,73 @@
+import type { Projector, RowWrite } from '../../event-log/projector';
+import { type FramePair, findGuiltyFrame, parseCrashReport } from './backtrace';
+import { isBacktraceClassification, isCrashClassification } from './classification';
+import { pgTimestamp } from './record-view';
+import { RECORD_ACCEPTED, type RecordAccepted } from './record.events';
+
+export const CRASHES_TABLE = 'crashes';
+
+/** The never-guilty list as the projection needs it: the membership test and an identity of the list. */
+export type NeverGuiltyView = Readonly<{ isNeverGuilty: (frame: FramePair) => boolean; hash: string }>;
+export const CRASHES_PROJECTOR = 'clearlinux-crashes';
+
+/**
+ * Pure: one crash record (the seven classes of §7.1) → one `crashes` row; any other record → nothing.
+ * Only the four backtrace classes are parsed (§7.1: the other crash classes are counted, never parsed),
+ * so their frames are `[]` and their guilty is null. A backtrace record without frames also has no
+ * guilty (§7.4 step 4: "the record remains unprocessed").
+ */
+export function projectCrash(event: RecordAccepted, list: NeverGuiltyView): RowWrite[] {
+  const d = event.data;
+  if (!isCrashClassification(d.classification)) return [];
+  const parsed = isBacktraceClassification(d.classification);
+  const report = parsed ? parseCrashReport(d.payload) : null;
+  const guilty = parsed ? findGuiltyFrame(d.payload, list.isNeverGuilty) : null;
+  return [
+    {
+      kind: 'insert',
+      table: CRASHES_TABLE,
+      rows: [
+        {
+          record_id: d.id,
+          log_event_id: event.id,
+          classification: d.classification,
+          machine_id: d.machineId,
+          os_name: d.osName,
+          build: d.build,
+          ts_capture: pgTimestamp(d.tsCapture),
+          ts_reception: d.tsReception,
+          program: report?.program ?? null,
+          pid: report?.pid ?? null,
+          signal: report?.signal ?? null,
+          reason: report?.reason ?? null,
+          frames: JSON.stringify(report?.frames ?? []),
+          guilty_function: guilty?.function ?? null,
+          guilty_module: guilty?.module ?? null,
+          grouped_with: list.hash,
+        },
+      ],
+      conflict: { target: ['log_event_id', 'ts_reception'], action: 'nothing' },
+    },
+  ];
+}
+
+/**
+ * The crashes projector reads the never-guilty list from `list()` at the moment each event is
+ * projected, i.e. the list as it is NOW, not as it was when the record arrived. That is deliberate: a
+ * replay (which empties `crashes` and re-applies every record from the log) therefore regroups every
+ * crash with the list current at replay time — which is exactly what an edit of the list asks for
+ * (spec §7.5 "re-process all backtrace records"). The never-guilty events are not consumed here for
+ * the same reason: folding them in log order would reproduce the historical list instead.
+ * Rows projected live between an edit and the end of its replay may use either list; the replay that
+ * every edit triggers overwrites them. Each crash row also records the list's hash (`grouped_with`),
+ * so a start-up can tell that the last edit's regroup never finished.
+ */
+export function crashesProjector(list: () => NeverGuiltyView): Projector<RecordAccepted> {
+  return {
+    name: CRASHES_PROJECTOR,
+    streams: ['telemetry.records'],
+    eventTypes: [RECORD_ACCEPTED],
+    tables: [CRASHES_TABLE],
+    project: (event) => projectCrash(event, list()),
+  };
+}
