@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { Database } from '../src/database/database';
 import type { RequestFactory } from './load-generator';
-import { generateLoad, modeOf, report, startBenchApp, waitForCount } from './support';
+import { generateLoad, measureCpu, modeOf, report, startBenchApp, waitForCount } from './support';
 
 /**
  * Sustained `/submit` documents/s at 64 connections with 2 KiB gzip bodies (spec part A), each to a fresh
@@ -16,7 +16,9 @@ export async function benchSubmit(): Promise<void> {
   const run = randomUUID();
   process.env.BENCH_SUBMIT_RUN = run; // read by submitRequest in the load generator process
   try {
-    const load = await generateLoad({ url: baseUrl, connections: 64, durationS: seconds, factory: { module: __filename, name: 'submitRequest' } });
+    const { value: load, cpuMs } = await measureCpu(() =>
+      generateLoad({ url: baseUrl, connections: 64, durationS: seconds, factory: { module: __filename, name: 'submitRequest' } }),
+    );
     const db = app.get(Database);
     const count = async () =>
       (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM submission_documents WHERE metadata ->> 'x_debug_id' = $1`, [run]))[0].n;
@@ -34,6 +36,8 @@ export async function benchSubmit(): Promise<void> {
       documentsPerSecond: Math.round(load.ok2xx / seconds),
       p50Ms: load.p50Ms,
       p99Ms: load.p99Ms,
+      // platform process CPU per acknowledged document (the load generator runs in its own process)
+      platformCpuMsPerDocument: Number((cpuMs / Math.max(1, load.ok2xx)).toFixed(3)),
       // may exceed acknowledged: requests in flight when the load stops are stored but not counted as 2xx
       rowsStored: stored,
       lost: Math.max(0, load.ok2xx - stored),
