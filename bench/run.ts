@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { benchAnalyticsViews } from './analytics-views.bench';
 import { benchClearLinuxIngest } from './clearlinux-ingest.bench';
 import { benchClearLinuxRecordsApi } from './clearlinux-records-api.bench';
 import { benchClearLinuxCrashes } from './clearlinux-crashes.bench';
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'clearlinux-ingest': benchClearLinuxIngest,
   'clearlinux-records-api': benchClearLinuxRecordsApi,
   'clearlinux-crashes': benchClearLinuxCrashes,
+  'analytics-views': benchAnalyticsViews,
   submit: benchSubmit,
   'node-ws': benchNodeWs,
 };

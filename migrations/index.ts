@@ -4,6 +4,7 @@ import { Migration20261123103000Submissions } from './Migration20261123103000_su
 import { Migration20261123104000Nodes } from './Migration20261123104000_nodes';
 import { Migration20261123110000FuelCollector } from './Migration20261123110000_fuel_collector';
 import { Migration20261123130000ClearlinuxCrashes } from './Migration20261123130000_clearlinux_crashes';
+import { Migration20261123140000ClearlinuxAnalytics } from './Migration20261123140000_clearlinux_analytics';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list runs from compiled JS at
@@ -16,4 +17,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261123104000_nodes', class: Migration20261123104000Nodes },
   { name: 'Migration20261123110000_fuel_collector', class: Migration20261123110000FuelCollector },
   { name: 'Migration20261123130000_clearlinux_crashes', class: Migration20261123130000ClearlinuxCrashes },
+  { name: 'Migration20261123140000_clearlinux_analytics', class: Migration20261123140000ClearlinuxAnalytics },
 ];

@@ -17,6 +17,8 @@ import { SubmissionsModule } from './sources/submissions/submissions.module';
 import { ClearLinuxModule } from './sources/clearlinux/clearlinux.module';
 import { ClearLinuxCrashesModule } from './sources/clearlinux/crashes.module';
 import { FuelModule } from './sources/fuel/fuel.module';
+import { ClearLinuxAnalyticsModule } from './sources/clearlinux/analytics/clearlinux-analytics.module';
+import { PluginViewsModule } from './analytics/plugins/plugin-views.module';
 import { DropAccountingModule } from './analytics/drop-accounting/drop-accounting.module';
 
 export type AppModuleOptions = Readonly<{ config: AppConfig; adminToken: AdminToken; metrics?: Metrics }>;
@@ -26,7 +28,7 @@ export class AppModule {
   static forRoot({ config, adminToken, metrics }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config, metrics), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), SubmissionsModule, NodesModule, ClearLinuxModule, ClearLinuxCrashesModule, FuelModule, DropAccountingModule],
+      imports: [PlatformModule.forRoot(config, metrics), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), SubmissionsModule, NodesModule, ClearLinuxModule, ClearLinuxCrashesModule, FuelModule, ClearLinuxAnalyticsModule, PluginViewsModule, DropAccountingModule],
       controllers: [HealthController, MetricsController, AdminController, ConsoleController],
       providers: [
         { provide: AdminToken, useValue: adminToken },

@@ -1,0 +1,31 @@
+import { Logger, Module, OnModuleInit } from '@nestjs/common';
+import { RollupInstaller } from '../../../analytics/rollup-installer';
+import { Projector } from '../../../event-log/projector';
+import { ProjectorRuntime } from '../../../event-log/projector-runtime';
+import { AnalyticsApiController } from './analytics-api.controller';
+import { AnalyticsConsoleController } from './analytics-console.controller';
+import { analyticsProjector } from './analytics.projection';
+import { AnalyticsQuery } from './analytics.query';
+import { AnalyticsRepository } from './analytics.repository';
+import { CLR_ROLLUPS } from './analytics.rollups';
+
+/** Clear Linux views Builds, Stats, MCE, Thermal, Population (spec §8.2–§8.8): projection, rollups, API, console. */
+@Module({
+  controllers: [AnalyticsApiController, AnalyticsConsoleController],
+  providers: [AnalyticsRepository, AnalyticsQuery],
+  exports: [AnalyticsQuery],
+})
+export class ClearLinuxAnalyticsModule implements OnModuleInit {
+  private readonly logger = new Logger('clearlinux-analytics');
+
+  constructor(
+    private readonly runtime: ProjectorRuntime,
+    private readonly rollups: RollupInstaller,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.runtime.register(analyticsProjector as unknown as Projector);
+    for (const def of Object.values(CLR_ROLLUPS)) await this.rollups.install(def);
+    this.logger.log(`rollups ${Object.values(CLR_ROLLUPS).map((d) => d.name).join(', ')} installed as ${this.rollups.mode}`);
+  }
+}

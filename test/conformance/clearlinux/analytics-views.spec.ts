@@ -1,0 +1,215 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { SCHEMAS_DIR } from '../../../src/common/paths';
+import { RollupInstaller } from '../../../src/analytics/rollup-installer';
+import { CLR_ROLLUPS } from '../../../src/sources/clearlinux/analytics/analytics.rollups';
+import type { BuildsView, MceView, PopulationView, StatsView, ThermalView } from '../../../src/sources/clearlinux/analytics/analytics.query';
+import { loadDemoFixtures } from '../../../src/sources/clearlinux/analytics/demo-fixtures';
+import { demoRecords } from '../../../src/sources/clearlinux/analytics/demo-records';
+import { lastIsoWeeks, startOfYear } from '../../../src/sources/clearlinux/analytics/bucketing';
+import { startTestApp, TestApp } from '../../support/app';
+import { eventually } from '../../support/database';
+
+/**
+ * Spec §8.2–§8.8 on the real app: demo records go through the collector and the projectors; every
+ * rollup-backed API answer must equal a direct count over the raw `records` table for the same window
+ * (continuous aggregates on embedded/Timescale-licensed servers, views on Apache TimescaleDB and PG15).
+ */
+const TID = '6907c830-eed9-4ce9-81ae-76daf8d88f0f';
+const RUN = randomBytes(4).toString('hex');
+const MCE = ['corrected', 'SRAO', 'SRAR', 'UCNA'].map((k) => `org.clearlinux/mce/${k}`);
+
+describe('Clear Linux analytics views', () => {
+  let t: TestApp;
+  let rollups: RollupInstaller;
+  const ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
+  /** GET an analytics endpoint; every answer must match its published schema. */
+  const api = async <T>(path: string): Promise<T> => {
+    const res = await t.app.inject({ method: 'GET', url: path, headers: t.auth });
+    expect(res.statusCode).toBe(200);
+    const view = /^\/api\/clearlinux\/([a-z]+)/.exec(path)![1];
+    const validate = ajv.getSchema(`clearlinux/analytics-${view}.v1`) ?? ajv.compile(JSON.parse(readFileSync(join(SCHEMAS_DIR, 'clearlinux', `analytics-${view}.v1.json`), 'utf8')));
+    const body = res.json() as T;
+    expect(validate(body) ? null : validate.errors).toBeNull();
+    return body;
+  };
+  const sql = <T>(q: string, params: unknown[] = []) => t.db.query<T>(q, params);
+  const post = (headers: Record<string, string>, payload: string) =>
+    t.app.inject({ method: 'POST', url: '/v2/collector', headers: { ...headers, 'X-Telemetry-TID': TID }, payload });
+  const refreshAll = async () => {
+    for (const def of Object.values(CLR_ROLLUPS)) await rollups.refresh(def.name, null, null);
+  };
+  const settle = async () => {
+    await t.runtime.catchUp(['clearlinux-records', 'clearlinux-analytics']);
+    await refreshAll();
+  };
+  const records = demoRecords(loadDemoFixtures(), { count: 320, now: new Date(), days: 30, seed: 7, salt: RUN });
+  /** Ten at a time, so appends share durable writes (the collector micro-batches). */
+  const postAll = async (batch: typeof records) => {
+    for (let i = 0; i < batch.length; i += 10) {
+      const statuses = await Promise.all(batch.slice(i, i + 10).map(async (r) => (await post(r.headers, r.body)).statusCode));
+      expect(statuses.every((s) => s === 201)).toBe(true);
+    }
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    rollups = t.app.get(RollupInstaller);
+    // a first batch, materialised; the rest arrives after the refresh (late for the capture-time rollups)
+    await postAll(records.slice(0, 200));
+    await settle();
+    await postAll(records.slice(200));
+    await settle();
+  }, 300_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('installs every rollup in the mode the database supports', async () => {
+    const names = Object.values(CLR_ROLLUPS).map((d) => d.name);
+    const rows = await sql<{ name: string; mode: string }>(`SELECT name, mode FROM rollup_definitions WHERE name = ANY($1::text[]) ORDER BY name`, [names]);
+    expect(rows.map((r) => r.name)).toEqual([...names].sort());
+    for (const r of rows) expect(r.mode).toBe(rollups.mode);
+  });
+
+  it('builds: per build, integer builds ascending, others listed apart, equal to a direct count', async () => {
+    const view = await api<BuildsView>('/api/clearlinux/builds');
+    const direct = await sql<{ build: string; n: number }>(`SELECT build, count(*)::float8 AS n FROM records GROUP BY build`);
+    const expected = Object.fromEntries(direct.map((r) => [r.build, r.n]));
+    const got = Object.fromEntries([...view.builds, ...view.otherBuilds].map((b) => [b.build, b.records]));
+    expect(got).toEqual(expected);
+    expect(view.builds.map((b) => b.build)).toEqual([...view.builds.map((b) => b.build)].sort((a, b) => Number(a) - Number(b)));
+    expect(view.builds.every((b) => /^[0-9]+$/.test(b.build))).toBe(true);
+    expect(view.otherBuilds.map((b) => b.build)).toEqual(expect.arrayContaining(['18.04']));
+    expect(view.total).toBe(direct.reduce((a, r) => a + r.n, 0));
+    const perDay = await sql<{ day: string; build: string; n: number }>(
+      `SELECT to_char(ts_reception AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, build, count(*)::float8 AS n FROM records GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
+    expect(view.series).toEqual(perDay.map((r) => ({ day: r.day, build: r.build, records: r.n })));
+  });
+
+  it('builds: the build and date filters restrict the same way as SQL', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const view = await api<BuildsView>(`/api/clearlinux/builds?build=31070&from=${today}`);
+    const [{ n }] = await sql<{ n: number }>(
+      `SELECT count(*)::float8 AS n FROM records WHERE build = '31070' AND ts_reception >= $1::date::timestamp AT TIME ZONE 'UTC'`,
+      [today],
+    );
+    expect(view.total).toBe(n);
+    expect(view.builds).toEqual(n > 0 ? [{ build: '31070', records: n }] : []);
+    expect((await t.app.inject({ method: 'GET', url: '/api/clearlinux/builds?from=2026-02-30', headers: t.auth })).json()).toEqual({
+      message: 'from must be a date YYYY-MM-DD',
+    });
+  });
+
+  it('stats: per classification and per platform, count descending then name', async () => {
+    const view = await api<StatsView>('/api/clearlinux/stats');
+    const byClass = await sql<{ name: string; records: number }>(
+      `SELECT classification AS name, count(*)::float8 AS records FROM records GROUP BY 1 ORDER BY 2 DESC, 1`,
+    );
+    const byPlatform = await sql<{ name: string; records: number }>(
+      `SELECT machine_type AS name, count(*)::float8 AS records FROM records GROUP BY 1 ORDER BY 2 DESC, 1`,
+    );
+    expect(view.classifications).toEqual(byClass);
+    expect(view.platforms).toEqual(byPlatform);
+  });
+
+  it('mce: classes, builds and machines since 1 January (capture time) equal direct counts', async () => {
+    const view = await api<MceView>('/api/clearlinux/mce');
+    const since = startOfYear(new Date()).toISOString();
+    expect(view.window).toEqual({ from: since, to: null, clock: 'capture' });
+    const where = `classification = ANY($1::text[]) AND ts_capture >= $2::timestamptz`;
+    const perClass = await sql<{ class: string; records: number }>(`SELECT classification AS class, count(*)::float8 AS records FROM records WHERE ${where} GROUP BY 1`, [MCE, since]);
+    expect(view.classes).toEqual(MCE.map((c) => ({ class: c, records: perClass.find((r) => r.class === c)?.records ?? 0 })));
+    expect(view.total).toBeGreaterThan(0);
+    const perBuild = await sql<{ build: string; records: number }>(`SELECT build, count(*)::float8 AS records FROM records WHERE ${where} GROUP BY 1`, [MCE, since]);
+    expect(Object.fromEntries(view.builds.map((b) => [b.build, b.records]))).toEqual(Object.fromEntries(perBuild.map((b) => [b.build, b.records])));
+    const machines = await sql<{ machine_id: string; total: number }>(
+      `SELECT machine_id, count(*)::float8 AS total FROM records WHERE ${where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50`,
+      [MCE, since],
+    );
+    expect(view.machines.map((m) => ({ machine_id: m.machine_id, total: m.total }))).toEqual(machines);
+    expect(view.machines.every((m) => Object.values(m.builds).reduce((a, b) => a + b, 0) === m.total)).toBe(true);
+    const weeklyTotal = view.weekly.reduce((a, w) => a + w.records, 0);
+    expect(weeklyTotal).toBe(view.total);
+  });
+
+  it('thermal: the last five ISO weeks of capture time, oldest first, equal direct counts', async () => {
+    const view = await api<ThermalView>('/api/clearlinux/thermal');
+    const weeks = lastIsoWeeks(new Date(), 5);
+    expect(view.weeks.map((w) => w.start)).toEqual(weeks.map((w) => w.toISOString().slice(0, 10)));
+    const direct = await sql<{ start: string; n: number }>(
+      `SELECT to_char(time_bucket(interval '1 week', ts_capture) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS start, count(*)::float8 AS n
+       FROM records WHERE classification = 'org.clearlinux/mce/thermal' AND ts_capture >= $1::timestamptz GROUP BY 1`,
+      [weeks[0].toISOString()],
+    );
+    expect(view.weeks.map((w) => w.records)).toEqual(view.weeks.map((w) => direct.find((d) => d.start === w.start)?.n ?? 0));
+    expect(view.total).toBeGreaterThan(0);
+  });
+
+  it('population: exact distinct machine ids per build and source for each window', async () => {
+    const view = await api<PopulationView>('/api/clearlinux/population');
+    expect(view.method).toBe('exact');
+    expect(view.windows.map((w) => w.name)).toEqual(['overall', '14d', '7d', '3d', '1d']);
+    for (const w of view.windows) {
+      const direct = await sql<{ build: string; external: boolean; n: number }>(
+        `SELECT build, external, count(DISTINCT machine_id)::float8 AS n FROM records
+         WHERE classification = 'org.clearlinux/heartbeat/ping' AND os_name = 'clear-linux-os'
+           AND ($1::timestamptz IS NULL OR ts_capture >= $1::timestamptz)
+         GROUP BY 1, 2`,
+        [w.from],
+      );
+      const expected: Record<string, { internal: number; external: number }> = {};
+      for (const r of direct) (expected[r.build] ??= { internal: 0, external: 0 })[r.external ? 'external' : 'internal'] = r.n;
+      const got = Object.fromEntries([...w.builds, ...w.otherBuilds].map((b) => [b.build, { internal: b.internal, external: b.external }]));
+      expect(got).toEqual(expected);
+    }
+    expect(view.windows[0].builds.length).toBeGreaterThan(1);
+  });
+
+  it('a late record (captured weeks ago, received now) appears in the capture-time rollups after refresh', async () => {
+    const before = await api<MceView>('/api/clearlinux/mce?build=29990');
+    expect(before.total).toBe(0);
+    const captured = Math.floor(Date.now() / 1000) - 20 * 86400;
+    const late = { ...records.find((r) => r.headers.classification === 'org.clearlinux/mce/SRAR')!.headers };
+    Object.assign(late, { build: '29990', creation_timestamp: String(captured), machine_id: `late${RUN}` });
+    expect((await post(late, 'late MCE\n')).statusCode).toBe(201);
+    await eventually(async () => {
+      await settle();
+      return (await api<MceView>('/api/clearlinux/mce?build=29990')).total === 1;
+    }, 30_000, 'late record in clr_mce_daily');
+    const after = await api<MceView>('/api/clearlinux/mce?build=29990');
+    expect(after.classes.find((c) => c.class === 'org.clearlinux/mce/SRAR')!.records).toBe(1);
+    expect(after.machines).toEqual([{ machine_id: `late${RUN}`, total: 1, builds: { '29990': 1 } }]);
+  });
+
+  it('projects mcelog fields for drill-down', async () => {
+    const rows = await sql<{ kind: string; cpu: number | null; bank: number | null; error_text: string | null }>(
+      `SELECT kind, cpu, bank, error_text FROM clr_mce_events WHERE kind IN ('corrected', 'thermal') LIMIT 200`,
+    );
+    expect(rows.some((r) => r.kind === 'corrected' && r.bank !== null && r.error_text === 'Corrected error')).toBe(true);
+    expect(rows.some((r) => r.kind === 'thermal' && r.cpu !== null && r.error_text === 'Throttling enabled')).toBe(true);
+  });
+
+  it('needs the admin credential and is documented in Swagger', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/api/clearlinux/builds' })).statusCode).toBe(401);
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/docs-json', headers: t.auth })).json() as { paths: Record<string, unknown> };
+    for (const v of ['builds', 'stats', 'mce', 'thermal', 'population']) expect(Object.keys(doc.paths)).toContain(`/api/clearlinux/${v}`);
+  });
+
+  it('console pages render charts and tables, and answer htmx with the partial only', async () => {
+    for (const v of ['builds', 'stats', 'mce', 'thermal', 'population']) {
+      const page = await t.app.inject({ method: 'GET', url: `/console/clearlinux/${v}`, headers: t.auth });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('data-chart=');
+      expect(page.body).toContain('/static/vendor/echarts.min.js');
+      const partial = await t.app.inject({ method: 'GET', url: `/console/clearlinux/${v}?build=31070`, headers: { ...t.auth, 'hx-request': 'true' } });
+      expect(partial.statusCode).toBe(200);
+      expect(partial.body).not.toContain('<html');
+      expect(partial.body).toMatch(new RegExp(`/api/clearlinux/${v}\\?build(=|&#x3D;)31070`));
+    }
+  });
+});
