@@ -7,6 +7,8 @@ import { benchEventLog } from './event-log.bench';
 import { benchFuelExport } from './fuel-export.bench';
 import { benchFuelIngest } from './fuel-ingest.bench';
 import { benchFailureAlerts } from './failure-alerts.bench';
+import { benchNodeWs } from './node-ws.bench';
+import { benchSubmit } from './submit.bench';
 
 /**
  * `npm run bench [-- name...]`: runs the named benchmarks (default: all). Each prints JSON lines of
@@ -21,6 +23,8 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'fuel-ingest': benchFuelIngest,
   'fuel-export': benchFuelExport,
   'failure-alerts': benchFailureAlerts,
+  submit: benchSubmit,
+  'node-ws': benchNodeWs,
 };
 
 async function main(): Promise<void> {

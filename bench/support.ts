@@ -101,3 +101,18 @@ export const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789';
 export function modeOf(config: AppConfig): string {
   return config.databaseUrl ? (config.kafkaBrokers.length ? 'timescaledb+kafka' : 'external') : 'embedded';
 }
+
+/** Polls `count()` until it reaches `target` or stops growing for `idleMs`; returns the last count. */
+export async function waitForCount(count: () => Promise<number>, target: number, idleMs = 30_000): Promise<number> {
+  let last = -1;
+  let since = Date.now();
+  for (;;) {
+    const n = await count();
+    if (n >= target) return n;
+    if (n !== last) {
+      last = n;
+      since = Date.now();
+    } else if (Date.now() - since > idleMs) return n;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

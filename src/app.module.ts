@@ -20,6 +20,7 @@ import { FuelModule } from './sources/fuel/fuel.module';
 import { ClearLinuxAnalyticsModule } from './sources/clearlinux/analytics/clearlinux-analytics.module';
 import { PluginViewsModule } from './analytics/plugins/plugin-views.module';
 import { AlertsModule } from './alerts/alerts.module';
+import { DropAccountingModule } from './analytics/drop-accounting/drop-accounting.module';
 
 export type AppModuleOptions = Readonly<{ config: AppConfig; adminToken: AdminToken; metrics?: Metrics }>;
 
@@ -28,7 +29,7 @@ export class AppModule {
   static forRoot({ config, adminToken, metrics }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config, metrics), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), SubmissionsModule, NodesModule, ClearLinuxModule, ClearLinuxCrashesModule, FuelModule, ClearLinuxAnalyticsModule, PluginViewsModule, AlertsModule],
+      imports: [PlatformModule.forRoot(config, metrics), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), SubmissionsModule, NodesModule, ClearLinuxModule, ClearLinuxCrashesModule, FuelModule, ClearLinuxAnalyticsModule, PluginViewsModule, AlertsModule, DropAccountingModule],
       controllers: [HealthController, MetricsController, AdminController, ConsoleController],
       providers: [
         { provide: AdminToken, useValue: adminToken },

@@ -2,32 +2,28 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { AppConfig, runtimeMode } from '../../config/app-config';
-import { APP_CONFIG } from '../../platform/tokens';
-import { anonymiseIp, clientAddress } from './client-address';
-import { NodeLogBuffer, statementBytes } from './node-log.buffer';
+import { anonymiseIp, clientAddress } from '../../common/client-address';
+import { NodeLogBuffer } from './node-log.buffer';
 import { parseNodeFrame } from './node-message';
 import { NODES_CONFIG, NodesConfig } from './nodes.config';
 import { NodesMetrics } from './nodes.metrics';
 import { LogRow, NodesRepository } from './nodes.repository';
-import { identifyPeer } from './peer-identity';
+import { identifyPeer, PeerIdentity } from './peer-identity';
 
 export const INGEST_ROUTES = { '/': false, '/audit': true } as const;
 type Route = keyof typeof INGEST_ROUTES;
 
 const FRAME_HEAD_BYTES = 1024;
-/**
- * Embedded mode only: the in-process server (pglite-socket 0.0.19) crashes on a protocol message of
- * 64 KiB or more, so INSERTs are cut at an estimated 48 KiB and a message whose INSERT alone would be
- * larger (JSON over ≈ 24 KiB) is refused as oversize (counted, head kept in node_message_errors).
- */
-const EMBEDDED_MAX_BATCH_BYTES = 48 * 1024;
+/** Per INSERT statement (the embedded server takes statements of any size since its framing fix). */
+const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
 type Connection = {
   id: number;
   route: Route;
   socket: WebSocket;
   peerId: string | null;
+  /** Identity found but not yet persisted (its update failed): retried before each later message. */
+  pendingIdentity: PeerIdentity | null;
   lastSeen: number;
   /** Messages of one connection are handled in order (the identity update is awaited, §B.10 #8). */
   chain: Promise<void>;
@@ -47,15 +43,12 @@ export class NodeIngestGateway {
   private heartbeat: NodeJS.Timeout | undefined;
   private accepting = true;
   readonly buffer: NodeLogBuffer;
-  private readonly embedded: boolean;
 
   constructor(
     @Inject(NODES_CONFIG) private readonly config: NodesConfig,
-    @Inject(APP_CONFIG) appConfig: AppConfig,
     private readonly repository: NodesRepository,
     private readonly metrics: NodesMetrics,
   ) {
-    this.embedded = runtimeMode(appConfig) === 'embedded';
     this.buffer = new NodeLogBuffer(
       {
         insert: (rows) => this.repository.insertLogs(rows),
@@ -67,7 +60,7 @@ export class NodeIngestGateway {
         batchSize: config.dbBatchSize,
         latencyMs: config.dbSaveLatencyMs,
         maxRows: config.bufferMaxRows,
-        maxBatchBytes: this.embedded ? EMBEDDED_MAX_BATCH_BYTES : 8 * 1024 * 1024,
+        maxBatchBytes: MAX_BATCH_BYTES,
       },
     );
   }
@@ -113,7 +106,7 @@ export class NodeIngestGateway {
   }
 
   private onOpen(socket: WebSocket, id: number, route: Route): void {
-    const connection: Connection = { id, route, socket, peerId: null, lastSeen: Date.now(), chain: Promise.resolve() };
+    const connection: Connection = { id, route, socket, peerId: null, pendingIdentity: null, lastSeen: Date.now(), chain: Promise.resolve() };
     this.connections.set(socket, connection);
     this.metrics.connected.inc();
     this.metrics.current.inc();
@@ -138,6 +131,7 @@ export class NodeIngestGateway {
       this.metrics.current.dec();
       // flushed first: a closed row without logs may be purged (§B.7), and its buffered rows would then fail
       connection.chain = connection.chain
+        .then(() => (connection.pendingIdentity ? this.persistIdentity(connection) : undefined))
         .then(() => this.buffer.flush())
         .then(() => this.repository.closeConnection(id))
         .catch(() => undefined);
@@ -156,19 +150,10 @@ export class NodeIngestGateway {
     const message = parsed.message;
     if (message.timestampProblem) this.metrics.droppedMessages.inc({ reason: message.timestampProblem });
     if (connection.peerId === null) {
-      const identity = identifyPeer(message.logs);
-      if (identity) {
-        // durable before it is marked known, so a failed update is retried by the next message (§B.10 #8)
-        await this.repository.identify(connection.id, identity);
-        connection.peerId = identity.peerId;
-      }
+      connection.pendingIdentity ??= identifyPeer(message.logs);
+      if (connection.pendingIdentity) await this.persistIdentity(connection);
     }
     const logs = JSON.stringify(message.logs);
-    if (this.embedded && statementBytes({ logs } as LogRow) > EMBEDDED_MAX_BATCH_BYTES) {
-      this.metrics.droppedMessages.inc({ reason: 'oversize' });
-      await this.recordError(connection.id, 'oversize', 'message too large for the embedded store (use DATABASE_URL)', logs.slice(0, FRAME_HEAD_BYTES));
-      return;
-    }
     this.buffer.push({
       peerConnectionId: connection.id,
       createdAt: message.createdAt,
@@ -179,6 +164,26 @@ export class NodeIngestGateway {
       route: connection.route,
     });
     if (this.buffer.full) await this.backpressure();
+  }
+
+  /**
+   * Durable before it is marked known (§B.10 #8). A failed update (e.g. no pool connection in time under
+   * load) is retried with backoff, then kept pending and retried before the next message — the message
+   * itself is stored either way, never lost with the update.
+   */
+  private async persistIdentity(connection: Connection): Promise<void> {
+    const identity = connection.pendingIdentity!;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await this.repository.identify(connection.id, identity);
+        connection.peerId = identity.peerId;
+        connection.pendingIdentity = null;
+        return;
+      } catch (err) {
+        this.logger.warn(`peer identity update failed (attempt ${attempt + 1}): ${(err as Error).message}`);
+        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+      }
+    }
   }
 
   /** Stop reading every node socket until the buffer has room (§B.6) instead of dropping. */

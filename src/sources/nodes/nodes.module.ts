@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { NodeIngestGateway } from './node-ingest.gateway';
 import { NODES_CONFIG, NodesConfig, loadNodesConfig } from './nodes.config';
+import { NodesConsoleController } from './nodes-console.controller';
 import { NODE_GET_PATHS, NodesController } from './nodes.controller';
 import { NodesMetrics } from './nodes.metrics';
 import { NodesRepository } from './nodes.repository';
@@ -14,8 +15,9 @@ import { NodesRepository } from './nodes.repository';
  * per-message acknowledgement, and §B.6 defines durability as stored-or-counted plus a flush on shutdown.
  */
 @Module({
-  controllers: [NodesController],
+  controllers: [NodesController, NodesConsoleController],
   providers: [{ provide: NODES_CONFIG, useFactory: () => loadNodesConfig(process.env) }, NodesRepository, NodesMetrics, NodeIngestGateway],
+  exports: [NodesRepository],
 })
 export class NodesModule implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('nodes');

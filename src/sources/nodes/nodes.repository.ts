@@ -94,6 +94,15 @@ const DB_SIZES_SQL = `
   ORDER BY pg_total_relation_size(c.oid) DESC
   LIMIT 1000`;
 
+/** Node frames not stored, by reason (error table), and messages stored with a server timestamp. */
+const DROPS_SQL = `SELECT reason, count(*)::int AS n FROM node_message_errors GROUP BY reason ORDER BY reason`;
+const STORED_SQL = `
+  SELECT count(*)::int AS stored, (count(*) FILTER (WHERE ts_source = 'server'))::int AS server_timestamp FROM substrate_logs`;
+const CONNECTIONS_SQL = `
+  SELECT p.id, p.ip_addr, p.peer_id, p.name, p.chain, p.version, p.audit, ${NAIVE('p.created_at')} AS created_at,
+         (SELECT count(*)::int FROM substrate_logs l WHERE l.peer_connection_id = p.id) AS messages
+  FROM peer_connections p WHERE p.closed_at IS NULL ORDER BY p.id LIMIT $1`;
+
 @Injectable()
 export class NodesRepository {
   constructor(private readonly db: Database) {}
@@ -163,6 +172,15 @@ export class NodesRepository {
 
   dbSizes(): Promise<{ relation: string; size: string }[]> {
     return this.db.query(DB_SIZES_SQL);
+  }
+
+  async drops(): Promise<{ stored: number; serverTimestamp: number; rows: { reason: string; n: number }[] }> {
+    const [totals] = await this.db.query<{ stored: number; server_timestamp: number }>(STORED_SQL);
+    return { stored: totals.stored, serverTimestamp: totals.server_timestamp, rows: await this.db.query(DROPS_SQL) };
+  }
+
+  openConnections(limit: number): Promise<Record<string, unknown>[]> {
+    return this.db.query(CONNECTIONS_SQL, [limit]);
   }
 
   async createRecord(table: 'host_systems' | 'benchmarks', body: string): Promise<number> {

@@ -1,3 +1,4 @@
+import type { GeoFields } from './geoip';
 import { parseUserAgent } from './user-agent';
 import { SubmitUri } from './submit-uri';
 
@@ -30,8 +31,8 @@ export function oversizeAttribute(headers: Headers, args: string): string | unde
 }
 
 /**
- * §A.7 metadata: URI attributes, user-agent fields (the raw string is dropped), geo (no GeoIP database
- * ships, so geo fields are absent and the country is "??"), copied headers. The client IP
+ * §A.7 metadata: URI attributes, user-agent fields (the raw string is dropped), geo (looked up by the
+ * caller from the client IP; absent fields and country "??" when unknown), copied headers. The client IP
  * (X-Forwarded-For / socket address) is consumed by the geo step and never returned.
  */
 export function buildMetadata(input: {
@@ -41,6 +42,7 @@ export function buildMetadata(input: {
   uri?: Partial<SubmitUri>;
   documentVersion?: string;
   gzip?: boolean;
+  geo?: GeoFields;
 }): Metadata {
   const { headers, uri } = input;
   const out: Record<string, string> = { submission_timestamp: microsecondTimestamp(input.receivedAt) };
@@ -52,7 +54,12 @@ export function buildMetadata(input: {
   if (uri && uri.form === 'telemetry') {
     Object.assign(out, { app_name: uri.appName, app_version: uri.appVersion, app_update_channel: uri.appUpdateChannel, app_build_id: uri.appBuildId });
   }
-  out.normalized_country_code = '??';
+  const geo = input.geo ?? {};
+  if (geo.country) out.geo_country = geo.country;
+  if (geo.subdivision1) out.geo_subdivision1 = geo.subdivision1;
+  if (geo.subdivision2) out.geo_subdivision2 = geo.subdivision2;
+  if (geo.city) out.geo_city = geo.city;
+  out.normalized_country_code = geo.country ?? '??';
   Object.assign(out, parseUserAgent(headerValue(headers, 'user-agent')));
   if (input.gzip) out.client_compression = 'gzip';
   for (const name of KEPT_HEADERS) {

@@ -2,6 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { InvalidInput } from '../../common/errors';
 import { SubmissionSchemaRegistry } from './schema-registry';
+import { countSeries, parseCountsQuery } from './submission-counts';
 import { parseFilter, SubmissionsRepository } from './submissions.repository';
 
 const NAME = /^[A-Za-z0-9._-]{1,64}$/;
@@ -35,6 +36,13 @@ export class SubmissionsReadController {
     const namespace = query.namespace;
     if (namespace !== undefined && (typeof namespace !== 'string' || !NAME.test(namespace))) throw new InvalidInput('namespace is invalid');
     return this.repository.stats((namespace as string | undefined)?.toLowerCase());
+  }
+
+  @Get('counts')
+  @ApiOkResponse({ description: '{"bucket", "hours", "series": [{"namespace", "points": [[bucket ISO time, accepted documents]]}]} (console chart)' })
+  async counts(@Query() query: Record<string, unknown>) {
+    const { bucket, hours } = parseCountsQuery(query);
+    return { bucket, hours, series: countSeries(await this.repository.counts(bucket, hours)) };
   }
 
   @Get('schemas')

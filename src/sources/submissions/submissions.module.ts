@@ -1,13 +1,15 @@
-import { Inject, Module, OnModuleInit } from '@nestjs/common';
+import { Inject, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyInstance } from 'fastify';
 import { APP_CONFIG } from '../../platform/tokens';
 import { AppConfig, ConfigError, runtimeMode } from '../../config/app-config';
 import { ProjectorRuntime } from '../../event-log/projector-runtime';
+import { GEO_LOOKUP, loadGeoLookup } from './geoip';
 import { SubmissionSchemaRegistry } from './schema-registry';
 import { SubmitDocumentHandler } from './submit-document.handler';
 import { installSubmitLimits } from './submit-limits.hook';
+import { SubmissionsConsoleController } from './submissions-console.controller';
 import { SubmissionsReadController } from './submissions-read.controller';
 import { SUBMISSIONS_CONFIG, SubmissionsConfig, loadSubmissionsConfig } from './submissions.config';
 import { submissionDocumentsProjector, submissionErrorsProjector } from './submissions.projection';
@@ -16,13 +18,19 @@ import { SubmitController, sendOutcome, submitCommand } from './submit.controlle
 
 /** Generic document submission (spec part A): `/submit/...` ingest, schema registry, projections, read API. */
 @Module({
-  controllers: [SubmitController, SubmissionsReadController],
+  controllers: [SubmitController, SubmissionsReadController, SubmissionsConsoleController],
   providers: [
     { provide: SUBMISSIONS_CONFIG, useFactory: () => loadSubmissionsConfig(process.env) },
     { provide: SubmissionSchemaRegistry, useFactory: () => new SubmissionSchemaRegistry() },
+    {
+      provide: GEO_LOOKUP,
+      inject: [SUBMISSIONS_CONFIG],
+      useFactory: (c: SubmissionsConfig) => loadGeoLookup(c.geoipDbPath, c.geoipCityMinPopulation, (m) => new Logger('submissions').warn(m)),
+    },
     SubmitDocumentHandler,
     SubmissionsRepository,
   ],
+  exports: [SubmissionsRepository],
 })
 export class SubmissionsModule implements OnModuleInit {
   constructor(

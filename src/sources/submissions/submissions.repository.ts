@@ -57,7 +57,7 @@ const DOCUMENTS_SQL = (w: string, limitParam: number) => `
 const DOCUMENTS_COUNT_SQL = (w: string) => `SELECT count(*)::int AS n FROM submission_documents ${w}`;
 
 const ERRORS_SQL = (w: string, limitParam: number) => `
-  SELECT received_at, uri, document_id, error_type, error_message, payload_base64, metadata
+  SELECT event_id, received_at, uri, document_id, error_type, error_message, payload_base64, metadata
   FROM submission_errors ${w}
   ORDER BY received_at DESC, event_id
   LIMIT $${limitParam}`;
@@ -67,6 +67,36 @@ const STATS_SQL = `
   SELECT 'accepted' AS kind, count(*)::int AS n FROM submission_documents WHERE ($1::text IS NULL OR namespace = $1)
   UNION ALL
   SELECT error_type AS kind, count(*)::int AS n FROM submission_errors WHERE ($1::text IS NULL OR namespace = $1) GROUP BY error_type`;
+
+/** Accepted documents per namespace per time bucket (console chart, `/api/submissions/counts`). */
+const COUNTS_SQL = `
+  SELECT namespace, date_trunc($1, received_at) AS bucket, count(*)::int AS n
+  FROM submission_documents
+  WHERE received_at >= now() - make_interval(hours => $2)
+  GROUP BY namespace, bucket
+  ORDER BY bucket, namespace`;
+
+const ERROR_BY_ID_SQL = `
+  SELECT event_id, received_at, uri, namespace, doctype, version, document_id, error_type, error_message, payload_base64, metadata
+  FROM submission_errors WHERE event_id = $1 LIMIT 1`;
+
+/**
+ * Drop accounting: every submission that did not become a document, by reason. `rejected` = answered
+ * 4xx/202 at receive time (no payload kept), `deduplicated` = a later copy of a known URI, `errored` =
+ * acknowledged but failed decoding or validation (payload kept for replay).
+ */
+const DROPS_SQL = `
+  SELECT CASE WHEN error_type = 'duplicate' THEN 'deduplicated'
+              WHEN payload_base64 IS NULL THEN 'rejected'
+              ELSE 'errored' END AS category,
+         error_type AS reason, count(*)::int AS n
+  FROM submission_errors
+  GROUP BY 1, 2 ORDER BY 1, 2`;
+const ACCEPTED_SQL = `SELECT count(*)::int AS n FROM submission_documents`;
+
+export const COUNT_BUCKETS = ['minute', 'hour', 'day'] as const;
+export type CountBucket = (typeof COUNT_BUCKETS)[number];
+export type DropRow = Readonly<{ category: 'rejected' | 'deduplicated' | 'errored'; reason: string; n: number }>;
 
 export type Page<T> = Readonly<{ count: number; items: T[] }>;
 
@@ -99,6 +129,7 @@ export class SubmissionsRepository {
     return {
       count: n,
       items: rows.map((r) => ({
+        event_id: r.event_id,
         received_at: new Date(r.received_at as string).toISOString(),
         uri: r.uri,
         document_id: r.document_id,
@@ -108,6 +139,21 @@ export class SubmissionsRepository {
         metadata: r.metadata,
       })),
     };
+  }
+
+  async counts(bucket: CountBucket, hours: number): Promise<{ namespace: string; bucket: string; n: number }[]> {
+    const rows = await this.db.query<{ namespace: string; bucket: string | Date; n: number }>(COUNTS_SQL, [bucket, hours]);
+    return rows.map((r) => ({ namespace: r.namespace, bucket: new Date(r.bucket).toISOString(), n: r.n }));
+  }
+
+  async errorById(eventId: string): Promise<Record<string, unknown> | undefined> {
+    const [row] = await this.db.query<Record<string, unknown>>(ERROR_BY_ID_SQL, [eventId]);
+    return row && { ...row, received_at: new Date(row.received_at as string).toISOString() };
+  }
+
+  async drops(): Promise<{ accepted: number; rows: DropRow[] }> {
+    const [{ n }] = await this.db.query<{ n: number }>(ACCEPTED_SQL);
+    return { accepted: n, rows: await this.db.query<DropRow>(DROPS_SQL) };
   }
 
   /** `errors` excludes duplicates, which are reported on their own (spec §A.9). */

@@ -15,6 +15,8 @@ export class SubmitDocument extends Command<SubmitOutcome> {
     readonly receivedAt: string,
     /** Declared (Content-Length) or observed body size when over SUBMIT_MAX_BODY_BYTES. */
     readonly oversizeBytes?: number,
+    /** Socket peer address, for the geo lookup only: never copied into an event. */
+    readonly socketAddress?: string,
   ) {
     super();
   }

@@ -4,7 +4,9 @@ import { EventLog } from '../../event-log/event-log';
 import { Metrics } from '../../metrics/metrics';
 import { decodePayload } from './payload-decoding';
 import { SubmissionSchemaRegistry } from './schema-registry';
-import { buildMetadata, oversizeAttribute } from './submission-metadata';
+import { clientAddress } from '../../common/client-address';
+import { GEO_LOOKUP, GeoFields, GeoLookup } from './geoip';
+import { buildMetadata, headerValue, oversizeAttribute } from './submission-metadata';
 import { DocumentRejectedData, documentAccepted, documentRejected, SubmissionErrorType } from './submission.events';
 import { SUBMISSIONS_CONFIG, SubmissionsConfig } from './submissions.config';
 import { parseSubmitUri, SubmitUri } from './submit-uri';
@@ -26,6 +28,7 @@ export class SubmitDocumentHandler implements ICommandHandler<SubmitDocument> {
     private readonly log: EventLog,
     private readonly schemas: SubmissionSchemaRegistry,
     @Inject(SUBMISSIONS_CONFIG) private readonly config: SubmissionsConfig,
+    @Inject(GEO_LOOKUP) private readonly geo: GeoLookup,
     metrics: Metrics,
   ) {
     this.submissions = metrics.counter('submissions_total', 'Generic submissions by outcome', ['outcome']);
@@ -36,7 +39,7 @@ export class SubmitDocumentHandler implements ICommandHandler<SubmitDocument> {
     const { path, args, headers, receivedAt } = command;
     const parsed = parseSubmitUri(path);
     if (!parsed.ok) {
-      const metadata = buildMetadata({ receivedAt, headers, args });
+      const metadata = buildMetadata({ receivedAt, headers, args, geo: this.geoOf(command) });
       await this.reject(command, { ...parsed.partial, errorType: 'uri', errorMessage: parsed.message, metadata }, null, false);
       // a too-long path is answered like an oversize body in legacy mode (2013 server: 202, §A.2/§A.4)
       if (parsed.status === 414 && this.config.oversizeStatus === 202) return { status: 202, message: 'Server will discard submission' };
@@ -45,13 +48,13 @@ export class SubmitDocumentHandler implements ICommandHandler<SubmitDocument> {
     const uri = parsed.uri;
     const tooLongAttribute = oversizeAttribute(headers, args);
     if (tooLongAttribute) {
-      const metadata = buildMetadata({ receivedAt, headers, args, uri });
+      const metadata = buildMetadata({ receivedAt, headers, args, geo: this.geoOf(command), uri });
       await this.reject(command, { ...uriFields(uri), errorType: 'too_large', errorMessage: `header too large: ${tooLongAttribute}`, metadata }, null, false);
       return { status: 431, message: 'header too large' };
     }
     if (command.oversizeBytes !== undefined || command.body === undefined || command.body.length > this.config.maxBodyBytes) {
       const size = command.oversizeBytes ?? command.body?.length ?? 0;
-      const metadata = buildMetadata({ receivedAt, headers, args, uri });
+      const metadata = buildMetadata({ receivedAt, headers, args, geo: this.geoOf(command), uri });
       const errorMessage = `body of ${size} bytes is over the ${this.config.maxBodyBytes}-byte limit`;
       await this.reject(command, { ...uriFields(uri), errorType: 'too_large', errorMessage, metadata }, null, false);
       return this.config.oversizeStatus === 202
@@ -66,7 +69,7 @@ export class SubmitDocumentHandler implements ICommandHandler<SubmitDocument> {
     const decoded = decodePayload(body, this.config.maxDecompressedBytes);
     const bodyVersion = decoded.ok ? versionFromBody(decoded.document) : undefined;
     const version = uri.form === 'generic' ? uri.version : bodyVersion;
-    const metadata = buildMetadata({ receivedAt, headers, args, uri, documentVersion: version, gzip: decoded.gzip });
+    const metadata = buildMetadata({ receivedAt, headers, args, geo: this.geoOf(command), uri, documentVersion: version, gzip: decoded.gzip });
     const base = { ...uriFields(uri), version: version ?? null, metadata };
     let failure: { errorType: SubmissionErrorType; errorMessage: string } | undefined;
     if (!decoded.ok) failure = { errorType: decoded.errorType, errorMessage: decoded.message };
@@ -88,6 +91,12 @@ export class SubmitDocumentHandler implements ICommandHandler<SubmitDocument> {
     this.duplicates.inc();
     await this.reject(command, { ...base, errorType: 'duplicate', errorMessage: `duplicate of an earlier submission to ${path}`, metadata }, null, false);
     return { ...OK, duplicate: true };
+  }
+
+  /** Geo from the client address (trusted-proxy rule); the address itself goes no further (§A.7). */
+  private geoOf(command: SubmitDocument): GeoFields | undefined {
+    const forwarded = headerValue(command.headers, 'x-forwarded-for');
+    return this.geo.lookup(clientAddress(command.socketAddress, forwarded, this.config.trustedProxies));
   }
 
   private async reject(

@@ -36,7 +36,7 @@ export function submitCommand(req: FastifyRequest, body: Buffer | undefined, ove
   const q = req.url.indexOf('?');
   const path = q < 0 ? req.url : req.url.slice(0, q);
   const args = q < 0 ? '' : req.url.slice(q + 1);
-  return new SubmitDocument(path, args, req.headers, body, new Date().toISOString(), oversizeBytes);
+  return new SubmitDocument(path, args, req.headers, body, new Date().toISOString(), oversizeBytes, req.socket?.remoteAddress);
 }
 
 export function sendOutcome(reply: FastifyReply, outcome: SubmitOutcome): void {

@@ -123,6 +123,19 @@ describe('node telemetry websocket + JSON endpoints (spec §B.11)', () => {
     expect(row).toMatchObject({ audit: true, name: 'audit-node' });
   });
 
+  it('stores a 200 KiB message (big peerset) in every mode, under WS_MAX_PAYLOAD', async () => {
+    const bigPeer = `12D3KooWBig${randomBytes(6).toString('hex')}`;
+    const nodes = Object.fromEntries(Array.from({ length: 2500 }, (_, i) => [`12D3KooWRemote${String(i).padStart(60, '0')}`, { reputation: i, connected: i % 2 === 0 }]));
+    const big = JSON.stringify({ msg: 'system.network_state', ts: new Date().toISOString(), state: { peerId: bigPeer, peerset: { nodes } } });
+    expect(big.length).toBeGreaterThan(200 * 1024);
+    const ws = await open(port, '/');
+    ws.send(big);
+    await closeSocket(ws);
+    await eventually(async () => (await get(`/nodes/logs?peer_id=${bigPeer}`)).body.length === 1, 10_000, 'big message stored');
+    const [row] = (await get(`/nodes/logs?peer_id=${bigPeer}`)).body as { logs: { state: { peerset: { nodes: object } } } }[];
+    expect(Object.keys(row.logs.state.peerset.nodes)).toHaveLength(2500);
+  });
+
   it('400 for a missing peer_id or bad parameters', async () => {
     for (const url of ['/nodes/logs', '/nodes/log_stats', `/nodes/logs?peer_id=${peer}&limit=abc`, `/nodes/logs?peer_id=${peer}&limit=0`, `/nodes/logs?peer_id=${peer}&start_time=yesterday`]) {
       const res = await t.app.inject({ method: 'GET', url });

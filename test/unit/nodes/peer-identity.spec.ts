@@ -1,7 +1,7 @@
 import { readFixtureText } from '../../support/fixtures';
 import { identifyPeer, startupTime } from '../../../src/sources/nodes/peer-identity';
 import { parseNodeFrame } from '../../../src/sources/nodes/node-message';
-import { anonymiseIp, clientAddress } from '../../../src/sources/nodes/client-address';
+import { anonymiseIp, clientAddress } from '../../../src/common/client-address';
 
 const flat = readFixtureText('nodes/legacy-flat-messages.ndjson').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 const byMsg = (msg: string) => flat.find((m) => m.msg === msg)!;
