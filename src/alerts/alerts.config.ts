@@ -1,3 +1,4 @@
+import { Env, bool, int } from '../config/env-readers';
 import type { BackoffPolicy } from './backoff';
 
 /**
@@ -21,8 +22,6 @@ export type AlertsConfig = Readonly<{
 }>;
 export const ALERTS_CONFIG = Symbol('ALERTS_CONFIG');
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 export function loadAlertsConfig(env: Env): AlertsConfig {
   return {
     contactEncryptionKey: env.CONTACT_ENCRYPTION_KEY?.trim() || undefined,
@@ -43,19 +42,3 @@ export function loadAlertsConfig(env: Env): AlertsConfig {
   };
 }
 
-function int(env: Env, key: string, fallback: number, min: number, max: number): number {
-  const value = (env[key] ?? '').trim();
-  if (value === '') return fallback;
-  if (!/^\d+$/.test(value)) throw new Error(`${key} must be a whole number, got "${value}"`);
-  const n = Number(value);
-  if (n < min || n > max) throw new Error(`${key} must be between ${min} and ${max}, got ${n}`);
-  return n;
-}
-
-function bool(env: Env, key: string, fallback: boolean): boolean {
-  const value = (env[key] ?? '').trim().toLowerCase();
-  if (value === '') return fallback;
-  if (['1', 'true', 'yes'].includes(value)) return true;
-  if (['0', 'false', 'no'].includes(value)) return false;
-  throw new Error(`${key} must be true or false, got "${value}"`);
-}

@@ -1,3 +1,7 @@
+import { ConfigError, Env, int, list, matching, minLength, oneOf, optionalUrl, str } from './env-readers';
+
+export { ConfigError };
+
 /**
  * One typed configuration object, read once from the environment. Every value has a documented default
  * (README "Configuration"); an invalid value stops start-up with a one-line message naming the variable.
@@ -30,9 +34,6 @@ export type AppConfig = Readonly<{
   rollupRefreshIntervalS: number;
 }>;
 
-export class ConfigError extends Error {}
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 export function loadConfig(env: Env): AppConfig {
   const databaseUrl = optionalUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
@@ -71,62 +72,4 @@ export type RuntimeMode = 'embedded' | 'external' | 'full';
 export function runtimeMode(config: Pick<AppConfig, 'databaseUrl' | 'kafkaBrokers'>): RuntimeMode {
   if (!config.databaseUrl) return 'embedded';
   return config.kafkaBrokers.length > 0 ? 'full' : 'external';
-}
-
-function raw(env: Env, key: string): string {
-  return (env[key] ?? '').trim();
-}
-
-function str(env: Env, key: string, fallback: string): string {
-  return raw(env, key) || fallback;
-}
-
-function matching(env: Env, key: string, pattern: RegExp, what: string): string {
-  const value = raw(env, key);
-  if (!pattern.test(value)) throw new ConfigError(`${key} must be ${what}, got "${value}"`);
-  return value;
-}
-
-function int(env: Env, key: string, fallback: number, min: number, max: number): number {
-  const value = raw(env, key);
-  if (value === '') return fallback;
-  if (!/^\d+$/.test(value)) throw new ConfigError(`${key} must be a whole number, got "${value}"`);
-  const n = Number(value);
-  if (n < min || n > max) throw new ConfigError(`${key} must be between ${min} and ${max}, got ${n}`);
-  return n;
-}
-
-function list(env: Env, key: string): string[] {
-  return raw(env, key)
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
-function oneOf<T extends string>(env: Env, key: string, allowed: readonly T[], fallback: T): T {
-  const value = raw(env, key).toLowerCase();
-  if (value === '') return fallback;
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new ConfigError(`${key} must be one of ${allowed.join(', ')}, got "${value}"`);
-  }
-  return value as T;
-}
-
-function optionalUrl(env: Env, key: string, protocols: string[]): string | undefined {
-  const value = raw(env, key);
-  if (value === '') return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError(`${key} must be a URL like postgres://user@host:5432/db`);
-  }
-  if (!protocols.includes(url.protocol)) throw new ConfigError(`${key} must start with ${protocols.join(' or ')}//`);
-  return value;
-}
-
-function minLength(env: Env, key: string, min: number): string {
-  const value = raw(env, key);
-  if (value.length < min) throw new ConfigError(`${key} must be at least ${min} characters long`);
-  return value;
 }

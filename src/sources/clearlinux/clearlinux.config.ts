@@ -1,3 +1,4 @@
+import { Env, bool, int } from '../../config/env-readers';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from './payload-decoding';
 import { DEFAULT_TELEMETRY_ID } from './record-parser';
 
@@ -25,8 +26,6 @@ export type ClearLinuxConfig = Readonly<{
 
 /** §10 default: hello-world records live one day. */
 export const DEFAULT_PURGE_FILTERED: PurgeConfig['filtered'] = { classification: { 'org.clearlinux/hello/world': 1 } };
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * Environment → config (read once by the module). Variables (README "Clear Linux collector"):
@@ -78,19 +77,3 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function int(env: Env, key: string, fallback: number, min: number, max: number): number {
-  const value = (env[key] ?? '').trim();
-  if (value === '') return fallback;
-  if (!/^\d+$/.test(value)) throw new Error(`${key} must be a whole number, got "${value}"`);
-  const n = Number(value);
-  if (n < min || n > max) throw new Error(`${key} must be between ${min} and ${max}, got ${n}`);
-  return n;
-}
-
-function bool(env: Env, key: string, fallback: boolean): boolean {
-  const value = (env[key] ?? '').trim().toLowerCase();
-  if (value === '') return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
-  if (['0', 'false', 'no', 'off'].includes(value)) return false;
-  throw new Error(`${key} must be true or false, got "${value}"`);
-}

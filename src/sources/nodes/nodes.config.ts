@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import { ConfigError } from '../../config/app-config';
+import { ConfigError, Env, int } from '../../config/env-readers';
 
 /**
  * Node telemetry settings (spec §B.2) with upstream's real code defaults. Upstream silently fell back to
@@ -28,8 +28,6 @@ export type NodesConfig = Readonly<{
 
 export const NODES_CONFIG = Symbol('NODES_CONFIG');
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 export function loadNodesConfig(env: Env): NodesConfig {
   const numThreads = int(env, 'NUM_THREADS', cpus().length * 3, 1, 4096);
   const dbBatchSize = int(env, 'DB_BATCH_SIZE', 1024, 1, 100_000);
@@ -55,11 +53,3 @@ export function loadNodesConfig(env: Env): NodesConfig {
   return config;
 }
 
-function int(env: Env, key: string, fallback: number, min: number, max: number): number {
-  const value = (env[key] ?? '').trim().replaceAll('_', '');
-  if (value === '') return fallback;
-  if (!/^\d+$/.test(value)) throw new ConfigError(`${key} must be a whole number, got "${env[key]}"`);
-  const n = Number(value);
-  if (n < min || n > max) throw new ConfigError(`${key} must be between ${min} and ${max}, got ${n}`);
-  return n;
-}

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../config/app-config';
+import { ConfigError, Env, int } from '../../config/env-readers';
 
 /** Settings of the generic submission endpoint (spec §A.4, §A.6); README "Generic document submission". */
 export type SubmissionsConfig = Readonly<{
@@ -16,8 +16,6 @@ export type SubmissionsConfig = Readonly<{
 
 export const SUBMISSIONS_CONFIG = Symbol('SUBMISSIONS_CONFIG');
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 export function loadSubmissionsConfig(env: Env): SubmissionsConfig {
   const oversize = int(env, 'SUBMIT_OVERSIZE_STATUS', 413, 100, 599);
   if (oversize !== 413 && oversize !== 202) throw new ConfigError(`SUBMIT_OVERSIZE_STATUS must be 413 or 202, got ${oversize}`);
@@ -32,11 +30,3 @@ export function loadSubmissionsConfig(env: Env): SubmissionsConfig {
   };
 }
 
-function int(env: Env, key: string, fallback: number, min: number, max: number): number {
-  const value = (env[key] ?? '').trim();
-  if (value === '') return fallback;
-  if (!/^\d+$/.test(value)) throw new ConfigError(`${key} must be a whole number, got "${value}"`);
-  const n = Number(value);
-  if (n < min || n > max) throw new ConfigError(`${key} must be between ${min} and ${max}, got ${n}`);
-  return n;
-}
