@@ -1,56 +1,31 @@
-import { extname, join, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
-import type { EmbeddedWorkerData, EmbeddedWorkerMessage } from './embedded-server.worker';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { timescaledb } from '@electric-sql/pglite/timescaledb';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { installPgliteFraming } from './pglite-framing';
 
 export type EmbeddedServer = Readonly<{ url: string; dataDir: string; stop: () => Promise<void> }>;
 
 /**
  * Runs PostgreSQL + TimescaleDB in-process (PGlite, WASM) and serves it on a free loopback port, so
- * MikroORM and `pg` connect to it exactly as to a real server. PGlite executes on the thread that owns
- * it, so it gets a worker thread of its own: queries then run on the second core instead of competing
- * with HTTP handling for the main event loop (measured: ingest throughput roughly doubles).
- * pglite-socket serves ONE client connection at a time: the caller must use a pool of size 1.
+ * MikroORM and `pg` connect to it exactly as to a real server. pglite-socket serves ONE client connection
+ * at a time: the caller must use a pool of size 1 and never wait for a second checkout.
  */
 export async function startEmbeddedServer(dataDirRoot: string): Promise<EmbeddedServer> {
+  installPgliteFraming();
   const dataDir = resolve(dataDirRoot, 'pglite');
-  const worker = spawnWorker({ dataDir });
-  const address = await new Promise<string>((resolvePromise, reject) => {
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`embedded database thread exited (${code}) before listening`)));
-    worker.once('message', (message: EmbeddedWorkerMessage) => {
-      if (message.kind === 'listening') resolvePromise(message.address);
-      else reject(new Error(`embedded database failed to start: ${message.kind === 'failed' ? message.message : message.kind}`));
-    });
-  });
-  worker.removeAllListeners('exit').removeAllListeners('error');
+  mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create({ dataDir, extensions: { timescaledb } });
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
+  await server.start();
+  const address = server.getServerConn();
   return {
     url: `postgres://postgres@${address}/postgres`,
     dataDir,
     stop: async () => {
-      const stopped = new Promise<void>((done) => {
-        worker.once('exit', () => done());
-        worker.on('message', (message: EmbeddedWorkerMessage) => message.kind === 'stopped' && done());
-      });
-      worker.postMessage('stop');
-      await stopped;
-      await worker.terminate();
+      await server.stop();
+      await db.close();
     },
   };
-}
-
-/**
- * From the compiled build the worker is plain JS. From the TypeScript sources (jest, process tests) the
- * worker thread has no transpiler of its own, so it is given one: typescript (a dev dependency) strips
- * types on require, exactly what ts-jest does for the main thread.
- */
-function spawnWorker(data: EmbeddedWorkerData): Worker {
-  const entry = join(__dirname, `embedded-server.worker${extname(__filename)}`);
-  if (!entry.endsWith('.ts')) return new Worker(entry, { workerData: data });
-  const transpileOnRequire = `
-    const ts = require('typescript'); const fs = require('node:fs');
-    require.extensions['.ts'] = (m, file) => m._compile(ts.transpileModule(fs.readFileSync(file, 'utf8'), {
-      fileName: file, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-    }).outputText, file);
-    require(${JSON.stringify(entry)});`;
-  return new Worker(transpileOnRequire, { eval: true, workerData: data });
 }
