@@ -25,7 +25,8 @@ export const EventLogSql = {
 export class PostgresEventLog extends BatchingEventLog {
   readonly kind = 'postgres' as const;
   /** Emits 'appended' (with the set of event types written) after each commit, so in-process projectors wake without polling. */
-  readonly notifications = new EventEmitter();
+  // One listener per projector feed; there are more than EventEmitter's default warning threshold of 10.
+  readonly notifications = new EventEmitter().setMaxListeners(0);
 
   constructor(
     private readonly db: Database,
