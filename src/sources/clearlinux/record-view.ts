@@ -23,28 +23,9 @@ export type RecordView = Readonly<{
   payload_format_version: number;
 }>;
 
-/** A `records` row as the repository selects it (timestamps as Unix seconds). */
-export type RecordRow = Readonly<{
-  id: string | number;
-  machine_id: string;
-  machine_type: string;
-  arch: string;
-  build: string;
-  kernel_version: string;
-  ts_capture_s: string | number;
-  ts_reception_s: string | number;
-  severity: number;
-  classification: string;
-  record_format_version: number;
-  payload: string;
-  board_name: string;
-  bios_version: string;
-  cpu_model: string;
-  event_id: string;
-  external: boolean;
-  os_name: string;
-  payload_format_version: number;
-}>;
+/** A `records` row as the repository selects it (timestamps as Unix seconds, id possibly a bigint string). */
+export type RecordRow = Omit<RecordView, 'id' | 'ts_capture' | 'ts_reception'> &
+  Readonly<{ id: string | number; ts_capture_s: string | number; ts_reception_s: string | number }>;
 
 /** `YYYY-MM-DD HH:MM:SS UTC`, whole seconds (§6.2). */
 export function formatTimestamp(unixSeconds: number): string {

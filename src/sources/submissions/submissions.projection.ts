@@ -22,13 +22,7 @@ export const submissionDocumentsProjector: Projector<SubmissionEvent> = {
         table: 'submission_documents',
         rows: [
           {
-            event_id: event.id,
-            received_at: event.receivedAt,
-            uri: d.uri,
-            namespace: d.namespace,
-            doctype: d.doctype,
-            version: d.version,
-            document_id: d.documentId,
+            ...submissionColumns(event),
             metadata: JSON.stringify(d.metadata),
             payload: JSON.stringify(payload),
           },
@@ -54,13 +48,7 @@ export const submissionErrorsProjector: Projector<SubmissionEvent> = {
         table: 'submission_errors',
         rows: [
           {
-            event_id: event.id,
-            received_at: event.receivedAt,
-            uri: d.uri,
-            namespace: d.namespace,
-            doctype: d.doctype,
-            version: d.version,
-            document_id: d.documentId,
+            ...submissionColumns(event),
             error_type: d.errorType,
             error_message: d.errorMessage,
             payload_base64: d.payloadBase64,
@@ -72,3 +60,17 @@ export const submissionErrorsProjector: Projector<SubmissionEvent> = {
     ];
   },
 };
+
+/** The columns both submission tables share: the event's identity and the document's URI parts. */
+function submissionColumns(event: SubmissionEvent) {
+  const d = event.data;
+  return {
+    event_id: event.id,
+    received_at: event.receivedAt,
+    uri: d.uri,
+    namespace: d.namespace,
+    doctype: d.doctype,
+    version: d.version,
+    document_id: d.documentId,
+  };
+}
