@@ -10,7 +10,7 @@ type Drops = {
   nodes: { stored: number; dropped: number; lines: { reason: string; count: number }[] };
   totalDropped: number;
 };
-const PROJECTORS = ['submission_documents', 'submission_errors'];
+const PROJECTORS = ['submission-documents', 'submission-errors'];
 
 describe('submissions console in Chromium: counts chart, error stream viewer, drop accounting', () => {
   let t: TestApp;

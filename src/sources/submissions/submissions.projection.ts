@@ -7,7 +7,7 @@ const REPLAY_DECOMPRESS_LIMIT = 1024 * 1024 * 1024;
 
 /** Accepted documents → `submission_documents` (payload decoded again from the kept original bytes). */
 export const submissionDocumentsProjector: Projector<SubmissionEvent> = {
-  name: 'submission_documents',
+  name: 'submission-documents',
   streams: ['submissions.documents'],
   eventTypes: ['submissions.document.accepted'],
   tables: ['submission_documents'],
@@ -35,7 +35,7 @@ export const submissionDocumentsProjector: Projector<SubmissionEvent> = {
 
 /** Every rejection (including URI, size and duplicate records) → `submission_errors` (spec §A.8). */
 export const submissionErrorsProjector: Projector<SubmissionEvent> = {
-  name: 'submission_errors',
+  name: 'submission-errors',
   streams: ['submissions.errors'],
   eventTypes: ['submissions.document.rejected'],
   tables: ['submission_errors'],

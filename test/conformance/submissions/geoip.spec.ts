@@ -28,7 +28,7 @@ describe('submission geo metadata with a CSV ranges GeoIP database', () => {
     return docid;
   };
   const documentOf = async (docid: string) => {
-    await t.runtime.catchUp(['submission_documents']);
+    await t.runtime.catchUp(['submission-documents']);
     const res = await t.app.inject({ method: 'GET', url: `/api/submissions/documents?document_id=${docid}`, headers: t.auth });
     return res.json().items[0] as { metadata: Record<string, string> };
   };

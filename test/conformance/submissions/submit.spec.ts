@@ -14,7 +14,7 @@ const validInputs = readFixtureText('submissions/decoder-valid-input.ndjson')
 
 const json = (payload: unknown) => JSON.stringify(payload);
 /** Only ours: in Kafka mode other projectors (archiver, other sources) replay every earlier run's events. */
-const PROJECTORS = ['submission_documents', 'submission_errors'];
+const PROJECTORS = ['submission-documents', 'submission-errors'];
 /** Per-run document ids: in Kafka mode the topics outlive each test database and are read from the beginning. */
 const RUN = randomBytes(3).toString('hex');
 const withRun = (uri: string) => uri.replace(/([0-9a-f]{2})[0-9a-f]{6}(-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/g, `${RUN}$1$2`);
