@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Browser, Page } from 'playwright-core';
 import { startTestApp, TestApp } from '../support/app';
+import { v4Headers } from '../support/clearlinux-headers';
 import { eventually } from '../support/database';
 import { launchBrowser, listen, screenshot, signIn } from '../support/browser';
 
@@ -12,24 +13,13 @@ const CRASHES = 60; // more than one page of 50
 const HELLOS = 7;
 
 function recordHeaders(classification: string, i: number): Record<string, string> {
-  return {
-    record_format_version: '4',
+  return v4Headers({
     classification,
-    severity: '2',
     machine_id: `${i.toString(16).padStart(4, '0')}${RUN}`.padEnd(32, '0'),
     creation_timestamp: String(1700000000 + i),
-    arch: 'x86_64',
-    host_type: 'Intel Corporation|NUC6i5SYB|H81131-502',
     build: '31000',
-    kernel_version: '5.0.7-744.native',
-    payload_format_version: '1',
-    system_name: 'clear-linux-os',
-    board_name: 'NUC6i5SYB|Intel Corporation',
-    cpu_model: 'Intel(R) Core(TM) i5-6260U CPU @ 1.80GHz',
-    bios_version: 'SYSKLi35.86A',
     event_id: randomBytes(16).toString('hex'),
-    'X-Telemetry-TID': '6907c830-eed9-4ce9-81ae-76daf8d88f0f',
-  };
+  });
 }
 
 describe('Records view in Chromium', () => {

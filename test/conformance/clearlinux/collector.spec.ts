@@ -3,13 +3,13 @@ import { readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { startTestApp, TestApp } from '../../support/app';
+import { TID, v4Headers } from '../../support/clearlinux-headers';
 import { fixturePath, readFixture, readFixtureText } from '../../support/fixtures';
 
 /**
  * Spec §2–§6, §8.1, §9, §10 through HTTP on the real app (one app per file). Every record uses its own
  * machine id so tests can read back exactly what they stored via /api/records?machine_id=….
  */
-const TID = '6907c830-eed9-4ce9-81ae-76daf8d88f0f';
 /**
  * With KAFKA_BROKERS every test app consumes the shared topics from the beginning, so records of earlier
  * runs (other databases) reach this database too: synthetic machine ids carry a per-run suffix, fixture
@@ -24,26 +24,14 @@ type RecordJson = Record<string, unknown> & { id: number };
 
 /** A valid v4 header set in the real client's spelling; machine id and event id vary per test. */
 function v4(machineId: string, overrides: Record<string, string | undefined> = {}): Record<string, string> {
-  const base: Record<string, string | undefined> = {
-    record_format_version: '4',
+  return v4Headers({
     classification: 'org.clearlinux/test/conformance',
-    severity: '2',
     machine_id: `${machineId}-${RUN}`,
     creation_timestamp: '1700000000',
-    arch: 'x86_64',
-    host_type: 'Intel Corporation|NUC6i5SYB|H81131-502',
     build: '31000',
-    kernel_version: '5.0.7-744.native',
-    payload_format_version: '1',
-    system_name: 'clear-linux-os',
-    board_name: 'NUC6i5SYB|Intel Corporation',
-    cpu_model: 'Intel(R) Core(TM) i5-6260U CPU @ 1.80GHz',
-    bios_version: 'SYSKLi35.86A.0045.2016.0304.1712',
     event_id: '0123456789abcdef0123456789abcdef',
-    'X-Telemetry-TID': TID,
     ...overrides,
-  };
-  return Object.fromEntries(Object.entries(base).filter((e): e is [string, string] => e[1] !== undefined));
+  });
 }
 
 /** rawHeaders list → object keeping order and case (Host/Content-Length are set by inject itself). */

@@ -1,35 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { startTestApp, TestApp } from '../../support/app';
+import { v4Headers } from '../../support/clearlinux-headers';
 import { RecordsRepository } from '../../../src/sources/clearlinux/records.repository';
 import { purgePlan, purgeStatement } from '../../../src/sources/clearlinux/retention.plan';
 
 /** Spec §9 (/api/records), §8.1 (console records, CSV) and §10 (purge SQL) on the real app. */
-const TID = '6907c830-eed9-4ce9-81ae-76daf8d88f0f';
 /** Kafka mode: earlier runs' records reach this database through the shared topic (see collector.spec). */
 const RUN = randomBytes(3).toString('hex');
 const CLS = `org.clr${RUN}`;
 type RecordJson = Record<string, unknown> & { id: number };
 
 function v4(machineId: string, overrides: Record<string, string> = {}): Record<string, string> {
-  return {
-    record_format_version: '4',
+  return v4Headers({
     classification: `${CLS}/api/one`,
-    severity: '2',
     machine_id: `${machineId}-${RUN}`,
     creation_timestamp: '1700000000',
-    arch: 'x86_64',
     host_type: 'blank|blank|blank',
     build: '31000',
-    kernel_version: '5.0.7-744.native',
-    payload_format_version: '1',
-    system_name: 'clear-linux-os',
-    board_name: 'b',
-    cpu_model: 'c',
-    bios_version: 'v',
     event_id: 'fedcba9876543210fedcba9876543210',
-    'X-Telemetry-TID': TID,
     ...overrides,
-  };
+  });
 }
 
 let nextDirectId = 9_000_000;
