@@ -51,9 +51,9 @@ export async function benchFuelExport(): Promise<void> {
     const loadSeconds = (Date.now() - loadStarted) / 1000;
     global.gc?.();
     const baselineRss = process.memoryUsage().rss;
-    const samples: { at: number; rss: number }[] = [];
+    const samples: { at: number; rss: number; heapUsed: number; arrayBuffers: number }[] = [];
     const started = Date.now();
-    const sampler = setInterval(() => samples.push({ at: Date.now() - started, rss: process.memoryUsage().rss }), 250);
+    const sampler = setInterval(() => samples.push({ at: Date.now() - started, ...pick(process.memoryUsage()) }), 250);
     const { rows, bytes, status } = await new Promise<{ rows: number; bytes: number; status: number }>((resolve, reject) => {
       get({ host: '127.0.0.1', port: Number(new URL(bench.baseUrl).port), path: '/api/v1/csv/nodes', headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` } }, (res) => {
         let rowCount = 0;
@@ -69,7 +69,8 @@ export async function benchFuelExport(): Promise<void> {
     clearInterval(sampler);
     const seconds = (Date.now() - started) / 1000;
     const mb = (b: number) => Math.round(b / 1048576);
-    const at = (fraction: number) => mb(samples[Math.min(samples.length - 1, Math.floor(samples.length * fraction))]?.rss ?? NaN);
+    const at = (fraction: number, key: 'rss' | 'heapUsed' | 'arrayBuffers' = 'rss') =>
+      mb(samples[Math.min(samples.length - 1, Math.floor(samples.length * fraction))]?.[key] ?? NaN);
     report({
       bench: 'fuel-nodes-csv-export',
       mode: modeOf(bench.config),
@@ -83,8 +84,15 @@ export async function benchFuelExport(): Promise<void> {
       baselineRssMb: mb(baselineRss),
       peakRssMb: mb(Math.max(...samples.map((s) => s.rss))),
       rssMbAt10_50_90pct: [at(0.1), at(0.5), at(0.9)],
+      // the JS heap and ArrayBuffers (the embedded database's WebAssembly memory is one) tell where RSS grows
+      heapUsedMbAt10_50_90pct: [at(0.1, 'heapUsed'), at(0.5, 'heapUsed'), at(0.9, 'heapUsed')],
+      arrayBuffersMbAt10_50_90pct: [at(0.1, 'arrayBuffers'), at(0.5, 'arrayBuffers'), at(0.9, 'arrayBuffers')],
     });
   } finally {
     await bench.close();
   }
+}
+
+function pick(m: NodeJS.MemoryUsage): { rss: number; heapUsed: number; arrayBuffers: number } {
+  return { rss: m.rss, heapUsed: m.heapUsed, arrayBuffers: m.arrayBuffers };
 }

@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { timescaledb } from '@electric-sql/pglite/timescaledb';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { installPgliteFraming } from './pglite-framing';
+import { releasingResults } from './pglite-result-release';
 
 export type EmbeddedServer = Readonly<{ url: string; dataDir: string; stop: () => Promise<void> }>;
 
@@ -17,7 +18,7 @@ export async function startEmbeddedServer(dataDirRoot: string): Promise<Embedded
   const dataDir = resolve(dataDirRoot, 'pglite');
   mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create({ dataDir, extensions: { timescaledb } });
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
+  const server = new PGLiteSocketServer({ db: releasingResults(db), host: '127.0.0.1', port: 0 });
   await server.start();
   const address = server.getServerConn();
   return {
