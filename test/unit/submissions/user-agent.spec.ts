@@ -35,4 +35,13 @@ describe('parseUserAgent', () => {
     expect(parseUserAgent(undefined)).toEqual({});
     expect(parseUserAgent('')).toEqual({});
   });
+  it('answers a repeated User-Agent the same after more distinct ones than it remembers', () => {
+    const firefox = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:61.0) Gecko/20100101 Firefox/61.0';
+    const first = parseUserAgent(firefox);
+    for (let i = 0; i < 1500; i++) {
+      expect(parseUserAgent(`Mozilla/5.0 (X11; Linux x86_64; rv:${i}.0) Gecko/20100101 Firefox/${i}.0`)).toMatchObject({ user_agent_os: 'Linux' });
+    }
+    expect(parseUserAgent(firefox)).toEqual(first);
+    expect(parseUserAgent('Mozilla/5.0 (X11; Linux x86_64; rv:7.0) Gecko/20100101 Firefox/7.0').user_agent_browser_version).toBe('7');
+  });
 });
