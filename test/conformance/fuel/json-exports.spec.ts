@@ -154,6 +154,16 @@ describe('Fuel JSON exports /api/v1/json/* (spec §5.6), privacy floor (§6.0), 
       expect(after.body.installation_structures).toEqual({ total: 5, not_filtered: 4, filtered: 1 });
     });
 
+    it('the response schemas are published in the OpenAPI document, $refs inlined', async () => {
+      const doc = (await t.app.inject({ method: 'GET', url: '/api/docs-json' })).json();
+      const ok = (path: string) => doc.paths[path].get.responses['200'].content['application/json'].schema;
+      expect(Object.keys(ok('/api/v1/json/summary').properties)).toEqual(['installation_structures', 'action_logs', 'oswl_stats']);
+      const filtered = ok('/api/v1/json/installation_infos/filtered');
+      expect(filtered.properties.paging_params.required).toEqual(['limit', 'offset', 'total']);
+      expect(filtered.properties.objs.items.properties.modification_date).toMatchObject({ type: 'string', nullable: true });
+      expect(JSON.stringify(doc.paths['/api/v1/json/oswls/{uid}/{resource_type}'])).not.toContain('$ref');
+    });
+
     it('needs the admin credential', async () => {
       const res = await t.app.inject({ method: 'GET', url: '/api/v1/json/summary' });
       expect(res.statusCode).toBe(401);
