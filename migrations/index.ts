@@ -7,6 +7,7 @@ import { Migration20261123130000ClearlinuxCrashes } from './Migration20261123130
 import { Migration20261123140000ClearlinuxAnalytics } from './Migration20261123140000_clearlinux_analytics';
 import { Migration20261123141000FuelReports } from './Migration20261123141000_fuel_reports';
 import { Migration20261123142000FailureAlerts } from './Migration20261123142000_failure_alerts';
+import { Migration20261123150000FuelExports } from './Migration20261123150000_fuel_exports';
 import { Migration20261123153000ProjectorNames } from './Migration20261123153000_projector_names';
 
 /**
@@ -23,5 +24,6 @@ export const MIGRATIONS = [
   { name: 'Migration20261123140000_clearlinux_analytics', class: Migration20261123140000ClearlinuxAnalytics },
   { name: 'Migration20261123141000_fuel_reports', class: Migration20261123141000FuelReports },
   { name: 'Migration20261123142000_failure_alerts', class: Migration20261123142000FailureAlerts },
+  { name: 'Migration20261123150000_fuel_exports', class: Migration20261123150000FuelExports },
   { name: 'Migration20261123153000_projector_names', class: Migration20261123153000ProjectorNames },
 ];

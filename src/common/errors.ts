@@ -17,6 +17,11 @@ export class InvalidInput extends AppError {
   readonly status = 400;
 }
 
+/** Authenticated or not, this client may not use the resource (e.g. outside the allowed networks). */
+export class Forbidden extends AppError {
+  readonly status = 403;
+}
+
 export class NotFound extends AppError {
   readonly status = 404;
 }

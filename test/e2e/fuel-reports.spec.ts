@@ -108,4 +108,21 @@ describe('Fuel reports console in Chromium', () => {
     expect(res.headers()['content-type']).toContain('text/csv');
     expect((await res.text()).split('\r\n')[0].startsWith('bond_interfaces.count,group_id,id,')).toBe(true);
   });
+
+  it('links the OSWL CSVs, the tar of all CSVs and the JSON exports', async () => {
+    await page.goto(`${baseUrl}/console/fuel/reports?report=os&from_date=2016-06-01&to_date=2016-06-04`);
+    const links = await page.locator('[data-testid=fuel-exports] a').evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute('href')]));
+    const range = '?from_date=2016-06-01&to_date=2016-06-04';
+    expect(links).toEqual(expect.arrayContaining([
+      ...['vm', 'flavor', 'volume', 'image', 'tenant', 'keystone_user'].map((t) => [`${t}.csv`, `/api/v1/csv/${t}${range}`]),
+      ['all CSVs (tar)', `/api/v1/csv/all${range}`],
+      ['summary (JSON)', '/api/v1/json/summary'],
+      ['filtered installations (JSON)', '/api/v1/json/installation_infos/filtered'],
+    ]));
+    const tar = await page.request.get(`${baseUrl}/api/v1/csv/all${range}`);
+    expect(tar.status()).toBe(200);
+    expect(tar.headers()['content-type']).toBe('application/x-tar');
+    const vm = await page.request.get(`${baseUrl}/api/v1/csv/vm${range}`);
+    expect((await vm.text()).startsWith('cluster_id,master_node_uid,resource_type,stats_on_date,')).toBe(true);
+  });
 });

@@ -1,5 +1,7 @@
+import { Stringifier, stringify } from 'csv-stringify';
+
 /**
- * CSV export columns (spec §5.1–§5.3), derived from upstream's export skeletons rather than listed:
+ * CSV export columns (spec §5.1–§5.4), derived from upstream's export skeletons rather than listed:
  * object keys in code-point order, a list expands to N indexed copies (default 5), a `count` leaf is the
  * length of the list. Pure; the exact header rows are checked against the fixture in the unit tests.
  */
@@ -102,6 +104,37 @@ export const CSV_HEADERS = {
   plugins: PLUGIN_COLUMNS.map((c) => c.name).concat(ITEM_TRAILER),
 } as const;
 
+/** §5.4: the OSWL resource types that have a column set (others, e.g. security_group, have no CSV export). */
+export const OSWL_CSV_TYPES = ['vm', 'flavor', 'volume', 'image', 'tenant', 'keystone_user'] as const;
+export type OswlCsvType = (typeof OSWL_CSV_TYPES)[number];
+export const isOswlCsvType = (t: string): t is OswlCsvType => (OSWL_CSV_TYPES as readonly string[]).includes(t);
+
+const OSWL_RESOURCE_SKELETONS: Record<OswlCsvType, Skeleton> = {
+  vm: leaves('created_at', 'flavor_id', 'host_id', 'id', 'image_id', 'power_state', 'status', 'tenant_id'),
+  flavor: leaves('disk', 'ephemeral', 'id', 'ram', 'swap', 'vcpus'),
+  volume: { attachments: 'count', ...leaves('availability_zone', 'bootable_flag', 'encrypted_flag', 'id', 'size', 'snapshot_id', 'status', 'tenant_id', 'volume_type') },
+  image: leaves('created_at', 'id', 'minDisk', 'minRam', 'sizeBytes', 'updated_at'),
+  tenant: leaves('enabled_flag', 'id'),
+  keystone_user: leaves('enabled_flag', 'id', 'tenant_id'),
+};
+
+/** The leading columns of every OSWL row: the record, the day it stands for, its version info. */
+export const OSWL_GENERAL_COLUMNS = columnsOf({
+  ...leaves('cluster_id', 'master_node_uid', 'resource_type', 'stats_on_date'),
+  version_info: leaves('environment_version', 'fuel_version', 'release_name', 'release_os', 'release_version'),
+});
+
+/** Resource columns, walked over `{<type>: resource}` so names and paths carry the type prefix. */
+export const OSWL_RESOURCE_COLUMNS = Object.fromEntries(
+  OSWL_CSV_TYPES.map((t) => [t, columnsOf({ [t]: OSWL_RESOURCE_SKELETONS[t] })]),
+) as Record<OswlCsvType, Column[]>;
+
+export const oswlCsvHeader = (type: OswlCsvType): string[] => [
+  ...OSWL_GENERAL_COLUMNS.map((c) => c.name),
+  ...OSWL_RESOURCE_COLUMNS[type].map((c) => c.name),
+  `${type}.is_added`, `${type}.is_modified`, `${type}.is_removed`,
+];
+
 /**
  * §5.1 cell rendering (Python csv conventions, QUIRK): null/missing → empty, booleans True/False,
  * numbers as JSON numbers, a list at a leaf → items joined by one space, an object → JSON text.
@@ -127,3 +160,6 @@ export function valueAt(root: unknown, column: Column): string {
 }
 
 export const cellsOf = (root: unknown, columns: readonly Column[]): string[] => columns.map((c) => valueAt(root, c));
+
+/** §5.1 framing: comma, CRLF after every row, quotes only when needed (comma and quote by default, CR/LF added). */
+export const csvFormat = (): Stringifier => stringify({ record_delimiter: 'windows', quoted_match: /[\r\n]/ });

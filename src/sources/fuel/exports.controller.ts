@@ -1,10 +1,12 @@
 import { Readable } from 'node:stream';
-import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { stringify } from 'csv-stringify';
+import { Controller, Get, Logger, Param, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CSV_HEADERS } from './export-columns';
-import { CsvResource, exportRows } from './export-rows';
+import { NotFound } from '../../common/errors';
+import { AnalyticsNetworkGuard } from './analytics-network.guard';
+import { CsvExports } from './csv-exports.service';
+import { csvTar } from './csv-tar';
+import { OSWL_CSV_TYPES, csvFormat, isOswlCsvType } from './export-columns';
 import { ExportsRepository } from './exports.repository';
 import { InstallationsReport, installationsReport } from './installations-report';
 import { reportWindow } from './reports.service';
@@ -14,18 +16,23 @@ import { ReportWindow } from './reports.repository';
 export const INSTALLATIONS_REPORT_TTL_MS = 3_600_000;
 
 /**
- * Upstream-compatible analytics exports (spec §5): CSV streamed row by row from keyset pages of the
- * stored installations through csv-stringify (backpressure all the way, nothing buffered), and the
- * JSON installations report. Protected by the admin credential like every read API.
+ * Upstream-compatible analytics exports (spec §5): CSV streamed row by row from keyset pages through
+ * csv-stringify (backpressure all the way, nothing buffered), the tar of all CSVs, and the JSON
+ * installations report. Protected by the admin credential like every read API, and by the analytics
+ * network rule.
  */
 @ApiTags('fuel exports')
 @ApiBearerAuth()
+@UseGuards(AnalyticsNetworkGuard)
 @Controller('api/v1')
 export class ExportsController {
   private readonly logger = new Logger('fuel-exports');
   private readonly reportCache = new Map<string, { at: number; report: InstallationsReport }>();
 
-  constructor(private readonly repo: ExportsRepository) {}
+  constructor(
+    private readonly repo: ExportsRepository,
+    private readonly csv: CsvExports,
+  ) {}
 
   @Get('csv/clusters')
   @ApiOperation({ summary: 'clusters.csv: one row per environment of each selected installation (spec §5.2)' })
@@ -33,7 +40,7 @@ export class ExportsController {
   @ApiQuery({ name: 'from_date', required: false, description: 'YYYY-MM-DD, default today−90 days' })
   @ApiQuery({ name: 'to_date', required: false, description: 'YYYY-MM-DD, default today' })
   clusters(@Query() q: Record<string, string>, @Res() reply: FastifyReply) {
-    return this.sendCsv('clusters', q, reply);
+    return this.sendCsv('clusters', (w) => this.csv.installationRows('clusters', w), q, reply);
   }
 
   @Get('csv/nodes')
@@ -42,7 +49,7 @@ export class ExportsController {
   @ApiQuery({ name: 'from_date', required: false })
   @ApiQuery({ name: 'to_date', required: false })
   nodes(@Query() q: Record<string, string>, @Res() reply: FastifyReply) {
-    return this.sendCsv('nodes', q, reply);
+    return this.sendCsv('nodes', (w) => this.csv.installationRows('nodes', w), q, reply);
   }
 
   @Get('csv/plugins')
@@ -51,7 +58,7 @@ export class ExportsController {
   @ApiQuery({ name: 'from_date', required: false })
   @ApiQuery({ name: 'to_date', required: false })
   plugins(@Query() q: Record<string, string>, @Res() reply: FastifyReply) {
-    return this.sendCsv('plugins', q, reply);
+    return this.sendCsv('plugins', (w) => this.csv.installationRows('plugins', w), q, reply);
   }
 
   @Get('json/report/installations')
@@ -70,36 +77,50 @@ export class ExportsController {
     return report;
   }
 
-  private sendCsv(resource: CsvResource, q: Record<string, string>, reply: FastifyReply) {
+  @Get('csv/all')
+  @ApiOperation({ summary: 'All CSV exports in one tar: <type>.csv per stored OSWL type (sorted), clusters.csv, plugins.csv (spec §5.5)' })
+  @ApiProduces('application/x-tar')
+  @ApiQuery({ name: 'from_date', required: false })
+  @ApiQuery({ name: 'to_date', required: false })
+  async all(@Query() q: Record<string, string>, @Res() reply: FastifyReply) {
+    const w = reportWindow(q);
+    const entries = await this.csv.tarEntries(w);
+    // The client going away stops the spool in progress; csvTar removes its temp files either way.
+    const gone = new AbortController();
+    reply.raw.once('close', () => gone.abort());
+    const tar = Readable.from(csvTar(entries, gone.signal));
+    tar.on('error', (err) => {
+      if (!gone.signal.aborted) this.logger.error(`reports tar export failed: ${err.message}`);
+    });
+    return reply
+      .header('content-type', 'application/x-tar')
+      .header('content-disposition', `attachment; filename=reports_from${w.from}_to${w.to}.tar`)
+      .send(tar);
+  }
+
+  @Get('csv/:resource_type')
+  @ApiOperation({ summary: '<resource_type>.csv: OSWL time series, one row per resource per day (spec §5.4)' })
+  @ApiProduces('text/csv')
+  @ApiParam({ name: 'resource_type', enum: OSWL_CSV_TYPES })
+  @ApiQuery({ name: 'from_date', required: false })
+  @ApiQuery({ name: 'to_date', required: false })
+  oswl(@Param('resource_type') type: string, @Query() q: Record<string, string>, @Res() reply: FastifyReply) {
+    if (!isOswlCsvType(type)) throw new NotFound(`No CSV export for resource type '${type}'; known: ${OSWL_CSV_TYPES.join(', ')}`, 'not_found');
+    return this.sendCsv(type, (w) => this.csv.oswlRows(type, w), q, reply);
+  }
+
+  private sendCsv(name: string, rows: (w: ReportWindow) => AsyncIterable<string[]>, q: Record<string, string>, reply: FastifyReply) {
     const w = reportWindow(q); // 400 before anything is sent
-    const csv = stringify({ record_delimiter: 'windows', quoted_match: /[\r\n]/ });
-    const rows = Readable.from(this.rows(resource, w));
-    rows.on('error', (err) => {
+    const csv = csvFormat();
+    const source = Readable.from(rows(w));
+    source.on('error', (err) => {
       // Headers are already out: log and cut the stream so the client sees a truncated download.
-      this.logger.error(`${resource}.csv export failed: ${(err as Error).message}`);
+      this.logger.error(`${name}.csv export failed: ${(err as Error).message}`);
       csv.destroy(err as Error);
     });
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename=${resource}.csv`)
-      .send(rows.pipe(csv));
-  }
-
-  private async *rows(resource: CsvResource, w: ReportWindow): AsyncGenerator<string[]> {
-    yield CSV_HEADERS[resource];
-    for await (const page of this.repo.installations(w)) {
-      const verify = resource === 'clusters' ? await this.repo.verifyNetworks(page.map((i) => i.master_node_uid), w) : new Map();
-      for (const inst of page) {
-        let rows: string[][];
-        try {
-          rows = exportRows(resource, inst, verify.get(inst.master_node_uid));
-        } catch (err) {
-          // §5.2: one installation that cannot be flattened never fails the export.
-          this.logger.warn(`skipping installation row ${inst.id} in ${resource}.csv: ${(err as Error).message}`);
-          continue;
-        }
-        yield* rows;
-      }
-    }
+      .header('content-disposition', `attachment; filename=${name}.csv`)
+      .send(source.pipe(csv));
   }
 }

@@ -12,7 +12,12 @@ export type FuelSchemaId =
   | 'fuel/ostf-runs-request.v1'
   | 'fuel/ostf-runs-response.v1'
   | 'fuel/ok-response.v1'
-  | 'fuel/error-response.v1';
+  | 'fuel/error-response.v1'
+  | 'fuel/installation-info-response.v1'
+  | 'fuel/installation-infos-filtered-response.v1'
+  | 'fuel/oswls-response.v1'
+  | 'fuel/action-logs-export-response.v1'
+  | 'fuel/summary-response.v1';
 
 /** Every `schemas/fuel/*.json`; `assert` throws InvalidInput (400) naming the failing pointer and rule (§2.1). */
 @Injectable()

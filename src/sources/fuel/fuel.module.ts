@@ -6,6 +6,9 @@ import { ClaimsRepository } from './claims.repository';
 import { CollectorController } from './collector.controller';
 import { ExportsController } from './exports.controller';
 import { ExportsRepository } from './exports.repository';
+import { CsvExports } from './csv-exports.service';
+import { JsonExportsController } from './json-exports.controller';
+import { JsonExportsRepository } from './json-exports.repository';
 import { FUEL_CONFIG, loadFuelConfig } from './fuel.config';
 import { FuelMetrics } from './fuel.metrics';
 import { FuelSchemas } from './fuel-schemas';
@@ -23,7 +26,7 @@ let formatterRegistered = false;
 
 /** Fuel anonymous statistics (spec fuelstats.md): collector, projections, reports. */
 @Module({
-  controllers: [ReportsController, ExportsController, ReportsConsoleController, CollectorController],
+  controllers: [ReportsController, ExportsController, JsonExportsController, ReportsConsoleController, CollectorController],
   providers: [
     { provide: FUEL_CONFIG, useFactory: () => loadFuelConfig(process.env) },
     FuelSchemas,
@@ -32,6 +35,8 @@ let formatterRegistered = false;
     ReportsRepository,
     FuelReports,
     ExportsRepository,
+    CsvExports,
+    JsonExportsRepository,
     SubmitActionLogsHandler,
     SubmitInstallationHandler,
     SubmitOswlStatsHandler,

@@ -25,8 +25,47 @@ export function bump(map: Map<string, number>, key: string, by = 1): void {
   map.set(key, (map.get(key) ?? 0) + by);
 }
 
+// ---------------------------------------------------------------- §6.0 privacy floor
+/** Where buckets backed by too few installations go (§6.0 `REPORT_MIN_INSTALLATIONS`). */
+export const OTHER = 'other';
+
+/** A bucket's value and the distinct installations behind it. */
+export type Backed<V> = { value: V; installations: Set<string> };
+
+/**
+ * §6.0 privacy floor: buckets backed by at least one but fewer than `floor` installations are combined, with
+ * any bucket already called "other", into "other". `floor` ≤ 1 (the default) leaves every bucket as it is.
+ */
+export function applyFloor<V>(groups: ReadonlyMap<string, Backed<V>>, floor: number, combine: (other: V | undefined, merged: V) => V): Map<string, Backed<V>> {
+  if (floor <= 1) return new Map(groups);
+  const kept = new Map<string, Backed<V>>();
+  let other: Backed<V> | undefined;
+  for (const [key, g] of groups) {
+    if (key !== OTHER && (g.installations.size === 0 || g.installations.size >= floor)) kept.set(key, g);
+    else other = { value: combine(other?.value, g.value), installations: new Set([...(other?.installations ?? []), ...g.installations]) };
+  }
+  if (other !== undefined) kept.set(OTHER, other);
+  return kept;
+}
+
+/** Counts that remember which installations they came from. */
+export type Tally = Map<string, Backed<number>>;
+
+export function tally(t: Tally, key: string, installation: string, by = 1): void {
+  const g = t.get(key) ?? { value: 0, installations: new Set<string>() };
+  g.value += by;
+  g.installations.add(installation);
+  t.set(key, g);
+}
+
+/** The counts after the privacy floor, ordered by count desc, then key (§6.0). */
+export function flooredCounts(t: Tally, floor: number): Record<string, number> {
+  const merged = applyFloor(t, floor, (a = 0, b) => a + b);
+  return orderedCounts(new Map([...merged].map(([k, g]) => [k, g.value])));
+}
+
 // ---------------------------------------------------------------- R6 node roles
-export type NodeRolesRow = Readonly<{ roles: readonly unknown[] }>;
+export type NodeRolesRow = Readonly<{ master_node_uid: string; roles: readonly unknown[] }>;
 export type NodeRolesReport = Readonly<{
   by_role: Record<string, number>;
   by_combination: Record<string, number>;
@@ -38,22 +77,22 @@ export function roleSet(roles: readonly unknown[]): string[] {
   return [...new Set(roles.filter((r): r is string => typeof r === 'string' && r !== ''))].sort();
 }
 
-export function nodeRolesReport(nodes: readonly NodeRolesRow[]): NodeRolesReport {
-  const byRole = new Map<string, number>();
-  const byCombination = new Map<string, number>();
+export function nodeRolesReport(nodes: readonly NodeRolesRow[], floor = 1): NodeRolesReport {
+  const byRole: Tally = new Map();
+  const byCombination: Tally = new Map();
   let combined = 0;
   for (const n of nodes) {
     const set = roleSet(n.roles);
     if (set.length === 0) {
-      bump(byRole, 'unassigned');
-      bump(byCombination, 'unassigned');
+      tally(byRole, 'unassigned', n.master_node_uid);
+      tally(byCombination, 'unassigned', n.master_node_uid);
       continue;
     }
-    for (const r of set) bump(byRole, r);
-    bump(byCombination, set.join('+'));
+    for (const r of set) tally(byRole, r, n.master_node_uid);
+    tally(byCombination, set.join('+'), n.master_node_uid);
     if (set.length >= 2) combined++;
   }
-  return { by_role: orderedCounts(byRole), by_combination: orderedCounts(byCombination), combined_nodes: combined, total_nodes: nodes.length };
+  return { by_role: flooredCounts(byRole, floor), by_combination: flooredCounts(byCombination, floor), combined_nodes: combined, total_nodes: nodes.length };
 }
 
 // ---------------------------------------------------------------- R5 failures before success
@@ -69,8 +108,8 @@ export type FailuresReport = Readonly<{
 
 export const DISTRIBUTION_BUCKETS = ['0', '1', '2', '3', '4', '5+'] as const;
 
-export function failuresBeforeSuccessReport(attempts: readonly AttemptRow[]): FailuresReport {
-  const byEnv = new Map<string, { end: number; id: number; ok: boolean }[]>();
+export function failuresBeforeSuccessReport(attempts: readonly AttemptRow[], floor = 1): FailuresReport {
+  const byEnv = new Map<string, { uid: string; end: number; id: number; ok: boolean }[]>();
   let unparseable = 0;
   for (const a of attempts) {
     if (a.ended_with_status !== 'ready' && a.ended_with_status !== 'error') continue;
@@ -81,10 +120,10 @@ export function failuresBeforeSuccessReport(attempts: readonly AttemptRow[]): Fa
     }
     const env = JSON.stringify([a.master_node_uid, a.cluster_id ?? null]);
     const list = byEnv.get(env) ?? [];
-    list.push({ end, id: a.external_id, ok: a.ended_with_status === 'ready' });
+    list.push({ uid: a.master_node_uid, end, id: a.external_id, ok: a.ended_with_status === 'ready' });
     byEnv.set(env, list);
   }
-  const distribution = new Map<string, number>(DISTRIBUTION_BUCKETS.map((b) => [b, 0]));
+  const distribution: Tally = new Map(DISTRIBUTION_BUCKETS.map((b) => [b, { value: 0, installations: new Set<string>() }]));
   let withSuccess = 0;
   let never = 0;
   let failedTotal = 0;
@@ -99,12 +138,14 @@ export function failuresBeforeSuccessReport(attempts: readonly AttemptRow[]): Fa
     }
     withSuccess++;
     failuresSum += first;
-    bump(distribution, first >= 5 ? '5+' : String(first));
+    tally(distribution, first >= 5 ? '5+' : String(first), list[0].uid);
   }
+  // Buckets keep their natural order ("0" … "5+", then "other"), not count order.
+  const floored = applyFloor(distribution, floor, (a = 0, b) => a + b);
   return {
     environments_with_success: withSuccess,
     average_failures_before_success: withSuccess === 0 ? null : round6(failuresSum / withSuccess),
-    distribution: Object.fromEntries(distribution),
+    distribution: Object.fromEntries([...DISTRIBUTION_BUCKETS, OTHER].filter((b) => floored.has(b)).map((b) => [b, floored.get(b)!.value])),
     environments_never_succeeded: never,
     failed_attempts_total: failedTotal,
     unparseable,
@@ -112,7 +153,7 @@ export function failuresBeforeSuccessReport(attempts: readonly AttemptRow[]): Fa
 }
 
 // ---------------------------------------------------------------- R2 deployment time
-export type TaskRow = Readonly<{ release: string | null; action_name: string | null; start_timestamp: unknown; end_timestamp: unknown }>;
+export type TaskRow = Readonly<{ master_node_uid: string; release: string | null; action_name: string | null; start_timestamp: unknown; end_timestamp: unknown }>;
 export type DurationStats = Readonly<{ count: number; mean_s: number; median_s: number; p90_s: number; min_s: number; max_s: number }>;
 export type DeploymentTimeReport = Readonly<{
   deploy: Record<string, DurationStats>;
@@ -140,11 +181,15 @@ export function durationStats(values: readonly number[]): DurationStats {
   };
 }
 
-/** Groups by the installation's Fuel release plus `all`; tasks whose timestamps do not parse are counted apart. */
-export function deploymentTimeReport(deploys: readonly TaskRow[], phases: readonly TaskRow[]): DeploymentTimeReport {
+/**
+ * Groups by the installation's Fuel release plus `all` (the total, never merged by the privacy floor); tasks
+ * whose timestamps do not parse are counted apart.
+ */
+export function deploymentTimeReport(deploys: readonly TaskRow[], phases: readonly TaskRow[], floor = 1): DeploymentTimeReport {
   let unparseable = 0;
   const group = (rows: readonly TaskRow[]): Record<string, DurationStats> => {
-    const byGroup = new Map<string, number[]>();
+    const all: number[] = [];
+    const byRelease = new Map<string, Backed<number[]>>();
     for (const r of rows) {
       const start = parseNaiveUtcMicros(r.start_timestamp);
       const end = parseNaiveUtcMicros(r.end_timestamp);
@@ -153,10 +198,16 @@ export function deploymentTimeReport(deploys: readonly TaskRow[], phases: readon
         continue;
       }
       const seconds = (end - start) / 1e6;
-      for (const g of ['all', r.release ?? 'unknown']) byGroup.set(g, [...(byGroup.get(g) ?? []), seconds]);
+      all.push(seconds);
+      const g = byRelease.get(r.release ?? 'unknown') ?? { value: [], installations: new Set<string>() };
+      g.value.push(seconds);
+      g.installations.add(r.master_node_uid);
+      byRelease.set(r.release ?? 'unknown', g);
     }
-    const keys = [...byGroup.keys()].sort((a, b) => (a === 'all' ? -1 : b === 'all' ? 1 : a < b ? -1 : a > b ? 1 : 0));
-    return Object.fromEntries(keys.map((k) => [k, durationStats(byGroup.get(k)!)]));
+    if (all.length === 0) return {};
+    const releases = applyFloor(byRelease, floor, (a = [], b) => [...a, ...b]);
+    const keys = [...releases.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return Object.fromEntries([['all', durationStats(all)], ...keys.map((k) => [k, durationStats(releases.get(k)!.value)])]);
   };
   return {
     deploy: group(deploys),

@@ -2,6 +2,7 @@ import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { renderPage } from '../../console/render';
+import { OSWL_CSV_TYPES } from './export-columns';
 import { REPORT_NAMES, ReportName, FuelReports, reportWindow } from './reports.service';
 import { REPORT_TITLES, reportView } from './reports-view';
 
@@ -37,8 +38,12 @@ export class ReportsConsoleController {
         { label: 'clusters.csv', url: `/api/v1/csv/clusters${queryString(range)}` },
         { label: 'nodes.csv', url: `/api/v1/csv/nodes${queryString(range)}` },
         { label: 'plugins.csv', url: `/api/v1/csv/plugins${queryString(range)}` },
+        ...OSWL_CSV_TYPES.map((t) => ({ label: `${t}.csv`, url: `/api/v1/csv/${t}${queryString(range)}` })),
+        { label: 'all CSVs (tar)', url: `/api/v1/csv/all${queryString(range)}` },
         { label: 'installations (JSON)', url: `/api/v1/json/report/installations${queryString({ release: w.release })}` },
         { label: `${name} (JSON)`, url: `/api/v1/json/report/${name}${queryString(keep)}` },
+        { label: 'summary (JSON)', url: '/api/v1/json/summary' },
+        { label: 'filtered installations (JSON)', url: '/api/v1/json/installation_infos/filtered' },
       ],
     });
   }

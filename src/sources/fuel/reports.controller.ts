@@ -1,12 +1,14 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { AnalyticsNetworkGuard } from './analytics-network.guard';
 import { FuelReports } from './reports.service';
 
 export { reportWindow } from './reports.service';
 
-/** Seed reports R1–R7 (spec §6) as JSON; protected like every read API (admin credential). */
+/** Seed reports R1–R7 (spec §6) as JSON; admin credential plus the analytics network rule (§5). */
 @ApiTags('fuel reports')
 @ApiBearerAuth()
+@UseGuards(AnalyticsNetworkGuard)
 @ApiQuery({ name: 'from_date', required: false, description: 'YYYY-MM-DD, default today−90 days' })
 @ApiQuery({ name: 'to_date', required: false, description: 'YYYY-MM-DD, default today' })
 @ApiQuery({ name: 'release', required: false, description: 'Fuel release of the installation, e.g. 9.0' })

@@ -16,16 +16,16 @@ const WINDOWED = `NOT i.is_filtered AND ($3::text IS NULL OR i.release = $3)
  */
 export const ReportsSql = {
   windowedInstallations: ` SELECT count(*)::int AS n FROM fuel_installations i WHERE ${WINDOWED}`,
-  windowedReleases: `SELECT i.release FROM fuel_installations i WHERE ${WINDOWED}`,
+  windowedReleases: `SELECT i.master_node_uid, i.release FROM fuel_installations i WHERE ${WINDOWED}`,
   clusters: `
-    SELECT c.status, c.release_os, c.release_version, c.release_name
+    SELECT c.master_node_uid, c.status, c.release_os, c.release_version, c.release_name
       FROM fuel_clusters c JOIN fuel_installations i USING (master_node_uid) WHERE ${WINDOWED}`,
   clusterNodesOs: `
-    SELECT c.status AS cluster_status, n.os
+    SELECT n.master_node_uid, c.status AS cluster_status, n.os
       FROM fuel_nodes n JOIN fuel_clusters c USING (master_node_uid, cluster_id) JOIN fuel_installations i USING (master_node_uid)
      WHERE ${WINDOWED} AND c.status IN ('operational', 'error')`,
   hardware: `
-    SELECT n.manufacturer, n.product FROM fuel_nodes n JOIN fuel_installations i USING (master_node_uid) WHERE ${WINDOWED}`,
+    SELECT n.master_node_uid, n.manufacturer, n.product FROM fuel_nodes n JOIN fuel_installations i USING (master_node_uid) WHERE ${WINDOWED}`,
   /** R7: tests of runs whose ended_at date lies in the window (non-dates kept, counted as unparseable). */
   ostfTests: `
     SELECT r.master_node_uid, r.external_id::text AS run_id, r.testset, r.ended_at, t.test_id, t.status
@@ -37,7 +37,7 @@ export const ReportsSql = {
   populationInstallations: `
     SELECT count(*)::int AS n FROM fuel_installations i WHERE NOT i.is_filtered AND ($1::text IS NULL OR i.release = $1)`,
   nodes: `
-    SELECT n.roles FROM fuel_nodes n JOIN fuel_installations i USING (master_node_uid)
+    SELECT n.master_node_uid, n.roles FROM fuel_nodes n JOIN fuel_installations i USING (master_node_uid)
      WHERE ${WINDOWED} AND ($4::boolean OR n.status = 'ready')`,
   /** Top-level cluster_changes attempts (R5); end date filtered in SQL only when it looks like a date. */
   attempts: `
@@ -53,7 +53,7 @@ export const ReportsSql = {
             OR substr(a.body->>'end_timestamp', 1, 10) BETWEEN $1::date::text AND $2::date::text)`,
   /** R2: successful tasks; top-level `deploy` or the `provision`/`deployment` sub-tasks. */
   tasks: `
-    SELECT i.release, a.action_name, a.body->>'start_timestamp' AS start_timestamp, a.body->>'end_timestamp' AS end_timestamp,
+    SELECT a.master_node_uid, i.release, a.action_name, a.body->>'start_timestamp' AS start_timestamp, a.body->>'end_timestamp' AS end_timestamp,
            (a.body->'additional_info'->>'parent_task_id') IS NULL AS top_level
       FROM fuel_action_logs a JOIN fuel_installations i USING (master_node_uid)
      WHERE NOT i.is_filtered AND ($3::text IS NULL OR i.release = $3)

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InvalidInput } from '../../common/errors';
+import { FUEL_CONFIG, FuelConfig } from './fuel.config';
 import { ostfReport } from './ostf-report-maths';
 import { deploymentTimeReport, failuresBeforeSuccessReport, nodeRolesReport } from './report-maths';
 import { ReportWindow, ReportsRepository } from './reports.repository';
@@ -43,10 +44,20 @@ function envelope(w: ReportWindow, installations: number) {
   return { from_date: w.from, to_date: w.to, release: w.release, population: { installations } };
 }
 
-/** The seed reports R1–R7 (spec §6): repository rows through the pure maths; used by the JSON API and the console. */
+/**
+ * The seed reports R1–R7 (spec §6): repository rows through the pure maths, with the privacy floor of §6.0
+ * (`REPORT_MIN_INSTALLATIONS`); used by the JSON API and the console.
+ */
 @Injectable()
 export class FuelReports {
-  constructor(private readonly repo: ReportsRepository) {}
+  private readonly floor: number;
+
+  constructor(
+    private readonly repo: ReportsRepository,
+    @Inject(FUEL_CONFIG) config: FuelConfig,
+  ) {
+    this.floor = config.reportMinInstallations;
+  }
 
   run(name: ReportName, q: ReportQuery): Promise<Record<string, unknown>> {
     const w = reportWindow(q);
@@ -55,39 +66,39 @@ export class FuelReports {
 
   private async os(w: ReportWindow) {
     const [installations, clusters, nodes] = await Promise.all([this.repo.windowedInstallations(w), this.repo.clusters(w), this.repo.clusterNodesOs(w)]);
-    return { ...envelope(w, installations), ...osReport(clusters, nodes) };
+    return { ...envelope(w, installations), ...osReport(clusters, nodes, this.floor) };
   }
 
   private async deployment_time(w: ReportWindow) {
     const [installations, tasks] = await Promise.all([this.repo.populationInstallations(w), this.repo.tasks(w)]);
     const deploys = tasks.filter((t) => t.top_level && t.action_name === 'deploy');
     const phases = tasks.filter((t) => !t.top_level && t.action_name !== 'deploy');
-    return { ...envelope(w, installations), ...deploymentTimeReport(deploys, phases) };
+    return { ...envelope(w, installations), ...deploymentTimeReport(deploys, phases, this.floor) };
   }
 
   private async releases(w: ReportWindow) {
     const [installations, clusters] = await Promise.all([this.repo.windowedReleases(w), this.repo.clusters(w)]);
-    return { ...envelope(w, installations.length), ...releasesReport(installations, clusters) };
+    return { ...envelope(w, installations.length), ...releasesReport(installations, clusters, this.floor) };
   }
 
   private async hardware(w: ReportWindow) {
     const [installations, nodes] = await Promise.all([this.repo.windowedInstallations(w), this.repo.hardware(w)]);
-    return { ...envelope(w, installations), ...hardwareReport(nodes) };
+    return { ...envelope(w, installations), ...hardwareReport(nodes, this.floor) };
   }
 
   private async deployment_failures(w: ReportWindow) {
     const [installations, attempts] = await Promise.all([this.repo.populationInstallations(w), this.repo.attempts(w)]);
-    return { ...envelope(w, installations), ...failuresBeforeSuccessReport(attempts) };
+    return { ...envelope(w, installations), ...failuresBeforeSuccessReport(attempts, this.floor) };
   }
 
   private async node_roles(w: ReportWindow, q: ReportQuery) {
     const [installations, nodes] = await Promise.all([this.repo.windowedInstallations(w), this.repo.nodes(w, q.node_status === 'any')]);
-    return { ...envelope(w, installations), ...nodeRolesReport(nodes) };
+    return { ...envelope(w, installations), ...nodeRolesReport(nodes, this.floor) };
   }
 
   private async ostf(w: ReportWindow, q: ReportQuery) {
     const limit = limitOf(q);
     const [installations, rows] = await Promise.all([this.repo.populationInstallations(w), this.repo.ostfTests(w)]);
-    return { ...envelope(w, installations), ...ostfReport(rows, limit) };
+    return { ...envelope(w, installations), ...ostfReport(rows, limit, this.floor) };
   }
 }

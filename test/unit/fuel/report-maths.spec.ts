@@ -23,10 +23,10 @@ describe('parseNaiveUtcMicros (§6.0)', () => {
 describe('R6 nodeRolesReport', () => {
   it('counts roles, sorted de-duplicated combinations, unassigned and combined nodes', () => {
     const r = nodeRolesReport([
-      { roles: ['controller'] },
-      { roles: ['compute', 'ceph-osd'] },
-      { roles: ['ceph-osd', 'compute', 'compute'] },
-      { roles: [] },
+      { master_node_uid: 'a', roles: ['controller'] },
+      { master_node_uid: 'a', roles: ['compute', 'ceph-osd'] },
+      { master_node_uid: 'b', roles: ['ceph-osd', 'compute', 'compute'] },
+      { master_node_uid: 'b', roles: [] },
     ]);
     expect(r).toEqual({
       by_role: { 'ceph-osd': 2, compute: 2, controller: 1, unassigned: 1 },
@@ -68,7 +68,7 @@ describe('R5 failuresBeforeSuccessReport', () => {
 
 describe('R2 deploymentTimeReport', () => {
   it('durations by release and all, phases separately; unparseable counted', () => {
-    const t = (release: string, name: string, start: string, end: string) => ({ release, action_name: name, start_timestamp: start, end_timestamp: end });
+    const t = (release: string, name: string, start: string, end: string) => ({ master_node_uid: 'u', release, action_name: name, start_timestamp: start, end_timestamp: end });
     const r = deploymentTimeReport(
       [
         t('9.0', 'deploy', '2016-06-01T13:00:00.300000', '2016-06-01T13:38:20.300000'), // 2300 s

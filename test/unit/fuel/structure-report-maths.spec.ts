@@ -1,15 +1,15 @@
 import { ostfReport } from '../../../src/sources/fuel/ostf-report-maths';
 import { hardwareReport, isVirtualHardware, osReport, releasesReport } from '../../../src/sources/fuel/structure-report-maths';
 
-const cluster = (status: string | null, os: string | null, version: string | null = null, name: string | null = null) => ({
-  status, release_os: os, release_version: version, release_name: name,
+const cluster = (status: string | null, os: string | null, version: string | null = null, name: string | null = null, uid = 'u') => ({
+  master_node_uid: uid, status, release_os: os, release_version: version, release_name: name,
 });
 
 describe('R1 osReport', () => {
   it('counts only operational/error environments, lower-cases and trims; missing OS skipped but counted in the total', () => {
     const r = osReport(
       [cluster('operational', ' Ubuntu '), cluster('error', 'CentOS'), cluster('new', 'Ubuntu'), cluster('operational', null)],
-      [{ cluster_status: 'operational', os: 'ubuntu' }, { cluster_status: 'new', os: 'centos' }, { cluster_status: 'error', os: null }],
+      [{ master_node_uid: 'u', cluster_status: 'operational', os: 'ubuntu' }, { master_node_uid: 'u', cluster_status: 'new', os: 'centos' }, { master_node_uid: 'u', cluster_status: 'error', os: null }],
     );
     expect(r).toEqual({ environments: { centos: 1, ubuntu: 1 }, nodes: { ubuntu: 1 }, total_environments: 3 });
   });
@@ -17,7 +17,7 @@ describe('R1 osReport', () => {
 
 describe('R3 releasesReport', () => {
   it('counts installations per Fuel release (missing → unknown) and deployed environments per OpenStack version', () => {
-    const r = releasesReport([{ release: '9.0' }, { release: '9.0' }, { release: null }], [
+    const r = releasesReport([{ master_node_uid: 'a', release: '9.0' }, { master_node_uid: 'b', release: '9.0' }, { master_node_uid: 'c', release: null }], [
       cluster('operational', 'Ubuntu', 'mitaka-9.0', 'Mitaka'), cluster('error', 'Ubuntu', 'mitaka-9.0', 'Mitaka'), cluster('new', 'CentOS', '2014.2-6.0', 'Juno'),
     ]);
     expect(r).toEqual({ fuel_releases: { '9.0': 2, unknown: 1 }, openstack_releases: { 'mitaka-9.0': { environments: 2, name: 'Mitaka' } } });
@@ -38,7 +38,8 @@ describe('R4 hardware', () => {
 
   it('groups by trimmed manufacturer and model; missing → unknown', () => {
     expect(hardwareReport([
-      { manufacturer: ' Dell Inc. ', product: 'R630' }, { manufacturer: 'Dell Inc.', product: 'R630' }, { manufacturer: '', product: null }, { manufacturer: 'QEMU', product: null },
+      { master_node_uid: 'u', manufacturer: ' Dell Inc. ', product: 'R630' }, { master_node_uid: 'u', manufacturer: 'Dell Inc.', product: 'R630' },
+      { master_node_uid: 'u', manufacturer: '', product: null }, { master_node_uid: 'u', manufacturer: 'QEMU', product: null },
     ])).toEqual({ by_manufacturer: { 'Dell Inc.': 2, QEMU: 1, unknown: 1 }, by_model: { 'Dell Inc. / R630': 2, 'QEMU / unknown': 1, 'unknown / unknown': 1 }, virtual: 1, bare_metal: 3 });
   });
 });
