@@ -1,4 +1,5 @@
 import { compareBuildsDesc, parseCrashFilter, parseGuiltyParam, shapeTopGuilty } from '../../../src/sources/clearlinux/crashes.query';
+import { guiltyId } from '../../../src/sources/clearlinux/guilty';
 
 const NOW = new Date('2026-11-23T13:00:00Z');
 const q = (s: string) => new URLSearchParams(s);
@@ -40,17 +41,19 @@ describe('parseGuiltyParam', () => {
 describe('shapeTopGuilty (spec 8.4 table)', () => {
   it('puts builds highest first, 0 where absent, and the max single-guilty count per build', () => {
     const t = shapeTopGuilty([
-      { function: 'a()', module: 'm', total: 5, build: '100', crashes: 2 },
-      { function: 'a()', module: 'm', total: 5, build: '99', crashes: 3 },
-      { function: 'b()', module: 'm', total: 4, build: '100', crashes: 4 },
+      { function: 'a()', module: 'm', total: 5, build: '100', crashes: 2, comment: null },
+      { function: 'a()', module: 'm', total: 5, build: '99', crashes: 3, comment: null },
+      { function: 'b()', module: 'm', total: 4, build: '100', crashes: 4, comment: 'known, fixed in 101' },
     ]);
     expect(t.builds).toEqual([
       { build: '100', max: 4 },
       { build: '99', max: 3 },
     ]);
     expect(t.rows).toEqual([
-      { rank: 1, function: 'a()', module: 'm', label: 'a() - [m]', total: 5, counts: [{ build: '100', crashes: 2 }, { build: '99', crashes: 3 }] },
-      { rank: 2, function: 'b()', module: 'm', label: 'b() - [m]', total: 4, counts: [{ build: '100', crashes: 4 }, { build: '99', crashes: 0 }] },
+      { rank: 1, id: guiltyId({ function: 'a()', module: 'm' }), function: 'a()', module: 'm', label: 'a() - [m]', total: 5, comment: null,
+        counts: [{ build: '100', crashes: 2 }, { build: '99', crashes: 3 }] },
+      { rank: 2, id: guiltyId({ function: 'b()', module: 'm' }), function: 'b()', module: 'm', label: 'b() - [m]', total: 4, comment: 'known, fixed in 101',
+        counts: [{ build: '100', crashes: 4 }, { build: '99', crashes: 0 }] },
     ]);
   });
   it('orders builds numerically, any length, non-numeric last', () => {
