@@ -54,7 +54,7 @@ export class GuiltiesApiController {
       type: 'object',
       properties: {
         hidden: { type: 'boolean' },
-        comment: { type: ['string', 'null'] as unknown as 'string', maxLength: MAX_GUILTY_COMMENT, description: 'null or blank clears it' },
+        comment: { type: 'string', nullable: true, maxLength: MAX_GUILTY_COMMENT, description: 'null or blank clears it' },
       },
       example: { hidden: true, comment: 'fixed in 31890' },
     },

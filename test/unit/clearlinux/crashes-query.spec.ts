@@ -1,4 +1,12 @@
-import { compareBuildsDesc, parseCrashFilter, parseGuiltyParam, shapeTopGuilty } from '../../../src/sources/clearlinux/crashes.query';
+import {
+  compareBuildsDesc,
+  parseBuildPath,
+  parseCrashFilter,
+  parseCrashListFilter,
+  parseGuiltyParam,
+  shapeTopGuilty,
+} from '../../../src/sources/clearlinux/crashes.query';
+import { parseReprocessScope } from '../../../src/sources/clearlinux/edit-request';
 import { guiltyId } from '../../../src/sources/clearlinux/guilty';
 
 const NOW = new Date('2026-11-23T13:00:00Z');
@@ -58,5 +66,38 @@ describe('shapeTopGuilty (spec 8.4 table)', () => {
   });
   it('orders builds numerically, any length, non-numeric last', () => {
     expect(['9', '100000000000000000000', '10', 'beta', 'alpha'].sort(compareBuildsDesc)).toEqual(['100000000000000000000', '10', '9', 'beta', 'alpha']);
+  });
+});
+
+describe('parseBuildPath (spec 8.4 /crashes/<build>)', () => {
+  it('reads one build, or null for overall; bad values are a 400 naming build', () => {
+    expect(parseBuildPath('31890')).toBe('31890');
+    expect(parseBuildPath('"31890"')).toBe('31890');
+    expect(parseBuildPath('overall')).toBeNull();
+    expect(() => parseBuildPath('a\u0001')).toThrow('build value is invalid');
+    expect(() => parseBuildPath('')).toThrow('build is required (or overall)');
+  });
+});
+
+describe('parseCrashListFilter (spec 8.4 guilty backtraces)', () => {
+  it('is all time, with optional build and machine_id', () => {
+    expect(parseCrashListFilter(q('build=31890&machine_id=abc'))).toEqual({
+      from: '-infinity',
+      to: 'infinity',
+      build: '31890',
+      machineId: 'abc',
+      values: { build: '31890', machine_id: 'abc' },
+    });
+    expect(parseCrashListFilter(q(''))).toMatchObject({ build: null, machineId: null });
+    expect(() => parseCrashListFilter(q('machine_id=%01'))).toThrow('machine_id value is invalid');
+  });
+});
+
+describe('parseReprocessScope (spec 7.5 apply / apply and submit)', () => {
+  it('defaults to all, accepts record, names the field otherwise', () => {
+    expect(parseReprocessScope(undefined)).toBe('all');
+    expect(parseReprocessScope(null)).toBe('all');
+    expect(parseReprocessScope('record')).toBe('record');
+    expect(() => parseReprocessScope('later')).toThrow('reprocess must be one of record, all');
   });
 });
