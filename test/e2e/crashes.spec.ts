@@ -77,7 +77,7 @@ describe('Crashes console in Chromium', () => {
     expect(await filtered.locator('[data-testid=guilty-total]').textContent()).toBe('3');
     expect(await page.locator(`[data-testid=clr-top-guilty] td[data-build="${OLD_BUILD}"]`).count()).toBe(0);
 
-    await Promise.all([page.waitForURL(/\/crashes\/guilty\?/), filtered.locator('[data-testid=guilty-link]').click()]);
+    await Promise.all([page.waitForURL(/\/crashes\/guilty\?/), filtered.locator('[data-testid=guilty-crashes-link]').click()]);
     expect(await page.textContent('[data-testid=crash-list-total]')).toBe('3');
     expect(await page.locator('[data-testid=crash-item]').count()).toBe(3);
     await screenshot(page, 'crashes-guilty-list');
@@ -99,7 +99,7 @@ describe('Crashes console in Chromium', () => {
   it('marks a frame never-guilty from a crash, regroups, and shows the split groups; unmarking undoes it', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signIn(page, baseUrl, '/console/clearlinux/crashes');
-    const link = page.locator('[data-testid=clr-top-guilty] tbody tr', { hasText: `abort() - [${LIBC}]` }).locator('[data-testid=guilty-link]');
+    const link = page.locator('[data-testid=clr-top-guilty] tbody tr', { hasText: `abort() - [${LIBC}]` }).locator('[data-testid=guilty-crashes-link]');
     await Promise.all([page.waitForURL(/\/crashes\/guilty\?/), link.click()]);
     await Promise.all([page.waitForURL(/\/crashes\/[0-9]+$/), page.locator('[data-testid=crash-link]').first().click()]);
 
@@ -133,6 +133,73 @@ describe('Crashes console in Chromium', () => {
     expect(await page.locator('[data-testid=never-guilty-list] tbody tr', { hasText: LIBC }).count()).toBe(0);
     await page.goto(`${baseUrl}/console/clearlinux/crashes`);
     expect(await page.locator('[data-testid=clr-top-guilty] tbody tr', { hasText: `abort() - [${LIBC}]` }).locator('[data-testid=guilty-total]').textContent()).toBe('5');
+    await page.close();
+  });
+
+  it('applies a checkbox edit to one crash only, comments and hides its old guilty, and unhides it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const abortRow = () => page.locator('[data-testid=clr-top-guilty] tbody tr', { hasText: `abort() - [${LIBC}]` });
+    const cell = (row: ReturnType<typeof abortRow>, build: string) => row.locator(`td[data-build="${build}"]`).textContent();
+    await signIn(page, baseUrl, '/console/clearlinux/crashes');
+    expect(await abortRow().locator('[data-testid=guilty-total]').textContent()).toBe('5');
+
+    // the newest crash of abort() is the render() one (posted last)
+    await Promise.all([page.waitForURL(/\/crashes\/guilty\?/), abortRow().locator('[data-testid=guilty-crashes-link]').click()]);
+    await Promise.all([page.waitForURL(/\/crashes\/[0-9]+$/), page.locator('[data-testid=crash-link]').first().click()]);
+    const crashUrl = page.url();
+    // 4 frames; _start() is never offered, so 3 checkboxes, none checked yet
+    expect(await page.locator('[data-testid=backtrace] tbody tr').count()).toBe(4);
+    expect(await page.locator('input[name=frame]').count()).toBe(3);
+    expect(await page.locator('input[name=frame]:checked').count()).toBe(0);
+    expect(await page.textContent('[data-testid=crash-guilty]')).toBe(`abort() - [${LIBC}]`);
+
+    await page.check('input[name=frame][aria-label="never-guilty abort()"]');
+    await Promise.all([page.waitForURL(/applied=1/), page.click('[data-testid=apply-record]')]);
+    expect(await page.textContent('[data-testid=crash-guilty]')).toBe(`render() - [${APP}]`);
+    expect(await page.textContent('[data-testid=crash-applied]')).toContain(`render() - [${APP}]`);
+    // pre-checked now that abort() is never-guilty
+    expect(await page.isChecked('input[name=frame][aria-label="never-guilty abort()"]')).toBe(true);
+    await screenshot(page, 'crash-apply-one-record');
+
+    // only this crash moved: abort() 5 → 4 (old build 2 → 1), render() 0 → 1
+    await page.goto(`${baseUrl}/console/clearlinux/crashes`);
+    expect(await abortRow().locator('[data-testid=guilty-total]').textContent()).toBe('4');
+    expect(await cell(abortRow(), BUILD)).toBe('3');
+    expect(await cell(abortRow(), OLD_BUILD)).toBe('1');
+    const renderRow = page.locator('[data-testid=clr-top-guilty] tbody tr', { hasText: `render() - [${APP}]` });
+    expect(await renderRow.locator('[data-testid=guilty-total]').textContent()).toBe('1');
+
+    // guilty detail: the 4 remaining crashes per (build, machine), newest build first
+    await Promise.all([page.waitForURL(/\/guilties\/[0-9a-f]{16}$/), abortRow().locator('[data-testid=guilty-link]').click()]);
+    expect(await page.textContent('[data-testid=guilty-machines-total]')).toBe('4');
+    const machineRows: string[] = [];
+    for (const row of await page.locator('[data-testid=guilty-machines] tbody tr').all()) machineRows.push((await row.locator('td').allTextContents()).join(' '));
+    expect(machineRows).toEqual([`${BUILD} m0-${RUN} 1`, `${BUILD} m1-${RUN} 1`, `${BUILD} m2-${RUN} 1`, `${OLD_BUILD} m3-${RUN} 1`]);
+
+    await page.fill('input[name=comment]', 'abort after a failed assertion; see bug 42');
+    await Promise.all([page.waitForURL(/saved=1/), page.click('[data-testid=guilty-comment-save]')]);
+    expect(await page.textContent('[data-testid=guilty-comment-value]')).toBe('abort after a failed assertion; see bug 42');
+    await Promise.all([page.waitForURL(/saved=1/), page.click('[data-testid=guilty-hide]')]);
+    expect(await page.textContent('[data-testid=guilty-visibility]')).toBe('hidden');
+    await screenshot(page, 'guilty-detail-hidden');
+    const detailUrl = page.url().replace(/\?.*$/, '');
+
+    await page.goto(`${baseUrl}/console/clearlinux/crashes`);
+    expect(await abortRow().count()).toBe(0);
+    expect(await renderRow.locator('[data-testid=guilty-total]').textContent()).toBe('1');
+    expect(await page.textContent('[data-testid=clr-hidden-guilties]')).toContain(`abort() - [${LIBC}] — abort after a failed assertion; see bug 42`);
+    await screenshot(page, 'crashes-with-hidden-guilty');
+
+    await page.goto(detailUrl);
+    await Promise.all([page.waitForURL(/saved=1/), page.click('[data-testid=guilty-unhide]')]);
+    await page.goto(`${baseUrl}/console/clearlinux/crashes`);
+    expect(await abortRow().locator('[data-testid=guilty-total]').textContent()).toBe('4');
+    expect(await abortRow().locator('[data-testid=guilty-comment]').textContent()).toBe('abort after a failed assertion; see bug 42');
+    await screenshot(page, 'crashes-guilty-comment');
+
+    // the crash keeps its re-processed guilty
+    await page.goto(crashUrl);
+    expect(await page.textContent('[data-testid=crash-guilty]')).toBe(`render() - [${APP}]`);
     await page.close();
   });
 });

@@ -98,10 +98,18 @@ export function crashingThreadFrames(payload: string): Frame[] {
  * Every `???` and `? name` frame is unknown (UPSTREAM BUG 1 skipped only the first `? name`).
  */
 export function findGuiltyFrame(payload: string, neverGuilty: NeverGuilty): FramePair | null {
+  return chooseGuilty(crashingThreadFrames(payload), neverGuilty);
+}
+
+/**
+ * §7.4 step 3–4 on frames already parsed (e.g. the frames stored with a crash, which are exactly the
+ * crashing thread's): re-processing one record needs no payload.
+ */
+export function chooseGuilty(frames: readonly FramePair[], neverGuilty: NeverGuilty): FramePair | null {
   const isNeverGuilty = neverGuiltyPredicate(neverGuilty);
-  let firstUnknown: Frame | null = null;
-  let lastExamined: Frame | null = null;
-  for (const frame of crashingThreadFrames(payload)) {
+  let firstUnknown: FramePair | null = null;
+  let lastExamined: FramePair | null = null;
+  for (const frame of frames) {
     lastExamined = frame;
     if (isNeverGuilty(frame)) continue;
     if (isUnknownFunction(frame.function)) {

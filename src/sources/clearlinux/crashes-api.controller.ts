@@ -13,10 +13,10 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotFound } from '../../common/errors';
-import { parseCrashFilter, parseGuiltyParam } from './crashes.query';
+import { OVERALL, parseBuildPath, parseCrashFilter, parseGuiltyParam } from './crashes.query';
 import { CrashesQueryService } from './crashes.query-service';
-import { EditNeverGuilty, EditOutcome, SetNeverGuiltyFromCrash } from './edit-never-guilty.command';
-import { jsonObjectBody, parseEditBody } from './edit-request';
+import { EditNeverGuilty, EditOutcome, ReprocessAllCrashes, SetNeverGuiltyFromCrash } from './edit-never-guilty.command';
+import { jsonObjectBody, parseEditBody, parseReprocessScope } from './edit-request';
 import { parseFramePairs } from './never-guilty.edit';
 import { NeverGuiltyRepository } from './never-guilty.repository';
 import { RegroupService } from './regroup.service';
@@ -79,6 +79,13 @@ export class CrashesApiController {
     return { guilty, from: f.values.from, to: f.values.to, build: f.window.build, ...(await this.query.byGuilty(guilty, f.window)) };
   }
 
+  @Get('crashes/builds/:build')
+  @ApiOperation({ summary: 'Top 10 guilty frames of one build (`overall` = every build) by crashes, all time; hidden guilties left out' })
+  async topOfBuild(@Param('build') build: string) {
+    const b = parseBuildPath(build);
+    return { build: b ?? OVERALL, rows: await this.query.topOfBuild(b) };
+  }
+
   @Get('crashes/:recordId')
   @ApiOperation({ summary: 'One crash: program, pid, signal, crashing-thread frames with the guilty one flagged' })
   @ApiNotFoundResponse({ description: 'no crash with this record id' })
@@ -90,13 +97,31 @@ export class CrashesApiController {
 
   @Post('crashes/:recordId/never-guilty')
   @ApiOperation({ summary: 'Edit from one crash: exactly the given offered frames become never-guilty, the others stop being' })
-  @ApiBody({ schema: { type: 'object', properties: { never_guilty: { type: 'array', items: { type: 'object', properties: { function: { type: 'string' }, module: { type: 'string' } } } } } } })
-  @ApiAcceptedResponse({ description: 'list changed; regrouping started' })
-  @ApiOkResponse({ description: 'nothing to change' })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      properties: {
+        never_guilty: { type: 'array', items: { type: 'object', properties: { function: { type: 'string' }, module: { type: 'string' } } } },
+        reprocess: { type: 'string', enum: ['record', 'all'], default: 'all', description: '`record` ("apply"): re-process just this crash, whose new guilty is in `crash`; `all` ("apply and submit"): regroup every crash' },
+      },
+    },
+  })
+  @ApiAcceptedResponse({ description: 'list changed; regrouping started (or, with reprocess=record, this crash re-processed)' })
+  @ApiOkResponse({ description: 'list unchanged' })
   async fromCrash(@Param('recordId') recordId: string, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     if (!/^[0-9]{1,18}$/.test(recordId)) throw new NotFound(`crash record ${recordId} not found`, 'not_found');
-    const checked = parseFramePairs(jsonObjectBody(body).never_guilty ?? [], 'never_guilty');
-    return this.answer(reply, await this.commands.execute(new SetNeverGuiltyFromCrash(recordId, checked, new Date().toISOString())));
+    const json = jsonObjectBody(body);
+    const checked = parseFramePairs(json.never_guilty ?? [], 'never_guilty');
+    const scope = parseReprocessScope(json.reprocess);
+    return this.answer(reply, await this.commands.execute(new SetNeverGuiltyFromCrash(recordId, checked, scope, new Date().toISOString())));
+  }
+
+  @Post('never-guilty/reset')
+  @ApiOperation({ summary: 'Reset: re-process every backtrace record with the current list (regroup from the log)' })
+  @ApiAcceptedResponse({ description: 'regrouping started — poll GET never-guilty/regroup' })
+  async reset(@Res({ passthrough: true }) reply: FastifyReply) {
+    void reply.status(202);
+    return this.commands.execute(new ReprocessAllCrashes('reset'));
   }
 
   @Get('never-guilty')

@@ -4,10 +4,10 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotFound } from '../../common/errors';
 import { renderPage, scriptJson } from '../../console/render';
-import { parseCrashFilter, parseGuiltyParam } from './crashes.query';
+import { OVERALL, parseBuildPath, parseCrashFilter, parseGuiltyParam } from './crashes.query';
 import { CRASH_LIST_LIMIT, CrashesQueryService } from './crashes.query-service';
-import { EditNeverGuilty, SetNeverGuiltyFromCrash } from './edit-never-guilty.command';
-import { checkedFrames, formBody } from './edit-request';
+import { EditNeverGuilty, ReprocessAllCrashes, SetNeverGuiltyFromCrash } from './edit-never-guilty.command';
+import { checkedFrames, formBody, parseReprocessScope } from './edit-request';
 import { offeredFrames } from './backtrace';
 import { parseFramePair } from './never-guilty.edit';
 import { NeverGuiltyRepository } from './never-guilty.repository';
@@ -16,6 +16,7 @@ import { queryOf } from './records-api.query';
 
 export const CRASHES_CONSOLE_PATH = '/console/clearlinux/crashes';
 export const NEVER_GUILTY_CONSOLE_PATH = '/console/clearlinux/never-guilty';
+export const GUILTIES_CONSOLE_PATH = '/console/clearlinux/guilties';
 
 /** Crashes view (spec §8.4), crash lists and detail, and the never-guilty editor (§7.5). */
 @ApiExcludeController()
@@ -40,8 +41,13 @@ export class CrashesConsoleController {
       builds: builds.map((b) => ({ value: b, selected: b === f.values.build })),
       table: {
         ...table,
-        rows: table.rows.map((r) => ({ ...r, url: `${CRASHES_CONSOLE_PATH}/guilty${qs({ function: r.function, module: r.module, ...f.values })}` })),
+        rows: table.rows.map((r) => ({
+          ...r,
+          url: guiltyUrl(r.id),
+          crashesUrl: `${CRASHES_CONSOLE_PATH}/guilty${qs({ function: r.function, module: r.module, ...f.values })}`,
+        })),
       },
+      hidden: overview && (await this.query.annotated()).filter((g) => g.hidden).map((g) => ({ ...g, url: guiltyUrl(g.id) })),
       apiUrl: `/api/clearlinux/crashes/top-guilty${qs(f.values)}`,
       // `<` escaped: frame names are client text and this JSON sits inside a <script> element.
       chart: scriptJson({ labels: table.rows.map((r) => r.label), totals: table.rows.map((r) => r.total) }),
@@ -49,6 +55,21 @@ export class CrashesConsoleController {
       overview: overview && scriptJson(overview),
     };
     return renderPage(request, reply, { page: 'pages/clearlinux/crashes.hbs', partial: 'partials/_clr_crashes_top.hbs', title: 'Crashes' }, model);
+  }
+
+  /** §8.4 `/crashes/<build>`: top 10 of one build (`overall` = all builds), all time. */
+  @Get('crashes/builds/:build')
+  async topOfBuild(@Param('build') build: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const b = parseBuildPath(build);
+    const rows = await this.query.topOfBuild(b);
+    return renderPage(request, reply, { page: 'pages/clearlinux/crashes-build.hbs', title: `Crashes of build ${b ?? OVERALL}` }, {
+      nav: 'clearlinux-crashes',
+      build: b ?? OVERALL,
+      overall: b === null,
+      builds: (await this.query.builds()).map((value) => ({ value, url: `${CRASHES_CONSOLE_PATH}/builds/${encodeURIComponent(value)}`, selected: value === b })),
+      rows: rows.map((r) => ({ ...r, url: guiltyUrl(r.id) })),
+      apiUrl: `/api/clearlinux/crashes/builds/${encodeURIComponent(b ?? OVERALL)}`,
+    });
   }
 
   @Get('crashes/guilty')
@@ -79,9 +100,13 @@ export class CrashesConsoleController {
     const crash = /^[0-9]{1,18}$/.test(recordId) ? await this.query.detail(recordId) : undefined;
     if (!crash) throw new NotFound(`crash record ${recordId} not found`, 'not_found');
     const offered = new Set<object>(offeredFrames(crash.frames));
+    const q = queryOf(request.url);
     return renderPage(request, reply, { page: 'pages/clearlinux/crash.hbs', title: `Crash ${recordId}` }, {
       nav: 'clearlinux-crashes',
       crash,
+      guiltyUrl: crash.guilty_id && guiltyUrl(crash.guilty_id),
+      applied: q.get('applied') === '1',
+      warnings: q.getAll('warning'),
       frames: crash.frames.map((f) => ({ ...f, offered: offered.has(f), value: JSON.stringify([f.function, f.module]) })),
       recordUrl: `/console/clearlinux/records/${recordId}`,
       apiUrl: `/api/clearlinux/crashes/${recordId}`,
@@ -126,18 +151,39 @@ export class CrashesConsoleController {
   @Post('crashes/:recordId/never-guilty')
   async fromCrash(@Param('recordId') recordId: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     if (!/^[0-9]{1,18}$/.test(recordId)) throw new NotFound(`crash record ${recordId} not found`, 'not_found');
-    const checked = checkedFrames(formBody(request.body).getAll('frame'), 'frame');
-    const outcome = await this.commands.execute(new SetNeverGuiltyFromCrash(recordId, checked, new Date().toISOString()));
+    const form = formBody(request.body);
+    const checked = checkedFrames(form.getAll('frame'), 'frame');
+    const scope = parseReprocessScope(form.get('reprocess'));
+    const outcome = await this.commands.execute(new SetNeverGuiltyFromCrash(recordId, checked, scope, new Date().toISOString()));
+    if (scope === 'record') return redirect(reply, `${CRASHES_CONSOLE_PATH}/${recordId}`, [['applied', '1'], ...warningParams(outcome.warnings)]);
     return backToEditor(reply, outcome.warnings);
+  }
+
+  /** §7.5 "reset": re-process every backtrace record with the list as it is. */
+  @Post('never-guilty/reset')
+  async reset(@Res() reply: FastifyReply) {
+    await this.commands.execute(new ReprocessAllCrashes('reset'));
+    return backToEditor(reply, []);
   }
 }
 
 function backToEditor(reply: FastifyReply, warnings: readonly string[]) {
-  const query = new URLSearchParams(warnings.map((w): [string, string] => ['warning', w])).toString();
-  return reply.status(303).header('location', `${NEVER_GUILTY_CONSOLE_PATH}${query ? `?${query}` : ''}`).send();
+  return redirect(reply, NEVER_GUILTY_CONSOLE_PATH, warningParams(warnings));
 }
 
-function qs(values: Record<string, string>): string {
+const warningParams = (warnings: readonly string[]) => warnings.map((w): [string, string] => ['warning', w]);
+
+/** 303 after a form post, so a reload does not post again. */
+export function redirect(reply: FastifyReply, path: string, params: [string, string][] = []) {
+  const query = new URLSearchParams(params).toString();
+  return reply.status(303).header('location', `${path}${query ? `?${query}` : ''}`).send();
+}
+
+export function guiltyUrl(id: string): string {
+  return `${GUILTIES_CONSOLE_PATH}/${id}`;
+}
+
+export function qs(values: Record<string, string>): string {
   const entries = Object.entries(values).filter(([k, v]) => v !== '' || k === 'module');
   return entries.length ? `?${new URLSearchParams(entries).toString()}` : '';
 }

@@ -8,19 +8,28 @@ import { CrashesConsoleController } from './crashes-console.controller';
 import { crashesProjector } from './crashes.projection';
 import { CrashesQueryService } from './crashes.query-service';
 import { CrashesRepository } from './crashes.repository';
-import { EditNeverGuiltyHandler, NeverGuiltyEditor, SetNeverGuiltyFromCrashHandler } from './edit-never-guilty.handler';
+import { AnnotateGuiltyHandler } from './annotate-guilty.handler';
+import { EditNeverGuiltyHandler, NeverGuiltyEditor, ReprocessAllCrashesHandler, SetNeverGuiltyFromCrashHandler } from './edit-never-guilty.handler';
+import { GuiltiesApiController } from './guilties-api.controller';
+import { GuiltiesConsoleController } from './guilties-console.controller';
+import { GuiltiesRepository } from './guilties.repository';
+import { guiltyNotesProjector } from './guilty.projection';
 import { neverGuiltyProjector } from './never-guilty.projection';
 import { NeverGuiltyList, NeverGuiltyRepository } from './never-guilty.repository';
 import { RegroupService } from './regroup.service';
 
 /**
  * Clear Linux crashes (spec §7, §8.4): the `crashes` projection with guilty frames, its daily rollup,
- * the never-guilty list (events → projection) with regrouping by replay, the Crashes API and pages.
+ * the never-guilty list (events → projection) with regrouping by replay, guilties' hidden flag and
+ * comment (events → projection), the Crashes API and pages.
  */
 @Module({
-  controllers: [CrashesApiController, CrashesConsoleController],
+  controllers: [CrashesApiController, CrashesConsoleController, GuiltiesApiController, GuiltiesConsoleController],
   providers: [
     CrashesRepository,
+    GuiltiesRepository,
+    AnnotateGuiltyHandler,
+    ReprocessAllCrashesHandler,
     CrashesQueryService,
     NeverGuiltyRepository,
     NeverGuiltyList,
@@ -46,6 +55,7 @@ export class ClearLinuxCrashesModule implements OnModuleInit, OnApplicationBoots
     await this.list.reload();
     await this.rollups.install(CLR_CRASH_GUILTY_DAILY);
     this.runtime.register(neverGuiltyProjector as unknown as Projector);
+    this.runtime.register(guiltyNotesProjector as unknown as Projector);
     this.runtime.register(crashesProjector(this.list.current) as unknown as Projector);
   }
 

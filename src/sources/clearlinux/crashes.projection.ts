@@ -1,6 +1,8 @@
 import type { Projector, RowWrite } from '../../event-log/projector';
-import { type FramePair, findGuiltyFrame, parseCrashReport } from './backtrace';
+import { chooseGuilty, type FramePair, findGuiltyFrame, parseCrashReport } from './backtrace';
 import { isBacktraceClassification, isCrashClassification } from './classification';
+import { CRASH_REPROCESS_REQUESTED, type CrashReprocessRequested } from './crash-reprocess.events';
+import { guiltyId } from './guilty';
 import { pgTimestamp } from './record-view';
 import { RECORD_ACCEPTED, type RecordAccepted } from './record.events';
 
@@ -43,10 +45,27 @@ export function projectCrash(event: RecordAccepted, list: NeverGuiltyView): RowW
           frames: JSON.stringify(report?.frames ?? []),
           guilty_function: guilty?.function ?? null,
           guilty_module: guilty?.module ?? null,
+          guilty_id: guilty ? guiltyId(guilty) : null,
           grouped_with: list.hash,
         },
       ],
       conflict: { target: ['log_event_id', 'ts_reception'], action: 'nothing' },
+    },
+  ];
+}
+
+/**
+ * Pure, §7.5 "apply": re-choose one crash's guilty from its stored frames with the list as it is now.
+ * A record without frames keeps no guilty, as on arrival; a record purged meanwhile updates nothing.
+ */
+export function reprocessCrash(event: CrashReprocessRequested, list: NeverGuiltyView): RowWrite[] {
+  const guilty = chooseGuilty(event.data.frames, list.isNeverGuilty);
+  return [
+    {
+      kind: 'sql',
+      sql: `UPDATE ${CRASHES_TABLE} SET guilty_function = $2, guilty_module = $3, guilty_id = $4, grouped_with = $5
+            WHERE record_id = $1::bigint`,
+      params: [event.data.recordId, guilty?.function ?? null, guilty?.module ?? null, guilty ? guiltyId(guilty) : null, list.hash],
     },
   ];
 }
@@ -61,13 +80,15 @@ export function projectCrash(event: RecordAccepted, list: NeverGuiltyView): RowW
  * Rows projected live between an edit and the end of its replay may use either list; the replay that
  * every edit triggers overwrites them. Each crash row also records the list's hash (`grouped_with`),
  * so a start-up can tell that the last edit's regroup never finished.
+ * An "apply" from one crash (`clearlinux.crash.reprocess-requested`) re-chooses only that record's
+ * guilty with the list now; the others keep theirs until the next regroup, reset or start-up check.
  */
-export function crashesProjector(list: () => NeverGuiltyView): Projector<RecordAccepted> {
+export function crashesProjector(list: () => NeverGuiltyView): Projector<RecordAccepted | CrashReprocessRequested> {
   return {
     name: CRASHES_PROJECTOR,
-    streams: ['telemetry.records'],
-    eventTypes: [RECORD_ACCEPTED],
+    streams: ['telemetry.records', 'platform.admin'],
+    eventTypes: [RECORD_ACCEPTED, CRASH_REPROCESS_REQUESTED],
     tables: [CRASHES_TABLE],
-    project: (event) => projectCrash(event, list()),
+    project: (event) => (event.type === CRASH_REPROCESS_REQUESTED ? reprocessCrash(event, list()) : projectCrash(event, list())),
   };
 }

@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { RollupInstaller } from '../../analytics/rollup-installer';
 import { CLR_CRASH_GUILTY_DAILY } from '../../analytics/rollups/clr-crash-guilty-daily.rollup';
 import { type FramePair, pairKey } from './backtrace';
-import { CrashesRepository, CrashRow, CrashWindow } from './crashes.repository';
-import { shapeTopGuilty, TopGuiltyTable } from './crashes.query';
+import { CrashesRepository, CrashListFilter, CrashRow, CrashWindow, GuiltyMachineRow } from './crashes.repository';
+import { guiltyLabel, shapeTopGuilty, TopGuiltyTable } from './crashes.query';
+import { guiltyId } from './guilty';
+import { AnnotatedGuilty, GuiltiesRepository, Guilty } from './guilties.repository';
 import { NeverGuiltyRepository } from './never-guilty.repository';
 
 /** §8.4: at most 50 backtraces are shown for one guilty. */
@@ -14,12 +16,16 @@ export type CrashDetail = CrashRow &
     frames: (CrashRow['frames'][number] & { guilty: boolean; neverGuilty: boolean })[];
   }>;
 
+export type TopOfBuildRow = Readonly<{ rank: number; id: string; label: string; function: string; module: string; crashes: number; comment: string | null }>;
+export type GuiltyDetail = Readonly<{ guilty: Guilty & Readonly<{ label: string }>; total: number; machines: GuiltyMachineRow[] }>;
+
 /** Reads for the Crashes API and console: the rollup for counts, the hypertable for crash lists. */
 @Injectable()
 export class CrashesQueryService {
   constructor(
     private readonly crashes: CrashesRepository,
     private readonly neverGuilty: NeverGuiltyRepository,
+    private readonly guilties: GuiltiesRepository,
     private readonly rollups: RollupInstaller,
   ) {}
 
@@ -39,9 +45,33 @@ export class CrashesQueryService {
     return { byClassification: await this.crashes.byClassification(), byBuild: await this.crashes.byBuild() };
   }
 
-  async byGuilty(guilty: FramePair, window: CrashWindow): Promise<{ total: number; crashes: CrashRow[] }> {
-    const [total, crashes] = [await this.crashes.countByGuilty(guilty, window), await this.crashes.byGuilty(guilty, window, CRASH_LIST_LIMIT)];
+  /** §8.4 `/crashes/<build>` (null = overall): top 10 guilties by crashes, all time, hidden ones left out. */
+  async topOfBuild(build: string | null): Promise<TopOfBuildRow[]> {
+    await this.rollups.refresh(CLR_CRASH_GUILTY_DAILY.name, null, null);
+    const rows = await this.crashes.topGuiltyOfBuild(build);
+    return rows.map((r, i) => ({ rank: i + 1, id: guiltyId(r), label: guiltyLabel(r), ...r }));
+  }
+
+  async byGuilty(guilty: FramePair, filter: CrashListFilter): Promise<{ total: number; crashes: CrashRow[] }> {
+    const [total, crashes] = [await this.crashes.countByGuilty(guilty, filter), await this.crashes.byGuilty(guilty, filter, CRASH_LIST_LIMIT)];
     return { total, crashes };
+  }
+
+  /** §8.4 guilty detail: the guilty (hidden ones too) and its crashes per (build, machine id). */
+  async guilty(id: string): Promise<GuiltyDetail | undefined> {
+    const guilty = await this.guilties.find(id);
+    if (!guilty) return undefined;
+    const machines = await this.crashes.guiltyByMachine(guilty);
+    return { guilty: { ...guilty, label: guiltyLabel(guilty) }, total: machines.reduce((n, m) => n + m.crashes, 0), machines };
+  }
+
+  /** Guilties that were hidden or commented: hidden ones stay reachable from here. */
+  annotated(): Promise<AnnotatedGuilty[]> {
+    return this.guilties.annotated();
+  }
+
+  findGuilty(id: string): Promise<Guilty | undefined> {
+    return this.guilties.find(id);
   }
 
   async detail(recordId: string): Promise<CrashDetail | undefined> {

@@ -9,7 +9,16 @@ export type EditOutcome = Readonly<{
   unmarked: FramePair[];
   warnings: string[];
   regroup: RegroupStatus;
+  /** After an "apply" to one crash: that record's guilty as re-chosen with the list now. */
+  crash?: Readonly<{ recordId: string; guilty: FramePair | null }>;
 }>;
+
+/**
+ * §7.5 after an edit from one crash: `record` ("apply") re-processes just that crash record, `all`
+ * ("apply and submit") regroups every backtrace record from the log.
+ */
+export type ReprocessScope = 'record' | 'all';
+export const REPROCESS_SCOPES: readonly ReprocessScope[] = ['record', 'all'];
 
 /** Mark and/or unmark never-guilty pairs (spec §7.5 add / remove), `at` = server time of the request. */
 export class EditNeverGuilty extends Command<EditOutcome> {
@@ -27,8 +36,16 @@ export class SetNeverGuiltyFromCrash extends Command<EditOutcome> {
   constructor(
     readonly recordId: string,
     readonly checked: readonly FramePair[],
+    readonly reprocess: ReprocessScope,
     readonly at: string,
   ) {
+    super();
+  }
+}
+
+/** §7.5 "reset": re-process every backtrace record with the list as it is (no list change). */
+export class ReprocessAllCrashes extends Command<RegroupStatus> {
+  constructor(readonly reason: string) {
     super();
   }
 }

@@ -1,5 +1,6 @@
 import { InvalidInput } from '../../common/errors';
 import type { FramePair } from './backtrace';
+import { REPROCESS_SCOPES, type ReprocessScope } from './edit-never-guilty.command';
 import { parseFramePair, parseFramePairs } from './never-guilty.edit';
 
 /** Raw body (every content type arrives as bytes) → JSON object, or a 400. */
@@ -44,4 +45,11 @@ export function checkedFrames(values: readonly string[], field: string): FramePa
     if (!Array.isArray(parsed) || parsed.length !== 2) throw new InvalidInput(`${field}[${i}] must be ["function", "module"]`, 'never_guilty');
     return parseFramePair({ function: parsed[0], module: parsed[1] }, `${field}[${i}]`);
   });
+}
+
+/** Edit from one crash: `record` ("apply") or `all` ("apply and submit", the default). */
+export function parseReprocessScope(value: unknown, field = 'reprocess'): ReprocessScope {
+  if (value === undefined || value === null || value === '') return 'all';
+  if (!REPROCESS_SCOPES.includes(value as ReprocessScope)) throw new InvalidInput(`${field} must be one of ${REPROCESS_SCOPES.join(', ')}`, 'never_guilty');
+  return value as ReprocessScope;
 }

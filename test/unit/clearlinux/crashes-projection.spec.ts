@@ -1,6 +1,8 @@
-import { neverGuiltyPredicate, type FramePair } from '../../../src/sources/clearlinux/backtrace';
+import { neverGuiltyPredicate, parseCrashReport, type FramePair } from '../../../src/sources/clearlinux/backtrace';
+import { crashReprocessRequested } from '../../../src/sources/clearlinux/crash-reprocess.events';
+import { guiltyId } from '../../../src/sources/clearlinux/guilty';
 import { CRASH_CLASSIFICATIONS } from '../../../src/sources/clearlinux/classification';
-import { crashesProjector, NeverGuiltyView, projectCrash } from '../../../src/sources/clearlinux/crashes.projection';
+import { crashesProjector, NeverGuiltyView, projectCrash, reprocessCrash } from '../../../src/sources/clearlinux/crashes.projection';
 import { neverGuiltyHash } from '../../../src/sources/clearlinux/never-guilty.repository';
 import { parseV2Record } from '../../../src/sources/clearlinux/record-parser';
 import { recordAccepted } from '../../../src/sources/clearlinux/record.events';
@@ -88,12 +90,41 @@ describe('projectCrash', () => {
     expect(rowOf([...projector.project(event)])).toMatchObject({ guilty_function: 'raise()' });
     list = listOf([{ function: 'raise()', module: '/usr/lib64/libc.so.6' }]);
     expect(rowOf([...projector.project(event)])).toMatchObject({ guilty_function: 'abort()' });
-    expect(projector).toMatchObject({ name: 'clearlinux-crashes', tables: ['crashes'], eventTypes: ['clearlinux.record.accepted'] });
+    expect(projector).toMatchObject({
+      name: 'clearlinux-crashes',
+      tables: ['crashes'],
+      eventTypes: ['clearlinux.record.accepted', 'clearlinux.crash.reprocess-requested'],
+    });
+  });
+
+  it("references the guilty by the pair's id", () => {
+    expect(rowOf(projectCrash(accepted('org.clearlinux/crash/clr', 'x\n#0 f() - [m]\n'), none)).guilty_id).toBe(guiltyId({ function: 'f()', module: 'm' }));
+    expect(rowOf(projectCrash(accepted('org.clearlinux/crash/clr', 'Process: /x\n'), none)).guilty_id).toBeNull();
   });
 
   it('records which list the crash was grouped with', () => {
     const list = listOf([{ function: 'raise()', module: '/usr/lib64/libc.so.6' }]);
     expect(rowOf(projectCrash(accepted('org.clearlinux/crash/clr', 'x\n#0 f() - [m]\n'), list)).grouped_with).toBe(list.hash);
+  });
+});
+
+describe('reprocessCrash (spec 7.5 "apply" to one crash)', () => {
+  const frames = parseCrashReport(readFixtureText('clearlinux/crash-clr-basic.txt')).frames;
+  const event = crashReprocessRequested({ record_id: '42', frames }, '2026-11-23T11:00:00.000Z');
+
+  it('re-chooses the guilty of that record only, from its stored frames, with the list at projection time', () => {
+    const list = listOf([{ function: 'raise()', module: '/usr/lib64/libc.so.6' }]);
+    const [write] = reprocessCrash(event, list);
+    expect(write).toMatchObject({ kind: 'sql' });
+    if (write.kind !== 'sql') throw new Error('expected sql');
+    expect(write.sql).toMatch(/UPDATE crashes SET .* WHERE record_id = \$1::bigint/s);
+    expect(write.params).toEqual(['42', 'abort()', '/usr/lib64/libc.so.6', guiltyId({ function: 'abort()', module: '/usr/lib64/libc.so.6' }), list.hash]);
+  });
+
+  it('carries only (function, module) of each frame and survives a JSON round trip', () => {
+    expect(event.data.frames[0]).toEqual({ function: 'raise()', module: '/usr/lib64/libc.so.6' });
+    expect(JSON.parse(JSON.stringify(event))).toEqual(event);
+    expect(event).toMatchObject({ type: 'clearlinux.crash.reprocess-requested', stream: 'platform.admin', data: { recordId: '42' } });
   });
 });
 

@@ -1,7 +1,9 @@
 import {
+  chooseGuilty,
   findGuiltyFrame,
   neverGuiltyPredicate,
   pairKey,
+  parseCrashReport,
   type FramePair,
 } from '../../../src/sources/clearlinux/backtrace';
 import { readFixture } from '../../support/fixtures';
@@ -36,6 +38,10 @@ describe('guilty frame selection (spec 7.4, guilty-vectors.json)', () => {
   it.each(fixture.vectors)('$name gives the same answer with a Set of pair keys', ({ backtrace, never_guilty, expected }) => {
     const keys = new Set(never_guilty.map((p) => pairKey(p.function, p.module)));
     expect(findGuiltyFrame(backtrace, keys)).toEqual(expected);
+  });
+
+  it.each(fixture.vectors)('$name gives the same answer from the stored frames (re-processing one crash)', ({ backtrace, never_guilty, expected }) => {
+    expect(chooseGuilty(parseCrashReport(backtrace).frames, never_guilty)).toEqual(expected);
   });
 
   it.each(fixture.vectors.filter((v) => v.upstream_result !== undefined))(
