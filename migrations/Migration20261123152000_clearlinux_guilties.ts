@@ -1,5 +1,4 @@
 import { Migration } from '@mikro-orm/migrations';
-import { guiltyIdSql } from '../src/sources/clearlinux/guilty';
 
 /**
  * Clear Linux guilties (spec §7.5): every crash row references its guilty by id (`guilty_id`, derived
@@ -8,10 +7,13 @@ import { guiltyIdSql } from '../src/sources/clearlinux/guilty';
  * projector from `clearlinux.guilty.hidden/unhidden/commented` events. Rows projected before this
  * migration get their id here, computed in SQL exactly as `guiltyId` does.
  */
+/** `guiltyId` in SQL, written out here so the migration never changes with the code (a test keeps them equal). */
+export const GUILTY_ID_SQL = `left(encode(sha256(convert_to(guilty_function || E'\\n' || guilty_module, 'UTF8')), 'hex'), 16)`;
+
 export class Migration20261123152000ClearlinuxGuilties extends Migration {
   override async up(): Promise<void> {
     this.addSql(`ALTER TABLE crashes ADD COLUMN guilty_id text;`);
-    this.addSql(`UPDATE crashes SET guilty_id = ${guiltyIdSql('guilty_function', 'guilty_module')} WHERE guilty_function IS NOT NULL;`);
+    this.addSql(`UPDATE crashes SET guilty_id = ${GUILTY_ID_SQL} WHERE guilty_function IS NOT NULL;`);
     this.addSql(`CREATE INDEX crashes_guilty_id ON crashes (guilty_id);`);
     this.addSql(`
       CREATE TABLE clr_guilty_notes (

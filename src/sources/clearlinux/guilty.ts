@@ -16,11 +16,6 @@ export function guiltyId(pair: FramePair): string {
   return createHash('sha256').update(`${pair.function}\n${pair.module}`, 'utf8').digest('hex').slice(0, 16);
 }
 
-/** The same id computed in SQL (the migration backfills rows projected before ids existed). */
-export function guiltyIdSql(functionColumn: string, moduleColumn: string): string {
-  return `left(encode(sha256(convert_to(${functionColumn} || E'\\n' || ${moduleColumn}, 'UTF8')), 'hex'), 16)`;
-}
-
 export function isGuiltyId(value: string): boolean {
   return GUILTY_ID.test(value);
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { guiltyId, guiltyIdSql } from '../../../src/sources/clearlinux/guilty';
+import { guiltyId } from '../../../src/sources/clearlinux/guilty';
+import { GUILTY_ID_SQL } from '../../../migrations/Migration20261123152000_clearlinux_guilties';
 import { startTestApp, TestApp } from '../../support/app';
 import { eventually } from '../../support/database';
 
@@ -90,7 +91,10 @@ describe('Clear Linux guilties (spec 7.5, 8.4)', () => {
   it('gives every crash its guilty id, computed alike by the projection and by SQL (migration backfill)', async () => {
     const crash = (await get(`/api/clearlinux/crashes/${ids.a1}`)).json() as Crash;
     expect(crash.guilty_id).toBe(guiltyId(alpha));
-    const [{ id }] = await t.db.query<{ id: string }>(`SELECT ${guiltyIdSql('$1::text', '$2::text')} AS id`, [alpha.function, alpha.module]);
+    const [{ id }] = await t.db.query<{ id: string }>(
+      `SELECT ${GUILTY_ID_SQL} AS id FROM (SELECT $1::text AS guilty_function, $2::text AS guilty_module) AS pair`,
+      [alpha.function, alpha.module],
+    );
     expect(id).toBe(guiltyId(alpha));
   });
 
