@@ -7,6 +7,7 @@ import { Migration20261123130000ClearlinuxCrashes } from './Migration20261123130
 import { Migration20261123140000ClearlinuxAnalytics } from './Migration20261123140000_clearlinux_analytics';
 import { Migration20261123141000FuelReports } from './Migration20261123141000_fuel_reports';
 import { Migration20261123142000FailureAlerts } from './Migration20261123142000_failure_alerts';
+import { Migration20261123151000ClearlinuxAnalyticsMachines } from './Migration20261123151000_clearlinux_analytics_machines';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list runs from compiled JS at
@@ -22,4 +23,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261123140000_clearlinux_analytics', class: Migration20261123140000ClearlinuxAnalytics },
   { name: 'Migration20261123141000_fuel_reports', class: Migration20261123141000FuelReports },
   { name: 'Migration20261123142000_failure_alerts', class: Migration20261123142000FailureAlerts },
+  { name: 'Migration20261123151000_clearlinux_analytics_machines', class: Migration20261123151000ClearlinuxAnalyticsMachines },
 ];
