@@ -131,9 +131,13 @@ export class AnalyticsRepository {
    */
   async mceMachines(s: Scope, year: number | null, limit: number, offset: number): Promise<{ rows: MceMachineRow[]; machines: number }> {
     if (year !== null && !(await this.db.query<{ later: boolean }>(AnalyticsSql.mceLaterYears, [year]))[0].later) {
-      const [rows, [{ n }]] = s.build === null
-        ? [await this.read<MceMachineRow>(AnalyticsSql.mceYearMachines, [year, limit, offset]), await this.read<{ n: number }>(AnalyticsSql.mceYearMachineCount, [year])]
-        : [await this.read<MceMachineRow>(AnalyticsSql.mceYearBuildMachines, [year, limit, offset, s.build]), await this.read<{ n: number }>(AnalyticsSql.mceYearBuildMachineCount, [year, s.build])];
+      if (s.build === null) {
+        const rows = await this.read<MceMachineRow>(AnalyticsSql.mceYearMachines, [year, limit, offset]);
+        const [{ n }] = await this.read<{ n: number }>(AnalyticsSql.mceYearMachineCount, [year]);
+        return { rows, machines: n };
+      }
+      const rows = await this.read<MceMachineRow>(AnalyticsSql.mceYearBuildMachines, [year, limit, offset, s.build]);
+      const [{ n }] = await this.read<{ n: number }>(AnalyticsSql.mceYearBuildMachineCount, [year, s.build]);
       return { rows, machines: n };
     }
     const rows = await this.read<MceMachineRow & { machines: number }>(AnalyticsSql.mceWindowMachines, [...this.params(s), limit, offset]);
