@@ -27,10 +27,10 @@ export const RecordsSql = {
   checkRegex: `SELECT '' ~ $1 AS ok`,
   classifications: `SELECT DISTINCT classification FROM records ORDER BY classification`,
   osNames: `SELECT DISTINCT os_name FROM records ORDER BY os_name`,
-  /** Builds per OS; numeric builds first by value descending, then the others by text (§8.1). */
   /** Keys of the records a purge removed, for the derived tables (dropped at the end of the transaction). */
   purgedTable: `CREATE TEMP TABLE IF NOT EXISTS ${PURGED_RECORDS} (log_event_id uuid NOT NULL, ts_capture timestamptz NOT NULL, ts_reception timestamptz NOT NULL)
                 ON COMMIT DROP`,
+  /** Builds per OS; numeric builds first by value descending, then the others by text (§8.1). */
   buildsPerOs: `
     SELECT os_name, build FROM (SELECT DISTINCT os_name, build FROM records) b
     ORDER BY (build ~ '^[0-9]{1,18}$') DESC,
