@@ -112,7 +112,6 @@ describe('Clear Linux analytics views', () => {
   /**
    * MCE (§8.5) for `query` equals direct counts over `records` captured in [since, until): classes,
    * builds, weekly total, machine count and pages 1 and 2 of the machine table with per-build counts.
-   * Returns the total.
    */
   const expectMceMatch = async (query: string, since: string, until: string | null = null, build: string | null = null): Promise<MceView> => {
     const view = await api<MceView>(`/api/clearlinux/mce${query}`);
