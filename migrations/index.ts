@@ -8,6 +8,7 @@ import { Migration20261123140000ClearlinuxAnalytics } from './Migration202611231
 import { Migration20261123141000FuelReports } from './Migration20261123141000_fuel_reports';
 import { Migration20261123142000FailureAlerts } from './Migration20261123142000_failure_alerts';
 import { Migration20261123150000FuelExports } from './Migration20261123150000_fuel_exports';
+import { Migration20261123151000ClearlinuxAnalyticsMachines } from './Migration20261123151000_clearlinux_analytics_machines';
 import { Migration20261123152000ClearlinuxGuilties } from './Migration20261123152000_clearlinux_guilties';
 import { Migration20261123153000ProjectorNames } from './Migration20261123153000_projector_names';
 
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   { name: 'Migration20261123141000_fuel_reports', class: Migration20261123141000FuelReports },
   { name: 'Migration20261123142000_failure_alerts', class: Migration20261123142000FailureAlerts },
   { name: 'Migration20261123150000_fuel_exports', class: Migration20261123150000FuelExports },
+  { name: 'Migration20261123151000_clearlinux_analytics_machines', class: Migration20261123151000ClearlinuxAnalyticsMachines },
   { name: 'Migration20261123152000_clearlinux_guilties', class: Migration20261123152000ClearlinuxGuilties },
   { name: 'Migration20261123153000_projector_names', class: Migration20261123153000ProjectorNames },
 ];

@@ -4,16 +4,24 @@ export type Row = Readonly<Record<string, unknown>>;
 
 /**
  * What a projection wants written, as data. `insert` rows of one table share their columns;
- * `onConflict: 'nothing'` makes redelivery harmless; `update` overwrites the listed columns.
+ * `onConflict: 'nothing'` makes redelivery harmless; `update` overwrites the listed columns; `greatest`
+ * keeps the larger value of one column (a "latest time seen" that late or repeated events cannot lower).
  * JSON columns must be given as already-stringified JSON (pg would turn arrays into SQL arrays).
  */
 export type RowWrite =
   | Readonly<{ kind: 'insert'; table: string; rows: readonly Row[]; conflict?: ConflictRule }>
-  | Readonly<{ kind: 'sql'; sql: string; params: readonly unknown[] }>;
+  | Readonly<{
+      kind: 'sql';
+      sql: string;
+      params: readonly unknown[];
+      /** The tables the statement reads or writes, if known: inserts into other tables may then be batched across it. */
+      tables?: readonly string[];
+    }>;
 
 export type ConflictRule =
   | Readonly<{ target: readonly string[]; action: 'nothing' }>
-  | Readonly<{ target: readonly string[]; action: 'update'; set: readonly string[] }>;
+  | Readonly<{ target: readonly string[]; action: 'update'; set: readonly string[] }>
+  | Readonly<{ target: readonly string[]; action: 'greatest'; column: string }>;
 
 /**
  * A projector: a name, the events it reads, the tables it owns (emptied before a replay) and a pure

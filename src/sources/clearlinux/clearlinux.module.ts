@@ -4,6 +4,7 @@ import { ProjectorRuntime } from '../../event-log/projector-runtime';
 import { CLEARLINUX_CONFIG, loadClearLinuxConfig } from './clearlinux.config';
 import { ClearLinuxMetrics } from './clearlinux.metrics';
 import { CollectorController } from './collector.controller';
+import { ClearLinuxAnalyticsModule } from './analytics/clearlinux-analytics.module';
 import { ClearLinuxCrashesModule } from './crashes.module';
 import { RecordIdAllocator } from './record-id.allocator';
 import { recordsProjector } from './records.projection';
@@ -15,7 +16,7 @@ import { SubmitTelemetryRecordHandler } from './submit-telemetry-record.handler'
 
 /** Clear Linux telemetrics: collector (v2/v3), records projection, /api/records, console records, purge. */
 @Module({
-  imports: [ClearLinuxCrashesModule],
+  imports: [ClearLinuxCrashesModule, ClearLinuxAnalyticsModule],
   controllers: [CollectorController, RecordsApiController, RecordsConsoleController],
   providers: [
     { provide: CLEARLINUX_CONFIG, useFactory: () => loadClearLinuxConfig(process.env) },

@@ -12,6 +12,9 @@ const ROW_COLUMNS = `id, machine_id, machine_type, arch, build, kernel_version,
   severity, classification, record_format_version, payload, board_name, bios_version, cpu_model,
   event_id, external, os_name, payload_format_version`;
 
+/** The temporary table of purged record keys (see `deleteWhere`). */
+export const PURGED_RECORDS = 'clr_purged';
+
 export const RecordsSql = {
   /** Block allocation: one round trip hands out `n` ids (gaps after a restart are harmless). */
   allocateIds: `SELECT nextval('clr_record_id_seq')::text AS id FROM generate_series(1, $1::int)`,
@@ -24,6 +27,9 @@ export const RecordsSql = {
   checkRegex: `SELECT '' ~ $1 AS ok`,
   classifications: `SELECT DISTINCT classification FROM records ORDER BY classification`,
   osNames: `SELECT DISTINCT os_name FROM records ORDER BY os_name`,
+  /** Keys of the records a purge removed, for the derived tables (dropped at the end of the transaction). */
+  purgedTable: `CREATE TEMP TABLE IF NOT EXISTS ${PURGED_RECORDS} (log_event_id uuid NOT NULL, ts_capture timestamptz NOT NULL, ts_reception timestamptz NOT NULL)
+                ON COMMIT DROP`,
   /** Builds per OS; numeric builds first by value descending, then the others by text (§8.1). */
   buildsPerOs: `
     SELECT os_name, build FROM (SELECT DISTINCT os_name, build FROM records) b
@@ -147,11 +153,21 @@ export class RecordsRepository {
     return { classifications, osNames, buildsPerOs };
   }
 
-  /** Runs retention deletes (one statement each) and returns how many rows each removed. */
-  async deleteWhere(statements: readonly { sql: string; params: readonly unknown[] }[], tx: Queryable = this.db): Promise<number[]> {
+  /**
+   * Runs retention deletes (one statement each) in `tx` and returns how many rows each removed. The keys
+   * of the removed records are kept in `clr_purged` until the transaction ends, so the derived tables can
+   * drop exactly those records' rows.
+   */
+  async deleteWhere(tx: Queryable, statements: readonly { sql: string; params: readonly unknown[] }[]): Promise<number[]> {
+    await tx.query(RecordsSql.purgedTable);
     const counts: number[] = [];
     for (const s of statements) {
-      const rows = await tx.query<{ n: number }>(`WITH d AS (${s.sql} RETURNING 1) SELECT count(*)::int AS n FROM d`, s.params);
+      const rows = await tx.query<{ n: number }>(
+        `WITH d AS (${s.sql} RETURNING log_event_id, ts_capture, ts_reception),
+              kept AS (INSERT INTO ${PURGED_RECORDS} SELECT * FROM d RETURNING 1)
+         SELECT count(*)::int AS n FROM kept`,
+        s.params,
+      );
       counts.push(rows[0]?.n ?? 0);
     }
     return counts;

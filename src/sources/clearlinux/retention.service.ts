@@ -1,4 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Database } from '../../database/database';
+import { AnalyticsPurge } from './analytics/analytics.purge';
 import { CLEARLINUX_CONFIG, ClearLinuxConfig } from './clearlinux.config';
 import { CrashesRepository } from './crashes.repository';
 import { RecordsRepository } from './records.repository';
@@ -12,8 +14,9 @@ export function msUntilNextRun(now: Date, hour = 4, minute = 30): number {
 }
 
 /**
- * Runs the §10 purge daily in-process: `records`, then the crashes of the records it removed (the
- * crash rollup follows: it is refreshed over the window it is read for).
+ * Runs the §10 purge daily in-process: `records` and the analytics rows derived from the records it
+ * removed in one transaction, then the crashes of removed records (the crash rollup follows: it is
+ * refreshed over the window it is read for) and the analytics rollups over the purged days.
  */
 @Injectable()
 export class RetentionService implements OnModuleInit, OnModuleDestroy {
@@ -24,6 +27,8 @@ export class RetentionService implements OnModuleInit, OnModuleDestroy {
     private readonly records: RecordsRepository,
     @Inject(CLEARLINUX_CONFIG) private readonly config: ClearLinuxConfig,
     private readonly crashes: CrashesRepository,
+    private readonly analytics: AnalyticsPurge,
+    private readonly db: Database,
   ) {}
 
   onModuleInit(): void {
@@ -37,9 +42,13 @@ export class RetentionService implements OnModuleInit, OnModuleDestroy {
   /** Deletes what the plan says is expired at `now`; returns the rows removed. */
   async purge(now: Date = new Date()): Promise<number> {
     const statements = purgePlan(this.config.purge).map((step) => purgeStatement(step, now));
-    const counts = await this.records.deleteWhere(statements);
+    const { counts, spans } = await this.db.transaction(async (tx) => {
+      const counts = await this.records.deleteWhere(tx, statements);
+      return { counts, spans: await this.analytics.deleteDerived(tx) };
+    });
     const total = counts.reduce((a, b) => a + b, 0);
     const crashes = await this.crashes.deleteWithoutRecord();
+    await this.analytics.refreshRollups(spans);
     this.logger.log(`purge removed ${total} record(s), ${crashes} crash row(s)`);
     return total;
   }

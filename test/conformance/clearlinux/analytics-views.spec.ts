@@ -10,6 +10,7 @@ import type { BuildsView, MceView, PopulationView, StatsView, ThermalView } from
 import { loadDemoFixtures } from '../../../src/sources/clearlinux/analytics/demo-fixtures';
 import { demoRecords } from '../../../src/sources/clearlinux/analytics/demo-records';
 import { lastIsoWeeks, startOfYear } from '../../../src/sources/clearlinux/analytics/bucketing';
+import { RetentionService } from '../../../src/sources/clearlinux/retention.service';
 import { startTestApp, TestApp } from '../../support/app';
 import { eventually } from '../../support/database';
 
@@ -55,7 +56,21 @@ describe('Clear Linux analytics views', () => {
     }
   };
 
+  /**
+   * What the last test purges (§10, ages by reception; it runs the purge "2 days from now"): two whole
+   * classes and every record of a few machines (heartbeats and MCE among them), so each view loses some
+   * but not all of its numbers.
+   */
+  const purgedMachines = [
+    ...new Set(records.filter((r) => /heartbeat|mce\/corrected/.test(r.headers.classification)).slice(0, 12).map((r) => r.headers.machine_id)),
+  ];
+  const purgeEnv = process.env.CLR_PURGE_FILTERED_RECORDS;
+
   beforeAll(async () => {
+    process.env.CLR_PURGE_FILTERED_RECORDS = JSON.stringify({
+      classification: { 'org.clearlinux/mce/SRAO': 1, 'org.clearlinux/mce/thermal': 1, 'org.clearlinux/hello/world': 1 },
+      machine_id: Object.fromEntries(purgedMachines.map((m) => [m, 1])),
+    });
     t = await startTestApp();
     rollups = t.app.get(RollupInstaller);
     // a first batch, materialised; the rest arrives after the refresh (late for the capture-time rollups)
@@ -65,8 +80,108 @@ describe('Clear Linux analytics views', () => {
     await settle();
   }, 300_000);
   afterAll(async () => {
+    if (purgeEnv === undefined) delete process.env.CLR_PURGE_FILTERED_RECORDS;
+    else process.env.CLR_PURGE_FILTERED_RECORDS = purgeEnv;
     await t?.close();
   });
+
+  /** Builds (§8.2) equal a direct count over `records`; returns the total. */
+  const expectBuildsMatch = async (): Promise<number> => {
+    const view = await api<BuildsView>('/api/clearlinux/builds');
+    const direct = await sql<{ build: string; n: number }>(`SELECT build, count(*)::float8 AS n FROM records GROUP BY build`);
+    const got = Object.fromEntries([...view.builds, ...view.otherBuilds].map((b) => [b.build, b.records]));
+    expect(got).toEqual(Object.fromEntries(direct.map((r) => [r.build, r.n])));
+    expect(view.total).toBe(direct.reduce((a, r) => a + r.n, 0));
+    const perDay = await sql<{ day: string; build: string; n: number }>(
+      `SELECT to_char(ts_reception AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, build, count(*)::float8 AS n FROM records GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
+    expect(view.series).toEqual(perDay.map((r) => ({ day: r.day, build: r.build, records: r.n })));
+    return view.total;
+  };
+
+  /** Stats (§8.3) equal direct counts; returns the total. */
+  const expectStatsMatch = async (): Promise<number> => {
+    const view = await api<StatsView>('/api/clearlinux/stats');
+    const byClass = await sql<{ name: string; records: number }>(`SELECT classification AS name, count(*)::float8 AS records FROM records GROUP BY 1 ORDER BY 2 DESC, 1`);
+    const byPlatform = await sql<{ name: string; records: number }>(`SELECT machine_type AS name, count(*)::float8 AS records FROM records GROUP BY 1 ORDER BY 2 DESC, 1`);
+    expect(view.classifications).toEqual(byClass);
+    expect(view.platforms).toEqual(byPlatform);
+    return view.total;
+  };
+
+  /**
+   * MCE (§8.5) for `query` equals direct counts over `records` captured in [since, until): classes,
+   * builds, weekly total, machine count and pages 1 and 2 of the machine table with per-build counts.
+   */
+  const expectMceMatch = async (query: string, since: string, until: string | null = null, build: string | null = null): Promise<MceView> => {
+    const view = await api<MceView>(`/api/clearlinux/mce${query}`);
+    expect(view.window).toEqual({ from: since, to: until, clock: 'capture' });
+    const where = `classification = ANY($1::text[]) AND ts_capture >= $2::timestamptz AND ($3::timestamptz IS NULL OR ts_capture < $3::timestamptz)
+                   AND ($4::text IS NULL OR build = $4::text)`;
+    const params = [MCE, since, until, build];
+    const perClass = await sql<{ class: string; records: number }>(`SELECT classification AS class, count(*)::float8 AS records FROM records WHERE ${where} GROUP BY 1`, params);
+    expect(view.classes).toEqual(MCE.map((c) => ({ class: c, records: perClass.find((r) => r.class === c)?.records ?? 0 })));
+    const perBuild = await sql<{ build: string; records: number }>(`SELECT build, count(*)::float8 AS records FROM records WHERE ${where} GROUP BY 1`, params);
+    expect(Object.fromEntries(view.builds.map((b) => [b.build, b.records]))).toEqual(Object.fromEntries(perBuild.map((b) => [b.build, b.records])));
+    expect(view.weekly.reduce((a, w) => a + w.records, 0)).toBe(view.total);
+    const [{ n }] = await sql<{ n: number }>(`SELECT count(DISTINCT machine_id)::float8 AS n FROM records WHERE ${where}`, params);
+    expect(view.machineCount).toBe(n);
+    const perMachine = await sql<{ machine_id: string; total: number; builds: Record<string, number> }>(
+      `SELECT machine_id, sum(n)::float8 AS total, jsonb_object_agg(build, n) AS builds
+       FROM (SELECT machine_id, build, count(*)::float8 AS n FROM records WHERE ${where} GROUP BY 1, 2) m
+       GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 100`,
+      params,
+    );
+    expect(view.machines).toEqual(perMachine.slice(0, 50));
+    const page2 = await api<MceView>(`/api/clearlinux/mce${query}${query ? '&' : '?'}page=2`);
+    expect(page2.machines).toEqual(perMachine.slice(50, 100));
+    expect(page2.machineCount).toBe(n);
+    return view;
+  };
+
+  /** Thermal (§8.6): the last five ISO weeks equal direct counts; returns the total. */
+  const expectThermalMatch = async (): Promise<number> => {
+    const view = await api<ThermalView>('/api/clearlinux/thermal');
+    const weeks = lastIsoWeeks(new Date(), 5);
+    expect(view.weeks.map((w) => w.start)).toEqual(weeks.map((w) => w.toISOString().slice(0, 10)));
+    const direct = await sql<{ start: string; n: number }>(
+      `SELECT to_char(time_bucket(interval '1 week', ts_capture) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS start, count(*)::float8 AS n
+       FROM records WHERE classification = 'org.clearlinux/mce/thermal' AND ts_capture >= $1::timestamptz GROUP BY 1`,
+      [weeks[0].toISOString()],
+    );
+    expect(view.weeks.map((w) => w.records)).toEqual(view.weeks.map((w) => direct.find((d) => d.start === w.start)?.n ?? 0));
+    return view.total;
+  };
+
+  /**
+   * Population (§8.8) for `query`: every window equals count(DISTINCT machine_id) over `records` captured
+   * after the window's start, inside [from, to), of `build`. Returns the machines counted per window.
+   */
+  const expectPopulationMatch = async (query = '', from: string | null = null, to: string | null = null, build: string | null = null): Promise<number[]> => {
+    const view = await api<PopulationView>(`/api/clearlinux/population${query}`);
+    expect(view.method).toBe('exact');
+    expect(view.windows.map((w) => w.name)).toEqual(['overall', '14d', '7d', '3d', '1d']);
+    const counted: number[] = [];
+    for (const w of view.windows) {
+      const direct = await sql<{ build: string; external: boolean; n: number }>(
+        `SELECT build, external, count(DISTINCT machine_id)::float8 AS n FROM records
+         WHERE classification = 'org.clearlinux/heartbeat/ping' AND os_name = 'clear-linux-os'
+           AND ($1::timestamptz IS NULL OR ts_capture > $1::timestamptz)
+           AND ($2::timestamptz IS NULL OR ts_capture >= $2::timestamptz) AND ($3::timestamptz IS NULL OR ts_capture < $3::timestamptz)
+           AND ($4::text IS NULL OR build = $4::text)
+         GROUP BY 1, 2`,
+        [w.from, from, to, build],
+      );
+      const expected: Record<string, { internal: number; external: number }> = {};
+      for (const r of direct) (expected[r.build] ??= { internal: 0, external: 0 })[r.external ? 'external' : 'internal'] = r.n;
+      const got = Object.fromEntries([...w.builds, ...w.otherBuilds].map((b) => [b.build, { internal: b.internal, external: b.external }]));
+      expect(got).toEqual(expected);
+      counted.push(direct.reduce((a, r) => a + r.n, 0));
+    }
+    return counted;
+  };
+  const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+  const midnight = (day: string) => `${day}T00:00:00Z`;
 
   it('installs every rollup in the mode the database supports', async () => {
     const names = Object.values(CLR_ROLLUPS).map((d) => d.name);
@@ -76,19 +191,11 @@ describe('Clear Linux analytics views', () => {
   });
 
   it('builds: per build, integer builds ascending, others listed apart, equal to a direct count', async () => {
+    expect(await expectBuildsMatch()).toBeGreaterThan(0);
     const view = await api<BuildsView>('/api/clearlinux/builds');
-    const direct = await sql<{ build: string; n: number }>(`SELECT build, count(*)::float8 AS n FROM records GROUP BY build`);
-    const expected = Object.fromEntries(direct.map((r) => [r.build, r.n]));
-    const got = Object.fromEntries([...view.builds, ...view.otherBuilds].map((b) => [b.build, b.records]));
-    expect(got).toEqual(expected);
     expect(view.builds.map((b) => b.build)).toEqual([...view.builds.map((b) => b.build)].sort((a, b) => Number(a) - Number(b)));
     expect(view.builds.every((b) => /^[0-9]+$/.test(b.build))).toBe(true);
     expect(view.otherBuilds.map((b) => b.build)).toEqual(expect.arrayContaining(['18.04']));
-    expect(view.total).toBe(direct.reduce((a, r) => a + r.n, 0));
-    const perDay = await sql<{ day: string; build: string; n: number }>(
-      `SELECT to_char(ts_reception AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, build, count(*)::float8 AS n FROM records GROUP BY 1, 2 ORDER BY 1, 2`,
-    );
-    expect(view.series).toEqual(perDay.map((r) => ({ day: r.day, build: r.build, records: r.n })));
   });
 
   it('builds: the build and date filters restrict the same way as SQL', async () => {
@@ -106,68 +213,41 @@ describe('Clear Linux analytics views', () => {
   });
 
   it('stats: per classification and per platform, count descending then name', async () => {
-    const view = await api<StatsView>('/api/clearlinux/stats');
-    const byClass = await sql<{ name: string; records: number }>(
-      `SELECT classification AS name, count(*)::float8 AS records FROM records GROUP BY 1 ORDER BY 2 DESC, 1`,
-    );
-    const byPlatform = await sql<{ name: string; records: number }>(
-      `SELECT machine_type AS name, count(*)::float8 AS records FROM records GROUP BY 1 ORDER BY 2 DESC, 1`,
-    );
-    expect(view.classifications).toEqual(byClass);
-    expect(view.platforms).toEqual(byPlatform);
+    expect(await expectStatsMatch()).toBeGreaterThan(0);
   });
 
-  it('mce: classes, builds and machines since 1 January (capture time) equal direct counts', async () => {
-    const view = await api<MceView>('/api/clearlinux/mce');
-    const since = startOfYear(new Date()).toISOString();
-    expect(view.window).toEqual({ from: since, to: null, clock: 'capture' });
-    const where = `classification = ANY($1::text[]) AND ts_capture >= $2::timestamptz`;
-    const perClass = await sql<{ class: string; records: number }>(`SELECT classification AS class, count(*)::float8 AS records FROM records WHERE ${where} GROUP BY 1`, [MCE, since]);
-    expect(view.classes).toEqual(MCE.map((c) => ({ class: c, records: perClass.find((r) => r.class === c)?.records ?? 0 })));
+  it('mce: classes, builds and the paged machine table since 1 January (capture time) equal direct counts', async () => {
+    const view = await expectMceMatch('', startOfYear(new Date()).toISOString());
     expect(view.total).toBeGreaterThan(0);
-    const perBuild = await sql<{ build: string; records: number }>(`SELECT build, count(*)::float8 AS records FROM records WHERE ${where} GROUP BY 1`, [MCE, since]);
-    expect(Object.fromEntries(view.builds.map((b) => [b.build, b.records]))).toEqual(Object.fromEntries(perBuild.map((b) => [b.build, b.records])));
-    const machines = await sql<{ machine_id: string; total: number }>(
-      `SELECT machine_id, count(*)::float8 AS total FROM records WHERE ${where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50`,
-      [MCE, since],
-    );
-    expect(view.machines.map((m) => ({ machine_id: m.machine_id, total: m.total }))).toEqual(machines);
+    expect(view.machineCount).toBeGreaterThan(50); // so page 2 is checked too
     expect(view.machines.every((m) => Object.values(m.builds).reduce((a, b) => a + b, 0) === m.total)).toBe(true);
-    const weeklyTotal = view.weekly.reduce((a, w) => a + w.records, 0);
-    expect(weeklyTotal).toBe(view.total);
+  });
+
+  it('mce: the build filter and a date window (read from the events) equal direct counts', async () => {
+    const since = startOfYear(new Date()).toISOString();
+    expect((await expectMceMatch('?build=31070', since, null, '31070')).total).toBeGreaterThan(0);
+    const from = daysAgo(20);
+    const to = daysAgo(5);
+    expect((await expectMceMatch(`?from=${from}&to=${to}`, midnight(from), midnight(to))).total).toBeGreaterThan(0);
+    await expectMceMatch(`?from=${from}&build=31040`, midnight(from), null, '31040');
   });
 
   it('thermal: the last five ISO weeks of capture time, oldest first, equal direct counts', async () => {
-    const view = await api<ThermalView>('/api/clearlinux/thermal');
-    const weeks = lastIsoWeeks(new Date(), 5);
-    expect(view.weeks.map((w) => w.start)).toEqual(weeks.map((w) => w.toISOString().slice(0, 10)));
-    const direct = await sql<{ start: string; n: number }>(
-      `SELECT to_char(time_bucket(interval '1 week', ts_capture) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS start, count(*)::float8 AS n
-       FROM records WHERE classification = 'org.clearlinux/mce/thermal' AND ts_capture >= $1::timestamptz GROUP BY 1`,
-      [weeks[0].toISOString()],
-    );
-    expect(view.weeks.map((w) => w.records)).toEqual(view.weeks.map((w) => direct.find((d) => d.start === w.start)?.n ?? 0));
-    expect(view.total).toBeGreaterThan(0);
+    expect(await expectThermalMatch()).toBeGreaterThan(0);
   });
 
-  it('population: exact distinct machine ids per build and source for each window', async () => {
-    const view = await api<PopulationView>('/api/clearlinux/population');
-    expect(view.method).toBe('exact');
-    expect(view.windows.map((w) => w.name)).toEqual(['overall', '14d', '7d', '3d', '1d']);
-    for (const w of view.windows) {
-      const direct = await sql<{ build: string; external: boolean; n: number }>(
-        `SELECT build, external, count(DISTINCT machine_id)::float8 AS n FROM records
-         WHERE classification = 'org.clearlinux/heartbeat/ping' AND os_name = 'clear-linux-os'
-           AND ($1::timestamptz IS NULL OR ts_capture >= $1::timestamptz)
-         GROUP BY 1, 2`,
-        [w.from],
-      );
-      const expected: Record<string, { internal: number; external: number }> = {};
-      for (const r of direct) (expected[r.build] ??= { internal: 0, external: 0 })[r.external ? 'external' : 'internal'] = r.n;
-      const got = Object.fromEntries([...w.builds, ...w.otherBuilds].map((b) => [b.build, { internal: b.internal, external: b.external }]));
-      expect(got).toEqual(expected);
-    }
-    expect(view.windows[0].builds.length).toBeGreaterThan(1);
+  it('population: exact distinct machine ids per build and source, captured after now − N days', async () => {
+    const counted = await expectPopulationMatch();
+    expect(counted[0]).toBeGreaterThan(counted[4]);
+    expect((await api<PopulationView>('/api/clearlinux/population')).windows[0].builds.length).toBeGreaterThan(1);
+  });
+
+  it('population: the build filter and date windows (open or closed) equal direct counts', async () => {
+    expect((await expectPopulationMatch('?build=31070', null, null, '31070'))[0]).toBeGreaterThan(0);
+    const from = daysAgo(10);
+    const to = daysAgo(2);
+    expect((await expectPopulationMatch(`?from=${from}`, midnight(from)))[0]).toBeGreaterThan(0);
+    expect((await expectPopulationMatch(`?from=${from}&to=${to}`, midnight(from), midnight(to)))[0]).toBeGreaterThan(0);
   });
 
   it('a late record (captured weeks ago, received now) appears in the capture-time rollups after refresh', async () => {
@@ -184,6 +264,18 @@ describe('Clear Linux analytics views', () => {
     const after = await api<MceView>('/api/clearlinux/mce?build=29990');
     expect(after.classes.find((c) => c.class === 'org.clearlinux/mce/SRAR')!.records).toBe(1);
     expect(after.machines).toEqual([{ machine_id: `late${RUN}`, total: 1, builds: { '29990': 1 } }]);
+  });
+
+  it('a late heartbeat counts in the windows its capture time falls in, and never lowers a later one', async () => {
+    const beat = { ...records.find((r) => r.headers.classification === 'org.clearlinux/heartbeat/ping')!.headers };
+    const at = (days: number) => String(Math.floor(Date.now() / 1000) - Math.round(days * 86400));
+    const machine = { build: '29991', machine_id: `lateb${RUN}` };
+    // received in this order: captured 2 days ago, then 10 days ago (late); the machine is in the 3-day window
+    for (const days of [2, 10]) expect((await post({ ...beat, ...machine, creation_timestamp: at(days) }, `beat ${days}\n`)).statusCode).toBe(201);
+    await settle();
+    const windows = (await api<PopulationView>('/api/clearlinux/population?build=29991')).windows;
+    expect(windows.map((w) => [...w.builds, ...w.otherBuilds].reduce((a, b) => a + b.internal + b.external, 0))).toEqual([1, 1, 1, 1, 0]);
+    await expectPopulationMatch('?build=29991', null, null, '29991');
   });
 
   it('projects mcelog fields for drill-down', async () => {
@@ -211,5 +303,54 @@ describe('Clear Linux analytics views', () => {
       expect(partial.body).not.toContain('<html');
       expect(partial.body).toMatch(new RegExp(`/api/clearlinux/${v}\\?build(=|&#x3D;)31070`));
     }
+  });
+
+  it('purge (§10) drops purged records from every view and derived table; the rest still equals direct counts', async () => {
+    const before = {
+      builds: await expectBuildsMatch(),
+      stats: await expectStatsMatch(),
+      mce: (await expectMceMatch('', startOfYear(new Date()).toISOString())).total,
+      thermal: await expectThermalMatch(),
+      population: await expectPopulationMatch(),
+    };
+    const purged = await t.app.get(RetentionService).purge(new Date(Date.now() + 2 * 86_400_000));
+    const [{ left }] = await sql<{ left: number }>(`SELECT count(*)::float8 AS left FROM records`);
+    expect(purged).toBeGreaterThan(0);
+    expect(before.builds).toBe(purged + left);
+    // every classification-based rule hit something, and nothing of the purged machines is left
+    const [{ gone }] = await sql<{ gone: number }>(
+      `SELECT count(*)::float8 AS gone FROM records WHERE classification IN ('org.clearlinux/mce/SRAO', 'org.clearlinux/mce/thermal', 'org.clearlinux/hello/world')
+         OR machine_id = ANY($1::text[])`,
+      [purgedMachines],
+    );
+    expect(gone).toBe(0);
+    const after = {
+      builds: await expectBuildsMatch(),
+      stats: await expectStatsMatch(),
+      mce: (await expectMceMatch('', startOfYear(new Date()).toISOString())).total,
+      thermal: await expectThermalMatch(),
+      population: await expectPopulationMatch(),
+    };
+    expect(after.builds).toBe(left);
+    expect(after.stats).toBe(left);
+    expect(after.mce).toBeLessThan(before.mce);
+    expect(after.mce).toBeGreaterThan(0);
+    expect(after.thermal).toBe(0);
+    expect(after.population[0]).toBeLessThan(before.population[0]);
+    expect(after.population[0]).toBeGreaterThan(0);
+    await expectMceMatch('?build=31070', startOfYear(new Date()).toISOString(), null, '31070');
+    await expectPopulationMatch(`?from=${daysAgo(10)}&to=${daysAgo(2)}`, midnight(daysAgo(10)), midnight(daysAgo(2)));
+    // no derived row outlives its record
+    for (const table of ['clr_mce_events', 'clr_heartbeats']) {
+      const [{ orphans }] = await sql<{ orphans: number }>(
+        `SELECT count(*)::float8 AS orphans FROM ${table} d WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.log_event_id = d.log_event_id)`,
+      );
+      expect({ table, orphans }).toEqual({ table, orphans: 0 });
+    }
+    const [{ stale }] = await sql<{ stale: number }>(
+      `SELECT count(*)::float8 AS stale FROM clr_population_machines m
+       WHERE m.last_capture IS DISTINCT FROM (SELECT max(ts_capture) FROM clr_heartbeats h WHERE (h.build, h.external, h.machine_id) = (m.build, m.external, m.machine_id))`,
+    );
+    expect(stale).toBe(0);
   });
 });

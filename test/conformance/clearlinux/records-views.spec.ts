@@ -232,7 +232,7 @@ describe('Clear Linux records views', () => {
         maxDaysKeepUnfiltered: 5,
         filtered: { severity: { '1': 1, '4': 0 }, classification: { 'test/keep/one': 0, 'test/discard/*': 1 } },
       });
-      await t.app.get(RecordsRepository).deleteWhere(plan.map((s) => purgeStatement(s, new Date())));
+      await t.db.transaction((tx) => t.app.get(RecordsRepository).deleteWhere(tx, plan.map((s) => purgeStatement(s, new Date()))));
       const left = (await t.db.query<{ id: string }>(`SELECT id::text FROM records WHERE machine_id = $1 ORDER BY id`, [`purge-${RUN}`])).map((r) => Number(r.id));
       expect(left).toEqual(inserted.filter((r) => !r.deleted).map((r) => r.id));
       // Fresh collector records (age 0, severity 1 with a 1-day rule) are untouched.

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAnalyticsFilter } from '../../../src/sources/clearlinux/analytics/analytics.filter';
-import { projectAnalytics } from '../../../src/sources/clearlinux/analytics/analytics.projection';
+import type { RowWrite } from '../../../src/event-log/projector';
+import { AnalyticsProjectionSql, projectAnalytics } from '../../../src/sources/clearlinux/analytics/analytics.projection';
 import { pivotMachines, shapeMce, shapeThermal } from '../../../src/sources/clearlinux/analytics/analytics.query';
 import { compareBuilds, isoWeekLabel, isoWeekStart, lastIsoWeeks, splitBuilds, startOfYear, sundayWeekOfYear, windowStart } from '../../../src/sources/clearlinux/analytics/bucketing';
 import { loadDemoFixtures } from '../../../src/sources/clearlinux/analytics/demo-fixtures';
@@ -55,15 +56,31 @@ describe('analytics projection', () => {
   const event = (overrides: Record<string, string>, payload: string) =>
     recordAccepted(parseV2Record(headers(overrides), payload), 9, '2026-11-23T10:00:00.000Z', { protocol: 'v2', headers: {}, payload });
 
-  it('projects MCE and thermal records by capture time with parsed fields', () => {
-    const [write] = projectAnalytics(event({ classification: 'org.clearlinux/mce/corrected' }, fixture('mce-corrected.txt')));
-    expect(write).toMatchObject({ kind: 'insert', table: 'clr_mce_events', conflict: { target: ['log_event_id', 'ts_capture'], action: 'nothing' } });
-    const row = (write as unknown as { rows: Record<string, unknown>[] }).rows[0];
-    expect(row).toMatchObject({ record_id: 9, kind: 'corrected', cpu: 2, bank: 6, build: '29940', ts_capture: '2017-09-12 16:54:09+00' });
+  it('projects a machine check by capture time with parsed fields, counted for its machine only if new', () => {
+    const writes = projectAnalytics(event({ classification: 'org.clearlinux/mce/corrected' }, fixture('mce-corrected.txt')));
+    expect(writes).toHaveLength(1);
+    const [write] = writes as Extract<RowWrite, { kind: 'sql' }>[];
+    expect(write).toMatchObject({ kind: 'sql', sql: AnalyticsProjectionSql.countedMachineCheck, tables: ['clr_mce_events', 'clr_mce_machine_builds', 'clr_mce_machine_totals'] });
+    // parameters in column order: record_id, log_event_id, ts_capture, ts_reception, machine_id, build, kind, cpu, bank, …
+    expect(write.params[0]).toBe(9);
+    expect(write.params.slice(2, 3)).toEqual(['2017-09-12 16:54:09+00']);
+    expect(write.params.slice(5, 9)).toEqual(['29940', 'corrected', 2, 6]);
+    expect(write.sql).toMatch(/ON CONFLICT \(log_event_id, ts_capture\) DO NOTHING\s+RETURNING/);
   });
 
-  it('projects clear-linux-os heartbeats only, and nothing for other records', () => {
-    expect(projectAnalytics(event({ classification: 'org.clearlinux/heartbeat/ping' }, 'x'))[0]).toMatchObject({ table: 'clr_heartbeats' });
+  it('projects a thermal event as a plain idempotent insert (no machine counts)', () => {
+    const [write] = projectAnalytics(event({ classification: 'org.clearlinux/mce/thermal' }, fixture('mce-thermal.txt')));
+    expect(write).toMatchObject({ kind: 'insert', table: 'clr_mce_events', conflict: { target: ['log_event_id', 'ts_capture'], action: 'nothing' } });
+    expect((write as Extract<RowWrite, { kind: 'insert' }>).rows[0]).toMatchObject({ record_id: 9, kind: 'thermal', cpu: 1, ts_capture: '2017-09-12 16:54:09+00' });
+  });
+
+  it('projects clear-linux-os heartbeats and the machine id latest capture, nothing for other records', () => {
+    const writes = projectAnalytics(event({ classification: 'org.clearlinux/heartbeat/ping' }, 'x'));
+    expect(writes.map((w) => (w as Extract<RowWrite, { kind: 'insert' }>).table)).toEqual(['clr_heartbeats', 'clr_population_machines']);
+    expect(writes[1]).toMatchObject({
+      rows: [{ build: '29940', external: false, last_capture: '2017-09-12 16:54:09+00' }],
+      conflict: { target: ['build', 'external', 'machine_id'], action: 'greatest', column: 'last_capture' },
+    });
     expect(projectAnalytics(event({ classification: 'org.clearlinux/heartbeat/ping', system_name: 'ubuntu', build: '18.04' }, 'x'))).toEqual([]);
     expect(projectAnalytics(event({ classification: 'org.clearlinux/crash/clr' }, 'x'))).toEqual([]);
   });
@@ -83,10 +100,10 @@ describe('bucketing', () => {
     expect(isoWeekStart(d('2026-11-29')).toISOString()).toBe('2026-11-23T00:00:00.000Z');
   });
 
-  it('gives the last five ISO weeks oldest first, and UTC year and hour starts', () => {
+  it('gives the last five ISO weeks oldest first, the UTC year start and now − N days', () => {
     expect(lastIsoWeeks(new Date('2026-11-25T08:00:00Z'), 5).map((w) => w.toISOString().slice(0, 10))).toEqual(['2026-10-26', '2026-11-02', '2026-11-09', '2026-11-16', '2026-11-23']);
     expect(startOfYear(new Date('2026-03-05T01:00:00Z')).toISOString()).toBe('2026-01-01T00:00:00.000Z');
-    expect(windowStart(new Date('2026-11-23T13:47:12Z'), 3).toISOString()).toBe('2026-11-20T13:00:00.000Z');
+    expect(windowStart(new Date('2026-11-23T13:47:12Z'), 3).toISOString()).toBe('2026-11-20T13:47:12.000Z');
   });
 
   it('orders integer builds numerically, others after as text, and splits them', () => {

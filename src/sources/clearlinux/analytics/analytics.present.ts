@@ -106,7 +106,7 @@ export function presentPopulation(v: PopulationView): ViewModel {
     notes: [
       'Distinct machine ids among clear-linux-os heartbeat records (org.clearlinux/heartbeat/ping), per build, internal and external, counted exactly.',
       'Machine ids rotate every 3 days on each client, so one machine can be counted up to ⌈window/3⌉+1 times in a window: the Three days and Past day charts are the most faithful.',
-      'Windows end now and start on the hour (capture time, UTC); non-integer builds are listed below each chart.',
+      'Windows end now and count records captured after now − N days (capture time, UTC); non-integer builds are listed below each chart.',
     ],
     charts: v.windows.map((w) => ({
       id: `population-${w.name}`,
@@ -118,7 +118,7 @@ export function presentPopulation(v: PopulationView): ViewModel {
     })),
     tables: v.windows.map((w) => ({
       id: `population-${w.name}`,
-      title: `${w.label}${w.from ? ` (since ${w.from})` : ''}`,
+      title: `${w.label}${w.from ? ` (captured after ${w.from})` : ''}`,
       columns: ['Build', 'Internal machines', 'External machines'],
       rows: [...w.builds, ...w.otherBuilds].map((b) => [b.build, b.internal, b.external]),
     })),

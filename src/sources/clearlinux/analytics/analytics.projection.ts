@@ -8,10 +8,37 @@ export const HEARTBEATS_TABLE = 'clr_heartbeats';
 export const HEARTBEAT_CLASSIFICATION = 'org.clearlinux/heartbeat/ping';
 export const CLEAR_LINUX_OS = 'clear-linux-os';
 
+export const MCE_MACHINE_BUILDS_TABLE = 'clr_mce_machine_builds';
+export const MCE_MACHINE_TOTALS_TABLE = 'clr_mce_machine_totals';
+export const POPULATION_MACHINES_TABLE = 'clr_population_machines';
+
+const MCE_COLUMNS = [
+  'record_id', 'log_event_id', 'ts_capture', 'ts_reception', 'machine_id', 'build', 'kind', 'cpu', 'bank', 'socket_id',
+  'apic_id', 'mci_status', 'mcg_status', 'error_text', 'mca', 'transaction', 'cpu_vendor', 'cpu_family', 'cpu_model',
+] as const;
+
+export const AnalyticsProjectionSql = {
+  /**
+   * A machine check and, only if its row is new (not a redelivery or a re-accepted copy of the event),
+   * one more for its machine in its UTC capture year, per build and in total (the MCE machine table).
+   */
+  countedMachineCheck: `
+    WITH e AS (
+      INSERT INTO ${MCE_EVENTS_TABLE} (${MCE_COLUMNS.join(', ')}) VALUES (${MCE_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
+      ON CONFLICT (log_event_id, ts_capture) DO NOTHING
+      RETURNING clr_utc_year(ts_capture) AS year, machine_id, build),
+    per_build AS (
+      INSERT INTO ${MCE_MACHINE_BUILDS_TABLE} (year, machine_id, build, events) SELECT year, machine_id, build, 1 FROM e
+      ON CONFLICT (year, machine_id, build) DO UPDATE SET events = ${MCE_MACHINE_BUILDS_TABLE}.events + 1)
+    INSERT INTO ${MCE_MACHINE_TOTALS_TABLE} (year, machine_id, events) SELECT year, machine_id, 1 FROM e
+    ON CONFLICT (year, machine_id) DO UPDATE SET events = ${MCE_MACHINE_TOTALS_TABLE}.events + 1`,
+} as const;
+
 /**
  * Pure: the rows the MCE, Thermal and Population views read, keyed by capture time (the clock those
  * views use, spec §8.5–§8.8; `records` is partitioned by reception time). Other records project nothing.
- * Idempotent like the records projection: unique (log_event_id, ts_capture).
+ * Idempotent like the records projection: events are unique by (log_event_id, ts_capture), machine-check
+ * counts grow only with a new event row, and a machine's latest heartbeat only moves forward.
  */
 export function projectAnalytics(event: RecordAccepted): RowWrite[] {
   const d = event.data;
@@ -19,44 +46,48 @@ export function projectAnalytics(event: RecordAccepted): RowWrite[] {
   const kind = mceKindOf(d.classification);
   if (kind) {
     const p = parseMcelog(d.payload);
+    const row: Record<(typeof MCE_COLUMNS)[number], unknown> = {
+      record_id: d.id,
+      log_event_id: event.id,
+      ts_capture: tsCapture,
+      ts_reception: d.tsReception,
+      machine_id: d.machineId,
+      build: d.build,
+      kind,
+      cpu: p.cpu,
+      bank: p.bank,
+      socket_id: p.socketId,
+      apic_id: p.apicId,
+      mci_status: p.mciStatus,
+      mcg_status: p.mcgStatus,
+      error_text: p.errorText,
+      mca: p.mca,
+      transaction: p.transaction,
+      cpu_vendor: p.cpuVendor,
+      cpu_family: p.cpuFamily,
+      cpu_model: p.cpuModel,
+    };
+    if (kind === 'thermal') {
+      return [{ kind: 'insert', table: MCE_EVENTS_TABLE, rows: [row], conflict: { target: ['log_event_id', 'ts_capture'], action: 'nothing' } }];
+    }
     return [
       {
-        kind: 'insert',
-        table: MCE_EVENTS_TABLE,
-        rows: [
-          {
-            record_id: d.id,
-            log_event_id: event.id,
-            ts_capture: tsCapture,
-            ts_reception: d.tsReception,
-            machine_id: d.machineId,
-            build: d.build,
-            kind,
-            cpu: p.cpu,
-            bank: p.bank,
-            socket_id: p.socketId,
-            apic_id: p.apicId,
-            mci_status: p.mciStatus,
-            mcg_status: p.mcgStatus,
-            error_text: p.errorText,
-            mca: p.mca,
-            transaction: p.transaction,
-            cpu_vendor: p.cpuVendor,
-            cpu_family: p.cpuFamily,
-            cpu_model: p.cpuModel,
-          },
-        ],
-        conflict: { target: ['log_event_id', 'ts_capture'], action: 'nothing' },
+        kind: 'sql',
+        sql: AnalyticsProjectionSql.countedMachineCheck,
+        params: MCE_COLUMNS.map((c) => row[c]),
+        tables: [MCE_EVENTS_TABLE, MCE_MACHINE_BUILDS_TABLE, MCE_MACHINE_TOTALS_TABLE],
       },
     ];
   }
   if (d.classification === HEARTBEAT_CLASSIFICATION && d.osName === CLEAR_LINUX_OS) {
+    const machine = { machine_id: d.machineId, build: d.build, external: d.external };
     return [
+      { kind: 'insert', table: HEARTBEATS_TABLE, rows: [{ log_event_id: event.id, ts_capture: tsCapture, ...machine }], conflict: { target: ['log_event_id', 'ts_capture'], action: 'nothing' } },
       {
         kind: 'insert',
-        table: HEARTBEATS_TABLE,
-        rows: [{ log_event_id: event.id, ts_capture: tsCapture, machine_id: d.machineId, build: d.build, external: d.external }],
-        conflict: { target: ['log_event_id', 'ts_capture'], action: 'nothing' },
+        table: POPULATION_MACHINES_TABLE,
+        rows: [{ ...machine, last_capture: tsCapture }],
+        conflict: { target: ['build', 'external', 'machine_id'], action: 'greatest', column: 'last_capture' },
       },
     ];
   }
@@ -67,6 +98,6 @@ export const analyticsProjector: Projector<RecordAccepted> = {
   name: 'clearlinux-analytics',
   streams: ['telemetry.records'],
   eventTypes: [RECORD_ACCEPTED],
-  tables: [MCE_EVENTS_TABLE, HEARTBEATS_TABLE],
+  tables: [MCE_EVENTS_TABLE, MCE_MACHINE_BUILDS_TABLE, MCE_MACHINE_TOTALS_TABLE, HEARTBEATS_TABLE, POPULATION_MACHINES_TABLE],
   project: projectAnalytics,
 };

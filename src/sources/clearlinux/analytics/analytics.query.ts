@@ -41,7 +41,7 @@ export type ThermalView = Readonly<{ window: Window; build: string | null; total
 export type PopulationWindow = Readonly<{
   name: 'overall' | '14d' | '7d' | '3d' | '1d';
   label: string;
-  /** First capture hour counted (null = all time). */
+  /** Counted: captured after this (exclusive; null = all time). */
   from: string | null;
   builds: { build: string; internal: number; external: number }[];
   otherBuilds: { build: string; internal: number; external: number }[];
@@ -83,9 +83,11 @@ export class AnalyticsQuery {
 
   /** §8.5: captured since 1 January (UTC) by default. */
   async mce(f: AnalyticsFilter, now: Date, page = 1): Promise<MceView> {
-    const scope = scopeOf(f, startOfYear(now).toISOString());
+    const yearStart = startOfYear(now);
+    const scope = scopeOf(f, yearStart.toISOString());
     const daily = await this.repo.mceDaily(scope, false);
-    const { rows, machines } = await this.repo.mceMachines(scope, MCE_PAGE_SIZE, (page - 1) * MCE_PAGE_SIZE);
+    const wholeYear = scope.from === yearStart.toISOString() && scope.to === null ? yearStart.getUTCFullYear() : null;
+    const { rows, machines } = await this.repo.mceMachines(scope, wholeYear, MCE_PAGE_SIZE, (page - 1) * MCE_PAGE_SIZE);
     return { window: windowOf(scope, 'capture'), build: scope.build, page, pageSize: MCE_PAGE_SIZE, ...shapeMce(daily), machines: pivotMachines(rows), machineCount: machines };
   }
 
@@ -98,7 +100,7 @@ export class AnalyticsQuery {
     return { window: windowOf(scope, 'capture'), build: scope.build, total: sum(shaped), weeks: shaped };
   }
 
-  /** §8.8: distinct machine ids per build, internal and external, over five windows ending now. */
+  /** §8.8: distinct machine ids per build, internal and external, captured after now − N days. */
   async population(f: AnalyticsFilter, now: Date): Promise<PopulationView> {
     const scope = scopeOf(f, null);
     const bounded = POPULATION_WINDOWS.filter((w) => w.days !== null).map((w) => windowStart(now, w.days!).toISOString());

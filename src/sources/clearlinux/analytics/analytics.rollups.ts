@@ -1,7 +1,7 @@
 import type { RollupDefinition } from '../../../analytics/rollup-installer';
 
 /**
- * The Clear Linux rollups (spec §8.2, §8.3, §8.5, §8.6, §8.8), each one SELECT installed by the
+ * The Clear Linux rollups (spec §8.2, §8.3, §8.5, §8.6), each one SELECT installed by the
  * RollupInstaller (continuous aggregate, or a view where the database has none). Every rollup keeps
  * `build` so the build filter works everywhere; times are UTC buckets.
  *
@@ -27,21 +27,15 @@ export const CLR_ROLLUPS = {
     select: `SELECT time_bucket(interval '1 day', ts_reception) AS bucket, build, machine_type AS platform, count(*) AS records
              FROM records GROUP BY 1, 2, 3`,
   },
-  /** MCE and thermal events per capture day, machine, build and kind (MCE, Thermal). */
+  /**
+   * MCE and thermal events per capture day, build and kind (MCE charts, Thermal). Without the machine id:
+   * ids rotate every 3 days, so a per-machine rollup is as large as its table (the machine table reads the
+   * per-machine projection instead).
+   */
   mce: {
     name: 'clr_mce_daily',
-    select: `SELECT time_bucket(interval '1 day', ts_capture) AS bucket, build, machine_id, kind, count(*) AS events
-             FROM clr_mce_events GROUP BY 1, 2, 3, 4`,
-    refreshWindow: '400 days',
-  },
-  /**
-   * Heartbeats per capture hour, build, source and machine id (Population). Distinct machines over a
-   * window are counted from this (exact): it has at most one row per machine id and hour.
-   */
-  population: {
-    name: 'clr_population_hourly',
-    select: `SELECT time_bucket(interval '1 hour', ts_capture) AS bucket, build, external, machine_id, count(*) AS records
-             FROM clr_heartbeats GROUP BY 1, 2, 3, 4`,
+    select: `SELECT time_bucket(interval '1 day', ts_capture) AS bucket, build, kind, count(*) AS events
+             FROM clr_mce_events GROUP BY 1, 2, 3`,
     refreshWindow: '400 days',
   },
 } as const satisfies Record<string, RollupDefinition>;

@@ -39,10 +39,9 @@ export function startOfYear(now: Date): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), 0, 1));
 }
 
-/** Start of the hour `days` days before `now`: population windows are whole capture hours. */
+/** `now − days × 86400 s` (§8.8 "capture time > now − N d"). */
 export function windowStart(now: Date, days: number): Date {
-  const t = now.getTime() - days * DAY_MS;
-  return new Date(t - (t % 3_600_000));
+  return new Date(now.getTime() - days * DAY_MS);
 }
 
 export const isoDate = (d: Date): string => d.toISOString().slice(0, 10);

@@ -5,15 +5,16 @@ import { ProjectorRuntime } from '../../../event-log/projector-runtime';
 import { AnalyticsApiController } from './analytics-api.controller';
 import { AnalyticsConsoleController } from './analytics-console.controller';
 import { analyticsProjector } from './analytics.projection';
+import { AnalyticsPurge } from './analytics.purge';
 import { AnalyticsQuery } from './analytics.query';
 import { AnalyticsRepository } from './analytics.repository';
 import { CLR_ROLLUPS } from './analytics.rollups';
 
-/** Clear Linux views Builds, Stats, MCE, Thermal, Population (spec §8.2–§8.8): projection, rollups, API, console. */
+/** Clear Linux views Builds, Stats, MCE, Thermal, Population (spec §8.2–§8.8): projection, rollups, API, console, purge of both. */
 @Module({
   controllers: [AnalyticsApiController, AnalyticsConsoleController],
-  providers: [AnalyticsRepository, AnalyticsQuery],
-  exports: [AnalyticsQuery],
+  providers: [AnalyticsRepository, AnalyticsQuery, AnalyticsPurge],
+  exports: [AnalyticsQuery, AnalyticsPurge],
 })
 export class ClearLinuxAnalyticsModule implements OnModuleInit {
   private readonly logger = new Logger('clearlinux-analytics');
