@@ -75,14 +75,24 @@ export class ProjectorRuntime {
     return out;
   }
 
-  /** Resolves once every projector (or the named ones) has applied everything logged so far. */
+  /**
+   * Resolves once every projector (or the named ones) has applied everything logged so far. A failed lag
+   * reading (e.g. Kafka answering "not the leader" while a new topic's leader is elected) is asked again
+   * until the deadline rather than failing the caller.
+   */
   async catchUp(names: readonly string[] = this.names(), timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (const name of names) {
       const entry = this.get(name);
-      while ((await entry.feed.lag()) > 0) {
-        if (Date.now() > deadline) throw new Error(`projector ${name} did not catch up within ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 20));
+      let lastError: Error | undefined;
+      for (;;) {
+        const lag = await entry.feed.lag().catch((err: Error) => ((lastError = err), undefined));
+        if (lag === 0) break;
+        if (Date.now() > deadline) {
+          const cause = lastError ? ` (last lag reading failed: ${lastError.message})` : '';
+          throw new Error(`projector ${name} did not catch up within ${timeoutMs} ms${cause}`);
+        }
+        await new Promise((r) => setTimeout(r, lag === undefined ? 200 : 20));
       }
     }
   }
