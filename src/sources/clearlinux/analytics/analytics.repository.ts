@@ -21,18 +21,19 @@ const SCOPE = scope('bucket');
 const MACHINE_CHECK_KINDS = `kind IN (${MCE_KINDS.map((k) => `'${k}'`).join(', ')})`;
 
 /**
+ * Machine ids (one row each, with its latest capture) counted in each bounded population window: an id
+ * was captured after T exactly when its latest capture is after T. `starts` = the parameter holding the
+ * windows' (exclusive) starts, a timestamptz[].
+ */
+const boundedCounts = (starts: string) => [1, 2, 3, 4].map((i) => `count(*) FILTER (WHERE last_capture > (${starts}::timestamptz[])[${i}])`).join(', ');
+
+/**
  * Exact distinct machine ids per build and source for the population windows, in one pass over one row
- * per machine id: an id was captured after T exactly when its latest capture is after T. `ids` yields
- * (build, external, machine_id, last_capture); `$4` = the bounded windows' starts (timestamptz[],
- * exclusive); `machines[1]` is the whole filter window.
+ * per machine id. `ids` yields (build, external, machine_id, last_capture); `$4` = the bounded windows'
+ * starts; `machines[1]` is the whole filter window.
  */
 const populationOf = (ids: string) => `
-    SELECT build, external, ARRAY[
-      count(*),
-      count(*) FILTER (WHERE last_capture > ($4::timestamptz[])[1]),
-      count(*) FILTER (WHERE last_capture > ($4::timestamptz[])[2]),
-      count(*) FILTER (WHERE last_capture > ($4::timestamptz[])[3]),
-      count(*) FILTER (WHERE last_capture > ($4::timestamptz[])[4])]::float8[] AS machines
+    SELECT build, external, ARRAY[count(*), ${boundedCounts('$4')}]::float8[] AS machines
     FROM ${ids} ids
     GROUP BY 1, 2`;
 
@@ -79,15 +80,11 @@ export const AnalyticsSql = {
    */
   populationAllTime: `
     WITH recent AS (
-      SELECT build, external,
-        count(*) FILTER (WHERE last_capture > ($2::timestamptz[])[1]) AS d1,
-        count(*) FILTER (WHERE last_capture > ($2::timestamptz[])[2]) AS d2,
-        count(*) FILTER (WHERE last_capture > ($2::timestamptz[])[3]) AS d3,
-        count(*) FILTER (WHERE last_capture > ($2::timestamptz[])[4]) AS d4
+      SELECT build, external, ARRAY[${boundedCounts('$2')}]::float8[] AS machines
       FROM ${POPULATION_MACHINES_TABLE}
       WHERE last_capture > ($2::timestamptz[])[1] AND ($1::text IS NULL OR build = $1::text)
       GROUP BY 1, 2)
-    SELECT t.build, t.external, ARRAY[t.machines, coalesce(r.d1, 0), coalesce(r.d2, 0), coalesce(r.d3, 0), coalesce(r.d4, 0)]::float8[] AS machines
+    SELECT t.build, t.external, ARRAY[t.machines::float8] || coalesce(r.machines, '{0, 0, 0, 0}'::float8[]) AS machines
     FROM ${POPULATION_TOTALS_TABLE} t LEFT JOIN recent r ON r.build = t.build AND r.external = t.external
     WHERE $1::text IS NULL OR t.build = $1::text`,
   /** Windows that end (`$2` set): each machine id's latest capture inside the window, from the heartbeats. */
