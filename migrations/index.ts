@@ -11,6 +11,7 @@ import { Migration20261123150000FuelExports } from './Migration20261123150000_fu
 import { Migration20261123151000ClearlinuxAnalyticsMachines } from './Migration20261123151000_clearlinux_analytics_machines';
 import { Migration20261123152000ClearlinuxGuilties } from './Migration20261123152000_clearlinux_guilties';
 import { Migration20261123153000ProjectorNames } from './Migration20261123153000_projector_names';
+import { Migration20261123154000ClearlinuxPopulationTotals } from './Migration20261123154000_clearlinux_population_totals';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list runs from compiled JS at
@@ -30,4 +31,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261123151000_clearlinux_analytics_machines', class: Migration20261123151000ClearlinuxAnalyticsMachines },
   { name: 'Migration20261123152000_clearlinux_guilties', class: Migration20261123152000ClearlinuxGuilties },
   { name: 'Migration20261123153000_projector_names', class: Migration20261123153000ProjectorNames },
+  { name: 'Migration20261123154000_clearlinux_population_totals', class: Migration20261123154000ClearlinuxPopulationTotals },
 ];

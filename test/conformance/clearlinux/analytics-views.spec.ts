@@ -11,6 +11,10 @@ import { loadDemoFixtures } from '../../../src/sources/clearlinux/analytics/demo
 import { demoRecords } from '../../../src/sources/clearlinux/analytics/demo-records';
 import { lastIsoWeeks, startOfYear } from '../../../src/sources/clearlinux/analytics/bucketing';
 import { RetentionService } from '../../../src/sources/clearlinux/retention.service';
+import { analyticsProjector, projectAnalytics } from '../../../src/sources/clearlinux/analytics/analytics.projection';
+import type { RecordAccepted } from '../../../src/sources/clearlinux/record.events';
+import { readLogPage } from '../../../src/event-log/postgres-feed';
+import { applyWrites } from '../../../src/event-log/row-writer';
 import { startTestApp, TestApp } from '../../support/app';
 import { eventually } from '../../support/database';
 
@@ -180,6 +184,19 @@ describe('Clear Linux analytics views', () => {
     }
     return counted;
   };
+  /**
+   * The all-time population totals (kept by triggers on `clr_population_machines`) equal the distinct
+   * machine ids of the Clear Linux heartbeats in `records`, per build and source. Returns them summed.
+   */
+  const expectPopulationTotalsExact = async (): Promise<number> => {
+    const totals = await sql<{ build: string; external: boolean; n: number }>(`SELECT build, external, machines::float8 AS n FROM clr_population_totals ORDER BY 1, 2`);
+    const direct = await sql<{ build: string; external: boolean; n: number }>(
+      `SELECT build, external, count(DISTINCT machine_id)::float8 AS n FROM records
+       WHERE classification = 'org.clearlinux/heartbeat/ping' AND os_name = 'clear-linux-os' GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
+    expect(totals).toEqual(direct);
+    return direct.reduce((a, r) => a + r.n, 0);
+  };
   const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
   const midnight = (day: string) => `${day}T00:00:00Z`;
 
@@ -239,6 +256,7 @@ describe('Clear Linux analytics views', () => {
   it('population: exact distinct machine ids per build and source, captured after now − N days', async () => {
     const counted = await expectPopulationMatch();
     expect(counted[0]).toBeGreaterThan(counted[4]);
+    expect(await expectPopulationTotalsExact()).toBe(counted[0]);
     expect((await api<PopulationView>('/api/clearlinux/population')).windows[0].builds.length).toBeGreaterThan(1);
   });
 
@@ -276,6 +294,21 @@ describe('Clear Linux analytics views', () => {
     const windows = (await api<PopulationView>('/api/clearlinux/population?build=29991')).windows;
     expect(windows.map((w) => [...w.builds, ...w.otherBuilds].reduce((a, b) => a + b.internal + b.external, 0))).toEqual([1, 1, 1, 1, 0]);
     await expectPopulationMatch('?build=29991', null, null, '29991');
+    await expectPopulationTotalsExact();
+  });
+
+  it('population: the all-time totals stay exact when a projected batch is delivered again and after a replay', async () => {
+    const machines = await expectPopulationTotalsExact();
+    expect(machines).toBeGreaterThan(10);
+    // at-least-once delivery: every record event projected a second time, as one batch
+    const { events } = await readLogPage(t.db, analyticsProjector, 0n, 100_000);
+    expect(events.length).toBeGreaterThan(records.length);
+    await t.db.transaction((tx) => applyWrites(tx, (events as RecordAccepted[]).flatMap(projectAnalytics)));
+    expect(await expectPopulationTotalsExact()).toBe(machines);
+    expect((await expectPopulationMatch())[0]).toBe(machines);
+    await t.runtime.replay(analyticsProjector.name);
+    expect(await expectPopulationTotalsExact()).toBe(machines);
+    expect((await expectPopulationMatch())[0]).toBe(machines);
   });
 
   it('projects mcelog fields for drill-down', async () => {
@@ -338,6 +371,7 @@ describe('Clear Linux analytics views', () => {
     expect(after.thermal).toBe(0);
     expect(after.population[0]).toBeLessThan(before.population[0]);
     expect(after.population[0]).toBeGreaterThan(0);
+    expect(await expectPopulationTotalsExact()).toBe(after.population[0]);
     await expectMceMatch('?build=31070', startOfYear(new Date()).toISOString(), null, '31070');
     await expectPopulationMatch(`?from=${daysAgo(10)}&to=${daysAgo(2)}`, midnight(daysAgo(10)), midnight(daysAgo(2)));
     // no derived row outlives its record

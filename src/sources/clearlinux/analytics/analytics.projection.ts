@@ -11,6 +11,8 @@ export const CLEAR_LINUX_OS = 'clear-linux-os';
 export const MCE_MACHINE_BUILDS_TABLE = 'clr_mce_machine_builds';
 export const MCE_MACHINE_TOTALS_TABLE = 'clr_mce_machine_totals';
 export const POPULATION_MACHINES_TABLE = 'clr_population_machines';
+/** Rows of the machine table per (build, external), kept by its triggers (migration 20261123154000). */
+export const POPULATION_TOTALS_TABLE = 'clr_population_totals';
 
 const MCE_COLUMNS = [
   'record_id', 'log_event_id', 'ts_capture', 'ts_reception', 'machine_id', 'build', 'kind', 'cpu', 'bank', 'socket_id',
@@ -98,6 +100,6 @@ export const analyticsProjector: Projector<RecordAccepted> = {
   name: 'clearlinux-analytics',
   streams: ['telemetry.records'],
   eventTypes: [RECORD_ACCEPTED],
-  tables: [MCE_EVENTS_TABLE, MCE_MACHINE_BUILDS_TABLE, MCE_MACHINE_TOTALS_TABLE, HEARTBEATS_TABLE, POPULATION_MACHINES_TABLE],
+  tables: [MCE_EVENTS_TABLE, MCE_MACHINE_BUILDS_TABLE, MCE_MACHINE_TOTALS_TABLE, HEARTBEATS_TABLE, POPULATION_MACHINES_TABLE, POPULATION_TOTALS_TABLE],
   project: projectAnalytics,
 };

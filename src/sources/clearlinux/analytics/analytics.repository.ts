@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../../../database/database';
-import { HEARTBEATS_TABLE, MCE_EVENTS_TABLE, MCE_MACHINE_BUILDS_TABLE, MCE_MACHINE_TOTALS_TABLE, POPULATION_MACHINES_TABLE } from './analytics.projection';
+import { HEARTBEATS_TABLE, MCE_EVENTS_TABLE, MCE_MACHINE_BUILDS_TABLE, MCE_MACHINE_TOTALS_TABLE, POPULATION_MACHINES_TABLE, POPULATION_TOTALS_TABLE } from './analytics.projection';
 import { CLR_ROLLUPS } from './analytics.rollups';
 import { compareBuilds, INTEGER_BUILD } from './bucketing';
 import { MCE_KINDS } from './mcelog';
@@ -21,18 +21,19 @@ const SCOPE = scope('bucket');
 const MACHINE_CHECK_KINDS = `kind IN (${MCE_KINDS.map((k) => `'${k}'`).join(', ')})`;
 
 /**
+ * Machine ids (one row each, with its latest capture) counted in each bounded population window: an id
+ * was captured after T exactly when its latest capture is after T. `starts` = the parameter holding the
+ * windows' (exclusive) starts, a timestamptz[].
+ */
+const boundedCounts = (starts: string) => [1, 2, 3, 4].map((i) => `count(*) FILTER (WHERE last_capture > (${starts}::timestamptz[])[${i}])`).join(', ');
+
+/**
  * Exact distinct machine ids per build and source for the population windows, in one pass over one row
- * per machine id: an id was captured after T exactly when its latest capture is after T. `ids` yields
- * (build, external, machine_id, last_capture); `$4` = the bounded windows' starts (timestamptz[],
- * exclusive); `machines[1]` is the whole filter window.
+ * per machine id. `ids` yields (build, external, machine_id, last_capture); `$4` = the bounded windows'
+ * starts; `machines[1]` is the whole filter window.
  */
 const populationOf = (ids: string) => `
-    SELECT build, external, ARRAY[
-      count(*),
-      count(*) FILTER (WHERE last_capture > ($4::timestamptz[])[1]),
-      count(*) FILTER (WHERE last_capture > ($4::timestamptz[])[2]),
-      count(*) FILTER (WHERE last_capture > ($4::timestamptz[])[3]),
-      count(*) FILTER (WHERE last_capture > ($4::timestamptz[])[4])]::float8[] AS machines
+    SELECT build, external, ARRAY[count(*), ${boundedCounts('$4')}]::float8[] AS machines
     FROM ${ids} ids
     GROUP BY 1, 2`;
 
@@ -72,6 +73,20 @@ export const AnalyticsSql = {
   mceWindowMachineCount: `SELECT count(DISTINCT machine_id)::float8 AS n FROM ${MCE_EVENTS_TABLE} WHERE ${scope('ts_capture')} AND ${MACHINE_CHECK_KINDS}`,
   /** Windows open at the end (`$2` must be null): each machine id's latest capture, projected. */
   population: populationOf(`(SELECT * FROM ${POPULATION_MACHINES_TABLE} WHERE ${scope('last_capture')})`),
+  /**
+   * All time (no date filter): the whole window from the maintained totals, the bounded ones as one
+   * range over the `last_capture` index from the earliest start. `$1` build or null, `$2` the bounded
+   * windows' starts, earliest first. Every machine row has its totals row, so the join loses nothing.
+   */
+  populationAllTime: `
+    WITH recent AS (
+      SELECT build, external, ARRAY[${boundedCounts('$2')}]::float8[] AS machines
+      FROM ${POPULATION_MACHINES_TABLE}
+      WHERE last_capture > ($2::timestamptz[])[1] AND ($1::text IS NULL OR build = $1::text)
+      GROUP BY 1, 2)
+    SELECT t.build, t.external, ARRAY[t.machines::float8] || coalesce(r.machines, '{0, 0, 0, 0}'::float8[]) AS machines
+    FROM ${POPULATION_TOTALS_TABLE} t LEFT JOIN recent r ON r.build = t.build AND r.external = t.external
+    WHERE $1::text IS NULL OR t.build = $1::text`,
   /** Windows that end (`$2` set): each machine id's latest capture inside the window, from the heartbeats. */
   populationUntil: populationOf(
     `(SELECT build, external, machine_id, max(ts_capture) AS last_capture FROM ${HEARTBEATS_TABLE} WHERE ${scope('ts_capture')} GROUP BY 1, 2, 3)`,
@@ -155,8 +170,9 @@ export class AnalyticsRepository {
     return { rows, machines: n };
   }
 
-  /** `starts`: the four bounded windows' (exclusive) starts; the first column is the whole scope. */
+  /** `starts`: the four bounded windows' (exclusive) starts, earliest first; the first column is the whole scope. */
   population(s: Scope, starts: readonly string[]): Promise<{ build: string; external: boolean; machines: number[] }[]> {
+    if (s.from === null && s.to === null) return this.read(AnalyticsSql.populationAllTime, [s.build, starts]);
     return this.read(s.to === null ? AnalyticsSql.population : AnalyticsSql.populationUntil, [...this.params(s), starts]);
   }
 }
