@@ -7,6 +7,7 @@ import { AdminGuard } from './auth/admin.guard';
 import { AdminToken } from './auth/admin-token';
 import { ErrorFilter } from './common/error.filter';
 import { AppConfig } from './config/app-config';
+import type { Env } from './config/env-readers';
 import { ConsoleController } from './console/console.controller';
 import { HealthController } from './health/health.controller';
 import { Metrics } from './metrics/metrics';
@@ -22,14 +23,15 @@ import { PluginViewsModule } from './analytics/plugins/plugin-views.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { DropAccountingModule } from './analytics/drop-accounting/drop-accounting.module';
 
-export type AppModuleOptions = Readonly<{ config: AppConfig; adminToken: AdminToken; metrics?: Metrics }>;
+/** `env`: where the source and alert modules read their own settings (`process.env` outside tests). */
+export type AppModuleOptions = Readonly<{ config: AppConfig; env: Env; adminToken: AdminToken; metrics?: Metrics }>;
 
 @Module({})
 export class AppModule {
-  static forRoot({ config, adminToken, metrics }: AppModuleOptions): DynamicModule {
+  static forRoot({ config, env, adminToken, metrics }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config, metrics), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), SubmissionsModule, NodesModule, ClearLinuxModule, ClearLinuxCrashesModule, FuelModule, ClearLinuxAnalyticsModule, PluginViewsModule, AlertsModule, DropAccountingModule],
+      imports: [PlatformModule.forRoot(config, env, metrics), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), SubmissionsModule, NodesModule, ClearLinuxModule, ClearLinuxCrashesModule, FuelModule, ClearLinuxAnalyticsModule, PluginViewsModule, AlertsModule, DropAccountingModule],
       controllers: [HealthController, MetricsController, AdminController, ConsoleController],
       providers: [
         { provide: AdminToken, useValue: adminToken },

@@ -10,6 +10,7 @@ import { AppModule } from './app.module';
 import { AdminToken } from './auth/admin-token';
 import { CONSOLE_DIR, PROJECT_ROOT } from './common/paths';
 import { AppConfig, LogLevel } from './config/app-config';
+import type { Env } from './config/env-readers';
 import { consoleViewEngine } from './console/view-engine';
 import { instrumentHttp } from './metrics/http-metrics';
 import { Metrics } from './metrics/metrics';
@@ -21,14 +22,14 @@ export const MAX_BODY_BYTES = 34 * 1024 * 1024; // Fuel installation structures 
  * bytes for every content type: wire-compatible collectors must decode them themselves (Clear Linux
  * sends `application/text` or form types that must not be form-parsed; Fuel wants its own 400 body).
  */
-export async function createApp(config: AppConfig, adminToken: AdminToken, metrics = new Metrics()): Promise<NestFastifyApplication> {
+export async function createApp(config: AppConfig, adminToken: AdminToken, env: Env = process.env, metrics = new Metrics()): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, trustProxy: false, routerOptions: { maxParamLength: 10_240 } });
   const fastify = adapter.getInstance();
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   instrumentHttp(fastify, metrics);
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, adminToken, metrics }), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, env, adminToken, metrics }), adapter, {
     logger: nestLogLevels(config.logLevel),
     bodyParser: false,
   });

@@ -17,6 +17,8 @@ import { alertRulesProjector, alertsProjector } from './alerts.projection';
 import { AlertsSchemas } from './alerts-schemas';
 import { DeliveriesRepository } from './deliveries.repository';
 import { DeliveryWorker } from './delivery.worker';
+import type { Env } from '../config/env-readers';
+import { ENVIRONMENT } from '../platform/tokens';
 
 /**
  * Immediate failure reports (spec fuelstats §7) and alerting: intake (the route itself is served by the
@@ -26,7 +28,7 @@ import { DeliveryWorker } from './delivery.worker';
 @Module({
   controllers: [SupportApiController, AlertsApiController, SupportConsoleController, AlertsConsoleController],
   providers: [
-    { provide: ALERTS_CONFIG, useFactory: () => loadAlertsConfig(process.env) },
+    { provide: ALERTS_CONFIG, inject: [ENVIRONMENT], useFactory: (env: Env) => loadAlertsConfig(env) },
     {
       provide: ContactCipher,
       useFactory: (app: AppConfig, alerts: AlertsConfig) => {

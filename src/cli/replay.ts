@@ -42,7 +42,7 @@ async function replayRemotely(base: string, name: string, token: string | undefi
 
 async function replayLocally(name: string): Promise<ReplayProgress> {
   const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, adminToken: AdminToken.of('x'.repeat(32)) }), {
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, env: process.env, adminToken: AdminToken.of('x'.repeat(32)) }), {
     logger: ['error', 'warn'],
   });
   try {

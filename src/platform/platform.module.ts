@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, runtimeMode } from '../config/app-config';
+import type { Env } from '../config/env-readers';
 import { describeCapabilities } from '../database/capabilities';
 import { Database } from '../database/database';
 import { OpenDatabase, openDatabase } from '../database/open-database';
@@ -8,7 +9,7 @@ import { EventLog } from '../event-log/event-log';
 import { ProjectorRuntime } from '../event-log/projector-runtime';
 import { RollupInstaller } from '../analytics/rollup-installer';
 import { Metrics } from '../metrics/metrics';
-import { APP_CONFIG, DB_CAPABILITIES } from './tokens';
+import { APP_CONFIG, DB_CAPABILITIES, ENVIRONMENT } from './tokens';
 
 const OPEN_DATABASE = Symbol('OPEN_DATABASE');
 const EVENT_INFRASTRUCTURE = Symbol('EVENT_INFRASTRUCTURE');
@@ -32,11 +33,12 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
 
   private refreshTimer: NodeJS.Timeout | undefined;
 
-  static forRoot(config: AppConfig, metrics: Metrics = new Metrics()): DynamicModule {
+  static forRoot(config: AppConfig, env: Env, metrics: Metrics = new Metrics()): DynamicModule {
     return {
       module: PlatformModule,
       providers: [
         { provide: APP_CONFIG, useValue: config },
+        { provide: ENVIRONMENT, useValue: env },
         { provide: Metrics, useValue: metrics },
         { provide: OPEN_DATABASE, useFactory: () => openDatabase(config) },
         { provide: Database, useFactory: (o: OpenDatabase) => o.db, inject: [OPEN_DATABASE] },
@@ -57,7 +59,7 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
           inject: [Database, OPEN_DATABASE],
         },
       ],
-      exports: [APP_CONFIG, Metrics, Database, DB_CAPABILITIES, EventLog, ProjectorRuntime, RollupInstaller],
+      exports: [APP_CONFIG, ENVIRONMENT, Metrics, Database, DB_CAPABILITIES, EventLog, ProjectorRuntime, RollupInstaller],
     };
   }
 

@@ -13,13 +13,10 @@ describe('support console in Chromium', () => {
   let baseUrl: string;
   let page: Page;
   let receiver: WebhookReceiver;
-  const saved = { base: process.env.ALERT_BACKOFF_BASE_MS, max: process.env.ALERT_MAX_ATTEMPTS };
 
   beforeAll(async () => {
-    process.env.ALERT_BACKOFF_BASE_MS = '20';
-    process.env.ALERT_MAX_ATTEMPTS = '2';
     receiver = await new WebhookReceiver().start();
-    t = await startTestApp();
+    t = await startTestApp({ ALERT_BACKOFF_BASE_MS: '20', ALERT_MAX_ATTEMPTS: '2' });
     baseUrl = await listen(t);
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -29,10 +26,6 @@ describe('support console in Chromium', () => {
     await browser?.close();
     await t?.close();
     await receiver?.stop();
-    if (saved.base === undefined) delete process.env.ALERT_BACKOFF_BASE_MS;
-    else process.env.ALERT_BACKOFF_BASE_MS = saved.base;
-    if (saved.max === undefined) delete process.env.ALERT_MAX_ATTEMPTS;
-    else process.env.ALERT_MAX_ATTEMPTS = saved.max;
   });
 
   const post = (body: unknown) =>

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AdminToken } from '../../src/auth/admin-token';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
+import type { Env } from '../../src/config/env-readers';
 import { createApp } from '../../src/create-app';
 import { Database } from '../../src/database/database';
 import { adminQuery } from '../../src/database/server-admin';
@@ -29,7 +30,7 @@ export type TestApp = Readonly<{
  * DATABASE_URL's server) and the real event log (Kafka when KAFKA_BROKERS is set). Drive it with
  * `app.inject(...)` (no socket) or `app.listen` for clients that need one.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Env = {}): Promise<TestApp> {
   const run = randomUUID().replaceAll('-', '').slice(0, 12);
   let cleanup: () => Promise<void>;
   let base: Record<string, string>;
@@ -49,7 +50,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     cleanup = async () => rmSync(dataDir, { recursive: true, force: true });
   }
   const config = loadConfig({ LOG_LEVEL: 'error', PROJECTOR_POLL_MS: '50', ...base, ...env });
-  const app = await createApp(config, AdminToken.of(TEST_ADMIN_TOKEN));
+  // modules read their own settings (FUEL_*, CLR_*, SUBMIT_* …) from the same overrides
+  const app = await createApp(config, AdminToken.of(TEST_ADMIN_TOKEN), { ...process.env, ...env });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return {

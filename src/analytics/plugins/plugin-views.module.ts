@@ -5,12 +5,14 @@ import { discoverPlugins, loadPluginConfig, PLUGIN_CONFIG, type PluginConfig } f
 import { PluginViewsController } from './plugin-views.controller';
 import { PluginViewsRepository } from './plugin-views.repository';
 import { PLUGINS } from './plugin-views.service';
+import type { Env } from '../../config/env-readers';
+import { ENVIRONMENT } from '../../platform/tokens';
 
 /** Plugin views discovered from PLUGINS_DIR at start-up (README "Plugin views"); no core code per plugin. */
 @Module({
   controllers: [PluginViewsController],
   providers: [
-    { provide: PLUGIN_CONFIG, useFactory: () => loadPluginConfig(process.env, join(PROJECT_ROOT, 'plugins')) },
+    { provide: PLUGIN_CONFIG, inject: [ENVIRONMENT], useFactory: (env: Env) => loadPluginConfig(env, join(PROJECT_ROOT, 'plugins')) },
     {
       provide: PLUGINS,
       useFactory: (config: PluginConfig) => {

@@ -13,13 +13,15 @@ import { RecordsConsoleController } from './records-console.controller';
 import { RecordsRepository } from './records.repository';
 import { RetentionService } from './retention.service';
 import { SubmitTelemetryRecordHandler } from './submit-telemetry-record.handler';
+import type { Env } from '../../config/env-readers';
+import { ENVIRONMENT } from '../../platform/tokens';
 
 /** Clear Linux telemetrics: collector (v2/v3), records projection, /api/records, console records, purge. */
 @Module({
   imports: [ClearLinuxCrashesModule, ClearLinuxAnalyticsModule],
   controllers: [CollectorController, RecordsApiController, RecordsConsoleController],
   providers: [
-    { provide: CLEARLINUX_CONFIG, useFactory: () => loadClearLinuxConfig(process.env) },
+    { provide: CLEARLINUX_CONFIG, inject: [ENVIRONMENT], useFactory: (env: Env) => loadClearLinuxConfig(env) },
     ClearLinuxMetrics,
     RecordsRepository,
     RecordIdAllocator,

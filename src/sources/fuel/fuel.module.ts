@@ -21,6 +21,8 @@ import { ReportsRepository } from './reports.repository';
 import { SubmitActionLogsHandler } from './submit-action-logs.handler';
 import { SubmitInstallationHandler } from './submit-installation.handler';
 import { SubmitOstfRunsHandler, SubmitOswlStatsHandler } from './submit-oswl-stats.handler';
+import type { Env } from '../../config/env-readers';
+import { ENVIRONMENT } from '../../platform/tokens';
 
 let formatterRegistered = false;
 
@@ -28,7 +30,7 @@ let formatterRegistered = false;
 @Module({
   controllers: [ReportsController, ExportsController, JsonExportsController, ReportsConsoleController, CollectorController],
   providers: [
-    { provide: FUEL_CONFIG, useFactory: () => loadFuelConfig(process.env) },
+    { provide: FUEL_CONFIG, inject: [ENVIRONMENT], useFactory: (env: Env) => loadFuelConfig(env) },
     FuelSchemas,
     FuelMetrics,
     ClaimsRepository,

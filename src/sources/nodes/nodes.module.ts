@@ -8,6 +8,8 @@ import { NodesConsoleController } from './nodes-console.controller';
 import { NODE_GET_PATHS, NodesController } from './nodes.controller';
 import { NodesMetrics } from './nodes.metrics';
 import { NodesRepository } from './nodes.repository';
+import type { Env } from '../../config/env-readers';
+import { ENVIRONMENT } from '../../platform/tokens';
 
 /**
  * Node telemetry (spec part B): websocket ingest on `/` and `/audit`, batched direct writes, purge, JSON
@@ -16,7 +18,7 @@ import { NodesRepository } from './nodes.repository';
  */
 @Module({
   controllers: [NodesController, NodesConsoleController],
-  providers: [{ provide: NODES_CONFIG, useFactory: () => loadNodesConfig(process.env) }, NodesRepository, NodesMetrics, NodeIngestGateway],
+  providers: [{ provide: NODES_CONFIG, inject: [ENVIRONMENT], useFactory: (env: Env) => loadNodesConfig(env) }, NodesRepository, NodesMetrics, NodeIngestGateway],
   exports: [NodesRepository],
 })
 export class NodesModule implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {

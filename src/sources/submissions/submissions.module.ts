@@ -15,12 +15,14 @@ import { SUBMISSIONS_CONFIG, SubmissionsConfig, loadSubmissionsConfig } from './
 import { submissionDocumentsProjector, submissionErrorsProjector } from './submissions.projection';
 import { SubmissionsRepository } from './submissions.repository';
 import { SubmitController, sendOutcome, submitCommand } from './submit.controller';
+import type { Env } from '../../config/env-readers';
+import { ENVIRONMENT } from '../../platform/tokens';
 
 /** Generic document submission (spec part A): `/submit/...` ingest, schema registry, projections, read API. */
 @Module({
   controllers: [SubmitController, SubmissionsReadController, SubmissionsConsoleController],
   providers: [
-    { provide: SUBMISSIONS_CONFIG, useFactory: () => loadSubmissionsConfig(process.env) },
+    { provide: SUBMISSIONS_CONFIG, inject: [ENVIRONMENT], useFactory: (env: Env) => loadSubmissionsConfig(env) },
     { provide: SubmissionSchemaRegistry, useFactory: () => new SubmissionSchemaRegistry() },
     {
       provide: GEO_LOOKUP,

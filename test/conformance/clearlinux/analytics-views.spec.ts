@@ -68,14 +68,13 @@ describe('Clear Linux analytics views', () => {
   const purgedMachines = [
     ...new Set(records.filter((r) => /heartbeat|mce\/corrected/.test(r.headers.classification)).slice(0, 12).map((r) => r.headers.machine_id)),
   ];
-  const purgeEnv = process.env.CLR_PURGE_FILTERED_RECORDS;
-
   beforeAll(async () => {
-    process.env.CLR_PURGE_FILTERED_RECORDS = JSON.stringify({
-      classification: { 'org.clearlinux/mce/SRAO': 1, 'org.clearlinux/mce/thermal': 1, 'org.clearlinux/hello/world': 1 },
-      machine_id: Object.fromEntries(purgedMachines.map((m) => [m, 1])),
+    t = await startTestApp({
+      CLR_PURGE_FILTERED_RECORDS: JSON.stringify({
+        classification: { 'org.clearlinux/mce/SRAO': 1, 'org.clearlinux/mce/thermal': 1, 'org.clearlinux/hello/world': 1 },
+        machine_id: Object.fromEntries(purgedMachines.map((m) => [m, 1])),
+      }),
     });
-    t = await startTestApp();
     rollups = t.app.get(RollupInstaller);
     // a first batch, materialised; the rest arrives after the refresh (late for the capture-time rollups)
     await postAll(records.slice(0, 200));
@@ -84,8 +83,6 @@ describe('Clear Linux analytics views', () => {
     await settle();
   }, 300_000);
   afterAll(async () => {
-    if (purgeEnv === undefined) delete process.env.CLR_PURGE_FILTERED_RECORDS;
-    else process.env.CLR_PURGE_FILTERED_RECORDS = purgeEnv;
     await t?.close();
   });
 

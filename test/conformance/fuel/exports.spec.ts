@@ -31,13 +31,7 @@ function structure(name: string, uid: string, release: string, edit: (s: Obj) =>
 describe('Fuel exports /api/v1/csv/*, /api/v1/json/report/installations (spec §5)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    // FuelModule reads its settings from the process environment at start-up.
-    process.env.FUEL_FILTERING_RULES = JSON.stringify({ [KEPT]: null });
-    try {
-      t = await startTestApp();
-    } finally {
-      delete process.env.FUEL_FILTERING_RULES;
-    }
+    t = await startTestApp({ FUEL_FILTERING_RULES: JSON.stringify({ [KEPT]: null }) });
     const post = async (path: string, body: unknown) => {
       const res = await t.app.inject({ method: 'POST', url: `/api/v1/${path}/`, headers: JSON_HEADERS, payload: JSON.stringify(body) });
       if (res.statusCode >= 300) throw new Error(`${path}: ${res.statusCode} ${res.body}`);

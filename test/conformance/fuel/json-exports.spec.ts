@@ -36,13 +36,7 @@ describe('Fuel JSON exports /api/v1/json/* (spec §5.6), privacy floor (§6.0), 
   let t: TestApp;
   const schemas = new FuelSchemas();
   beforeAll(async () => {
-    const env = { FUEL_FILTERING_RULES: JSON.stringify({ [KEPT]: null }), REPORT_MIN_INSTALLATIONS: '2', TRUSTED_PROXIES: '1' };
-    Object.assign(process.env, env);
-    try {
-      t = await startTestApp();
-    } finally {
-      for (const k of Object.keys(env)) delete process.env[k];
-    }
+    t = await startTestApp({ FUEL_FILTERING_RULES: JSON.stringify({ [KEPT]: null }), REPORT_MIN_INSTALLATIONS: '2', TRUSTED_PROXIES: '1' });
     const post = async (path: string, body: unknown) => {
       const res = await t.app.inject({ method: 'POST', url: `/api/v1/${path}/`, headers: JSON_HEADERS, payload: JSON.stringify(body) });
       if (res.statusCode >= 300) throw new Error(`${path}: ${res.statusCode} ${res.body}`);

@@ -71,12 +71,7 @@ const POSTS: Obj[][] = [
 describe('Fuel OSWL exports /api/v1/csv/<resource_type>, /api/v1/csv/all (spec §5.4, §5.5)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    process.env.FUEL_FILTERING_RULES = JSON.stringify({ [KEPT]: null });
-    try {
-      t = await startTestApp();
-    } finally {
-      delete process.env.FUEL_FILTERING_RULES;
-    }
+    t = await startTestApp({ FUEL_FILTERING_RULES: JSON.stringify({ [KEPT]: null }) });
     const post = async (path: string, body: unknown) => {
       const res = await t.app.inject({ method: 'POST', url: `/api/v1/${path}/`, headers: JSON_HEADERS, payload: JSON.stringify(body) });
       if (res.statusCode >= 300) throw new Error(`${path}: ${res.statusCode} ${res.body}`);

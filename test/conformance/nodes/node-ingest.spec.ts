@@ -230,14 +230,7 @@ describe('graceful stop mid-stream (spec §B.6, §B.10 #10)', () => {
   let t: TestApp;
   beforeAll(async () => {
     // nothing flushes on its own: every stored row comes from the shutdown flush
-    process.env.DB_SAVE_LATENCY_MS = '600000';
-    process.env.DB_BATCH_SIZE = '100000';
-    try {
-      t = await startTestApp();
-    } finally {
-      delete process.env.DB_SAVE_LATENCY_MS;
-      delete process.env.DB_BATCH_SIZE;
-    }
+    t = await startTestApp({ DB_SAVE_LATENCY_MS: '600000', DB_BATCH_SIZE: '100000' });
     await t.app.listen(0, '127.0.0.1');
   });
   afterAll(async () => t?.close());

@@ -10,14 +10,7 @@ describe('submission geo metadata with a CSV ranges GeoIP database', () => {
   beforeAll(async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'geo-')), 'ranges.csv');
     writeFileSync(path, '203.0.113.0,203.0.113.255,AU,Victoria,,Melbourne,5000000\n198.51.100.0,198.51.100.255,NZ,Otago,,Tinytown,10\n');
-    // source settings are read from process.env when the module starts
-    Object.assign(process.env, { GEOIP_DB_PATH: path, TRUSTED_PROXIES: '1' });
-    try {
-      t = await startTestApp();
-    } finally {
-      delete process.env.GEOIP_DB_PATH;
-      delete process.env.TRUSTED_PROXIES;
-    }
+    t = await startTestApp({ GEOIP_DB_PATH: path, TRUSTED_PROXIES: '1' });
   });
   afterAll(async () => t?.close());
 

@@ -219,14 +219,7 @@ describe('POST/PUT /submit/... (spec §A)', () => {
 describe('SUBMIT_OVERSIZE_STATUS=202 (legacy 2013 server answer)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    process.env.SUBMIT_OVERSIZE_STATUS = '202';
-    process.env.SUBMIT_MAX_BODY_BYTES = '100';
-    try {
-      t = await startTestApp();
-    } finally {
-      delete process.env.SUBMIT_OVERSIZE_STATUS;
-      delete process.env.SUBMIT_MAX_BODY_BYTES;
-    }
+    t = await startTestApp({ SUBMIT_OVERSIZE_STATUS: '202', SUBMIT_MAX_BODY_BYTES: '100' });
   });
   afterAll(async () => t?.close());
 

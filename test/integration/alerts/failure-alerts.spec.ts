@@ -23,23 +23,16 @@ describe('immediate failure reports and their notifications', () => {
   let t: TestApp;
   let smtp: SmtpReceiver;
   const receivers: WebhookReceiver[] = [];
-  const saved: Record<string, string | undefined> = {};
 
   beforeAll(async () => {
     smtp = await new SmtpReceiver().start();
-    for (const [k, v] of Object.entries({ ...ALERT_ENV, ALERT_SMTP_URL: smtp.url })) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
-    t = await startTestApp();
+    t = await startTestApp({ ...ALERT_ENV, ALERT_SMTP_URL: smtp.url });
     await eventually(async () => (await rules()).some((r) => r.id === DEFAULT_RULE_ID), 20_000, 'default rule');
   });
   afterAll(async () => {
     await t?.close();
     for (const r of receivers) await r.stop();
     await smtp?.stop();
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
   });
 
   const api = async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown) => {

@@ -10,7 +10,6 @@ const TID = '6907c830-eed9-4ce9-81ae-76daf8d88f0f';
 describe('plugin views', () => {
   let t: TestApp;
   let dir: string;
-  const previous = { dir: process.env.PLUGINS_DIR, enabled: process.env.PLUGINS_ENABLED };
   const get = (url: string, headers: Record<string, string> = {}) => t.app.inject({ method: 'GET', url, headers: { ...t.auth, ...headers } });
 
   beforeAll(async () => {
@@ -20,9 +19,7 @@ describe('plugin views', () => {
     writeFileSync(join(dir, 'sneaky', 'view.json'), JSON.stringify({ name: 'sneaky', title: 'Writes' }));
     writeFileSync(join(dir, 'sneaky', 'query.sql'), `SELECT nextval('clr_record_id_seq') AS id`);
     writeFileSync(join(dir, 'sneaky', 'view.hbs'), '{{#each rows}}{{id}}{{/each}}');
-    process.env.PLUGINS_DIR = dir;
-    delete process.env.PLUGINS_ENABLED;
-    t = await startTestApp();
+    t = await startTestApp({ PLUGINS_DIR: dir, PLUGINS_ENABLED: undefined });
     const base = {
       record_format_version: '4', classification: 'org.clearlinux/heartbeat/ping', severity: '1', creation_timestamp: String(Math.floor(Date.now() / 1000)),
       arch: 'x86_64', host_type: 'blank|blank|blank', kernel_version: '5.3.1-1.native', payload_format_version: '1', board_name: 'b', cpu_model: 'c',
@@ -40,9 +37,6 @@ describe('plugin views', () => {
   afterAll(async () => {
     await t?.close();
     rmSync(dir, { recursive: true, force: true });
-    if (previous.dir === undefined) delete process.env.PLUGINS_DIR;
-    else process.env.PLUGINS_DIR = previous.dir;
-    if (previous.enabled !== undefined) process.env.PLUGINS_ENABLED = previous.enabled;
   });
 
   it('lists the discovered plugins', async () => {
