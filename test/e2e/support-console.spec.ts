@@ -100,9 +100,11 @@ describe('support console in Chromium', () => {
     expect(await row.textContent()).toContain('gave up after 2 attempts');
     await screenshot(page, 'dead-letters');
     receiver.answer(() => ({ status: 204 }));
-    await Promise.all([page.waitForURL(`${baseUrl}/console/alerts/dead-letters`), row.locator('button', { hasText: 'Retry' }).click()]);
+    // the page is already at this URL, so waiting for the URL alone would not wait for the form's POST + redirect
+    await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), row.locator('button', { hasText: 'Retry' }).click()]);
+    await page.waitForURL(`${baseUrl}/console/alerts/dead-letters`);
     await eventually(async () => (await t.db.query(`SELECT 1 FROM alert_deliveries WHERE subject_key = $1 AND state = 'sent'`, [body.failure_report.report_uuid])).length === 1, 20_000, 'sent after retry');
-    await page.reload();
+    await page.goto(`${baseUrl}/console/alerts/dead-letters`);
     expect(await page.locator('[data-testid=dead-letters] tbody tr', { hasText: body.failure_report.report_uuid as string }).count()).toBe(0);
   });
 });
