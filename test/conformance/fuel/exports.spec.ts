@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { startTestApp, TestApp } from '../../support/app';
 import { parseCsv } from '../../support/csv';
 import { readFixture } from '../../support/fixtures';
+import { postFuel } from '../../support/fuel';
 
 const FUEL_PROJECTORS = ['fuel-action-logs', 'fuel-installations', 'fuel-oswl'];
 const fx = <T>(name: string) => readFixture<T>(`fuelstats/${name}`);
 const headers = fx<Record<string, string[]>>('csv-headers.json');
-const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /** Kafka mode: topics outlive each test database, so this run's rows are told apart by uid and release. */
 const RUN = randomUUID().slice(0, 8);
@@ -32,10 +32,7 @@ describe('Fuel exports /api/v1/csv/*, /api/v1/json/report/installations (spec §
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({ FUEL_FILTERING_RULES: JSON.stringify({ [KEPT]: null }) });
-    const post = async (path: string, body: unknown) => {
-      const res = await t.app.inject({ method: 'POST', url: `/api/v1/${path}/`, headers: JSON_HEADERS, payload: JSON.stringify(body) });
-      if (res.statusCode >= 300) throw new Error(`${path}: ${res.statusCode} ${res.body}`);
-    };
+    const post = (path: string, body: unknown) => postFuel(t, path, body);
     await post('installation_structure', structure('installation-structure-full-9.0.json', FULL, KEPT));
     await post('installation_structure', structure('installation-structure-two-clusters.json', TWO, KEPT, (s) => {
       s.clusters[0].attributes.kernel_params = AWKWARD;

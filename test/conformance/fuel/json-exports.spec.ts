@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { FuelSchemaId, FuelSchemas } from '../../../src/sources/fuel/fuel-schemas';
 import { startTestApp, TestApp } from '../../support/app';
 import { readFixture } from '../../support/fixtures';
+import { postFuel } from '../../support/fuel';
 
 const FUEL_PROJECTORS = ['fuel-action-logs', 'fuel-installations', 'fuel-oswl'];
 const fx = <T>(name: string) => readFixture<T>(`fuelstats/${name}`);
-const JSON_HEADERS = { 'content-type': 'application/json' };
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Kafka mode: this run's rows carry their own uids and release tags. */
@@ -37,10 +37,7 @@ describe('Fuel JSON exports /api/v1/json/* (spec §5.6), privacy floor (§6.0), 
   const schemas = new FuelSchemas();
   beforeAll(async () => {
     t = await startTestApp({ FUEL_FILTERING_RULES: JSON.stringify({ [KEPT]: null }), REPORT_MIN_INSTALLATIONS: '2', TRUSTED_PROXIES: '1' });
-    const post = async (path: string, body: unknown) => {
-      const res = await t.app.inject({ method: 'POST', url: `/api/v1/${path}/`, headers: JSON_HEADERS, payload: JSON.stringify(body) });
-      if (res.statusCode >= 300) throw new Error(`${path}: ${res.statusCode} ${res.body}`);
-    };
+    const post = (path: string, body: unknown) => postFuel(t, path, body);
     await post('installation_structure', structure('installation-structure-full-9.0.json', FULL, KEPT));
     await post('installation_structure', structure('installation-structure-full-9.0.json', FULL2, KEPT));
     await post('installation_structure', structure('installation-structure-two-clusters.json', TWO, KEPT));

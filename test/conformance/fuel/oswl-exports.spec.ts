@@ -6,11 +6,11 @@ import { startTestApp, TestApp } from '../../support/app';
 import { parseCsv } from '../../support/csv';
 import { readFixture } from '../../support/fixtures';
 import { parseTar } from '../../support/tar';
+import { postFuel } from '../../support/fuel';
 
 const FUEL_PROJECTORS = ['fuel-action-logs', 'fuel-installations', 'fuel-oswl'];
 const fx = <T>(name: string) => readFixture<T>(`fuelstats/${name}`);
 const headers = fx<Record<string, string[]>>('csv-headers.json');
-const JSON_HEADERS = { 'content-type': 'application/json' };
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Kafka mode: this run's rows carry their own uids and release tags. */
@@ -73,8 +73,7 @@ describe('Fuel OSWL exports /api/v1/csv/<resource_type>, /api/v1/csv/all (spec Â
   beforeAll(async () => {
     t = await startTestApp({ FUEL_FILTERING_RULES: JSON.stringify({ [KEPT]: null }) });
     const post = async (path: string, body: unknown) => {
-      const res = await t.app.inject({ method: 'POST', url: `/api/v1/${path}/`, headers: JSON_HEADERS, payload: JSON.stringify(body) });
-      if (res.statusCode >= 300) throw new Error(`${path}: ${res.statusCode} ${res.body}`);
+      await postFuel(t, path, body);
       await t.runtime.catchUp(FUEL_PROJECTORS);
     };
     await post('installation_structure', structure('installation-structure-full-9.0.json', FULL, KEPT));

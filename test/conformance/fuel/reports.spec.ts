@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, TestApp } from '../../support/app';
 import { readFixture } from '../../support/fixtures';
+import { postFuel } from '../../support/fuel';
 
 /** Only our projectors: in Kafka mode the archiver re-reads every stream's history into each fresh database. */
 const FUEL_PROJECTORS = ['fuel-action-logs', 'fuel-installations', 'fuel-oswl'];
 
 const fx = <T>(name: string) => readFixture<T>(`fuelstats/${name}`);
-const JSON_HEADERS = { 'content-type': 'application/json' };
 /**
  * Kafka mode: topics outlive each test database and are projected from the beginning, so this run's
  * installations get their own uids and one shared release tag; every report is asked with ?release=.
@@ -48,10 +48,7 @@ describe('Fuel reports /api/v1/json/report/ (spec §6)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp();
-    const post = async (path: string, body: unknown) => {
-      const res = await t.app.inject({ method: 'POST', url: `/api/v1/${path}/`, headers: JSON_HEADERS, payload: JSON.stringify(body) });
-      if (res.statusCode >= 300) throw new Error(`${path}: ${res.statusCode} ${res.body}`);
-    };
+    const post = (path: string, body: unknown) => postFuel(t, path, body);
     // uid 0f4a…5f60 (release re-tagged): 3 ready nodes — controller, compute+ceph-osd, compute+ceph-osd
     await post('installation_structure', tagged(fx<Structure>('installation-structure-full-9.0.json')));
     // uid x (release re-tagged): nodes a+b+c, b+c, c, s — all with status "s" (not ready)

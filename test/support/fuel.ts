@@ -1,0 +1,9 @@
+import type { TestApp } from './app';
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+/** POSTs a Fuel collector body to `/api/v1/<path>/` on the test app; anything but 2xx fails the setup. */
+export async function postFuel(t: TestApp, path: string, body: unknown): Promise<void> {
+  const res = await t.app.inject({ method: 'POST', url: `/api/v1/${path}/`, headers: JSON_HEADERS, payload: JSON.stringify(body) });
+  if (res.statusCode >= 300) throw new Error(`${path}: ${res.statusCode} ${res.body}`);
+}
