@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, LogUnavailable, Unauthenticated } from './errors';
+import { AppError, ServiceUnavailable, Unauthenticated } from './errors';
 
 /**
  * One place that turns errors into HTTP answers: `{"message": ...}` JSON for every 4xx/5xx, Retry-After on
@@ -36,8 +36,22 @@ export class ErrorFilter implements ExceptionFilter {
       .send(JSON.stringify(format ? format(status, message) : { message }));
   }
 
+  private lastOutageLog = 0;
+  private outagesSinceLog = 0;
+
+  /** The cause of a 503 is for operators only; during an outage every request has it, so at most one line per 10 s. */
+  private logOutage(err: ServiceUnavailable): void {
+    this.outagesSinceLog++;
+    if (err.cause === undefined || Date.now() - this.lastOutageLog < 10_000) return;
+    const cause = err.cause instanceof Error ? err.cause.message : String(err.cause);
+    this.logger.warn(`503 ${err.reason} (${this.outagesSinceLog} since the last line): ${cause}`);
+    this.lastOutageLog = Date.now();
+    this.outagesSinceLog = 0;
+  }
+
   private describe(err: unknown): { status: number; message: string; headers: Record<string, string> } {
-    if (err instanceof LogUnavailable) {
+    if (err instanceof ServiceUnavailable) {
+      this.logOutage(err);
       return { status: 503, message: err.message, headers: { 'retry-after': String(err.retryAfterSeconds) } };
     }
     if (err instanceof Unauthenticated) return { status: 401, message: err.message, headers: { 'www-authenticate': 'Bearer' } };

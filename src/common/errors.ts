@@ -30,11 +30,29 @@ export class PayloadTooLarge extends AppError {
   readonly status = 413;
 }
 
-/** The event log (or the database behind it) cannot make an append durable right now: clients retry. */
-export class LogUnavailable extends AppError {
+/**
+ * Something the request needs (the event log, the database) cannot serve right now: 503 + Retry-After, and
+ * the client retries. The message is plain on purpose; the cause goes to the server log, never to clients.
+ */
+export abstract class ServiceUnavailable extends AppError {
   readonly status = 503;
-  constructor(message = 'event log unavailable, retry later', readonly retryAfterSeconds = 5) {
-    super(message, 'log_unavailable');
+  constructor(message: string, readonly retryAfterSeconds: number, reason: string, cause?: unknown) {
+    super(message, reason);
+    if (cause !== undefined) this.cause = cause;
+  }
+}
+
+/** The event log (or the database behind it) cannot make an append durable right now. */
+export class LogUnavailable extends ServiceUnavailable {
+  constructor(message = 'event log unavailable, retry later', retryAfterSeconds = 5, cause?: unknown) {
+    super(message, retryAfterSeconds, 'log_unavailable', cause);
+  }
+}
+
+/** No database connection could be had, or it failed or stopped answering mid-statement. */
+export class DatabaseUnavailable extends ServiceUnavailable {
+  constructor(cause?: unknown) {
+    super('database unavailable, retry later', 5, 'database_unavailable', cause);
   }
 }
 

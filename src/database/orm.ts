@@ -1,11 +1,13 @@
 import { defineConfig, MikroORM } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import type { Duplex } from 'node:stream';
 import { MIGRATIONS } from '../../migrations';
 
-export type OrmSettings = Readonly<{ url: string; poolSize: number }>;
+/** `connect` replaces the TCP socket of every connection (the embedded database is in-process). */
+export type OrmSettings = Readonly<{ url: string; poolSize: number; connect?: () => Duplex }>;
 
 /** MikroORM owns the only connection pool; in embedded mode its size is exactly 1. */
-export function ormConfig({ url, poolSize }: OrmSettings) {
+export function ormConfig({ url, poolSize, connect }: OrmSettings) {
   return defineConfig({
     clientUrl: url,
     entities: [],
@@ -14,7 +16,7 @@ export function ormConfig({ url, poolSize }: OrmSettings) {
     migrations: { migrationsList: MIGRATIONS, transactional: true, snapshot: false, silent: true },
     pool: { min: poolSize === 1 ? 1 : 0, max: poolSize },
     // An unreachable database must fail a request quickly (→ 503) instead of queueing for a minute.
-    driverOptions: { acquireConnectionTimeout: 5000 },
+    driverOptions: { acquireConnectionTimeout: 5000, ...(connect ? { connection: { stream: connect } } : {}) },
     allowGlobalContext: true,
     debug: false,
   });

@@ -1,5 +1,5 @@
 import { Admin, CompressionTypes, Kafka, logLevel as KafkaLogLevel, Producer } from 'kafkajs';
-import { LogUnavailable } from '../common/errors';
+import { LogUnavailable, ServiceUnavailable } from '../common/errors';
 import { Database } from '../database/database';
 import { EVENT_STREAMS, TelemetryEvent } from './event';
 import { BatchingEventLog, BatchingOptions } from './batching-event-log';
@@ -111,7 +111,7 @@ export class KafkaEventLog extends BatchingEventLog {
       });
     } catch (err) {
       this.metrics.failures.inc({ log: this.kind });
-      throw err instanceof LogUnavailable ? err : new LogUnavailable(`event log write failed: ${(err as Error).message}`);
+      throw err instanceof ServiceUnavailable ? err : new LogUnavailable(undefined, undefined, err);
     }
     this.metrics.batchSize.observe(events.length);
     return markFirstOccurrences(events, claimed, this.metrics);

@@ -62,7 +62,7 @@ export class PostgresEventLog extends BatchingEventLog {
       inserted = new Set(rows.map((r) => r.id));
     } catch (err) {
       this.metrics.failures.inc({ log: this.kind });
-      throw new LogUnavailable(`event log write failed: ${(err as Error).message}`);
+      throw new LogUnavailable(undefined, undefined, err);
     }
     this.metrics.batchSize.observe(events.length);
     if (inserted.size > 0) this.notifications.emit('appended', new Set(events.filter((e) => inserted.has(e.id)).map((e) => e.type)));

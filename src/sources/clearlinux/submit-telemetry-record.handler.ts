@@ -53,7 +53,7 @@ export class SubmitTelemetryRecordHandler implements ICommandHandler<SubmitTelem
     }
 
     const id = await this.ids.next().catch((err: Error) => {
-      throw new LogUnavailable(`record id allocation failed: ${err.message}`);
+      throw new LogUnavailable(undefined, undefined, err);
     });
     const event = recordAccepted(parsed, id, cmd.receivedAt, { protocol: cmd.protocol, headers: cmd.headers, payload: payloadText });
     const { appended } = await this.log.appendOne(event);

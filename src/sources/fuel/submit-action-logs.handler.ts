@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { LogUnavailable } from '../../common/errors';
+import { ServiceUnavailable } from '../../common/errors';
 import { EventLog } from '../../event-log/event-log';
 import { ClaimsRepository, keyOf } from './claims.repository';
 import { ActionLogRecord, actionLogRecorded } from './fuel.events';
@@ -83,13 +83,13 @@ export class SubmitActionLogsHandler implements ICommandHandler<SubmitActionLogs
       const outcomes = await this.log.append(events);
       return records.map((r, i) => status(r, outcomes[i].appended));
     } catch (err) {
-      if (err instanceof LogUnavailable) throw err;
+      if (err instanceof ServiceUnavailable) throw err;
       const out: ActionLogResult[] = [];
       for (const [i, r] of records.entries()) {
         try {
           out.push(status(r, (await this.log.appendOne(events[i])).appended));
         } catch (one) {
-          if (one instanceof LogUnavailable) throw one;
+          if (one instanceof ServiceUnavailable) throw one;
           out.push({ master_node_uid: r.master_node_uid, external_id: r.external_id, status: 'failed' });
         }
       }

@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { InvalidInput, LogUnavailable } from '../../common/errors';
+import { InvalidInput, ServiceUnavailable } from '../../common/errors';
 import { TelemetryEvent } from '../../event-log/event';
 import { EventLog } from '../../event-log/event-log';
 import { ClaimsRepository, RecordKind, keyOf } from './claims.repository';
@@ -47,7 +47,7 @@ async function upsertBatch<R extends Keyed>(
     await deps.log.append(events);
     claimed = await deps.claims.claimRecords(kind, records.map((r) => ({ uid: r.master_node_uid, id: r.id })));
   } catch (err) {
-    if (err instanceof LogUnavailable) throw err;
+    if (err instanceof ServiceUnavailable) throw err;
     const failed = records.map((r) => ({ master_node_uid: r.master_node_uid, id: r.id, status: 'failed' as const }));
     deps.metrics.countStatuses(kind, failed);
     return failed;

@@ -195,9 +195,19 @@ describe('node telemetry websocket + JSON endpoints (spec §B.11)', () => {
     await closeSocket(b);
     for (const p of [expiring, kept, stillOpen]) await eventually(async () => (await get(`/nodes/logs?peer_id=${p}`)).body.length === 1, 5000, `${p} stored`);
     // node clock says "now"; only the server clock (received_at) decides: age all three by 4 h (LOG_EXPIRY_H = 3)
-    await t.db.query(`UPDATE substrate_logs SET received_at = received_at - interval '4 hours', created_at = now()
-                      WHERE peer_connection_id IN (SELECT id FROM peer_connections WHERE peer_id = ANY($1))`, [[expiring, kept, stillOpen]]);
-    await t.db.query(`UPDATE substrate_logs SET created_at = now() + interval '1 day' WHERE peer_connection_id IN (SELECT id FROM peer_connections WHERE peer_id = $1)`, [expiring]);
+    // Re-inserted rather than UPDATEd: substrate_logs is a hypertable on received_at with one-day chunks, and
+    // this TimescaleDB refuses an UPDATE that moves a row into another chunk (every run between 00:00 and
+    // 04:00 UTC, when "4 hours ago" is yesterday).
+    await t.db.transaction(async (tx) => {
+      const aged = `SELECT l.id, l.peer_connection_id,
+                           CASE WHEN p.peer_id = $2 THEN now() + interval '1 day' ELSE now() END AS created_at,
+                           l.received_at - interval '4 hours' AS received_at, l.ts_source, l.telemetry_id, l.logs
+                      FROM substrate_logs l JOIN peer_connections p ON p.id = l.peer_connection_id WHERE p.peer_id = ANY($1)`;
+      await tx.query(`CREATE TEMP TABLE aged_logs ON COMMIT DROP AS ${aged}`, [[expiring, kept, stillOpen], expiring]);
+      await tx.query(`DELETE FROM substrate_logs WHERE (id, received_at) IN (SELECT id, received_at + interval '4 hours' FROM aged_logs)`);
+      await tx.query(`INSERT INTO substrate_logs (id, peer_connection_id, created_at, received_at, ts_source, telemetry_id, logs)
+                      SELECT id, peer_connection_id, created_at, received_at, ts_source, telemetry_id, logs FROM aged_logs`);
+    });
     await t.app.get(NodesModule).purge();
     expect((await get(`/nodes/logs?peer_id=${expiring}`)).body).toEqual([]);
     expect((await get(`/nodes/logs?peer_id=${kept}`)).body).toHaveLength(1);

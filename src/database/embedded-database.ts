@@ -1,0 +1,29 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { timescaledb } from '@electric-sql/pglite/timescaledb';
+import { PgliteConnection, PgliteSession } from './pglite-connection';
+
+export type EmbeddedDatabase = Readonly<{
+  dataDir: string;
+  /** A new client-side connection to the one embedded backend (pg's `stream` option). */
+  connect: () => PgliteConnection;
+  stop: () => Promise<void>;
+}>;
+
+/**
+ * PostgreSQL + TimescaleDB in-process (PGlite, WASM) under DATA_DIR/pglite. `pg` and MikroORM reach it
+ * through an in-process stream, not a port. PGlite is a single session: the caller must use a pool of
+ * size 1 and never wait for a second checkout.
+ */
+export async function startEmbeddedDatabase(dataDirRoot: string): Promise<EmbeddedDatabase> {
+  const dataDir = resolve(dataDirRoot, 'pglite');
+  mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create({ dataDir, extensions: { timescaledb } });
+  const session = new PgliteSession(db);
+  return {
+    dataDir,
+    connect: () => new PgliteConnection(session),
+    stop: () => session.close(),
+  };
+}
