@@ -6,7 +6,9 @@ import { runInNewContext } from 'node:vm';
 import { Client } from 'pg';
 import { serialize } from 'pg-protocol';
 import { EmbeddedDatabase, startEmbeddedDatabase } from '../../../src/database/embedded-database';
-import { messageTypes } from '../../../src/database/pglite-connection';
+import { PGlite } from '@electric-sql/pglite';
+import { isConnectionFailure } from '../../../src/database/database';
+import { messageTypes, PgliteConnection, PgliteSession } from '../../../src/database/pglite-connection';
 import { SERVER_URL } from '../../support/database';
 
 setFlagsFromString('--expose-gc');
@@ -80,6 +82,34 @@ const heapAfterGc = (): number => {
     const packet = Buffer.concat([parse, bind, serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]);
     expect(await roundTrip(packet)).toMatch(/1.*2.*n.*C.*Z$/);
     connection.destroy();
+  });
+
+  it('fails a round whose answer went missing instead of leaving the client waiting, and keeps serving', async () => {
+    // fault injection on the real backend: the answer to one Sync is dropped, as the old socket path did
+    class LosingSession extends PgliteSession {
+      lose = false;
+      override async exchange(message: Uint8Array, endsRound: boolean): Promise<Uint8Array> {
+        const answer = await super.exchange(message, endsRound);
+        if (this.lose && endsRound) {
+          this.lose = false;
+          return new Uint8Array(0);
+        }
+        return answer;
+      }
+    }
+    const pglite = await PGlite.create(); // its own in-memory backend: this test breaks connections on purpose
+    const session = new LosingSession(pglite);
+    const lossy = new Client({ connectionString: 'postgres://postgres@embedded/postgres', stream: () => new PgliteConnection(session) });
+    lossy.on('error', () => undefined);
+    await lossy.connect();
+    session.lose = true;
+    await expect(lossy.query('SELECT 1')).rejects.toThrow('embedded database lost an answer');
+    expect(isConnectionFailure(await lossy.query('SELECT 1').catch((e: unknown) => e))).toBe(true);
+    const fresh = new Client({ connectionString: 'postgres://postgres@embedded/postgres', stream: () => new PgliteConnection(session) });
+    await fresh.connect();
+    expect((await fresh.query<{ n: number }>('SELECT 2 AS n')).rows[0].n).toBe(2);
+    await fresh.end();
+    await session.close();
   });
 
   it('passes a multi-megabyte statement through whole', async () => {
