@@ -19,6 +19,9 @@ type KnexPoolClient = {
  * `transaction()` must only use the `tx` it is given.
  */
 export class Database implements Queryable {
+  /** Statements sent so far (BEGIN/COMMIT included): /metrics `db_statements_total`, idle tests and benches. */
+  statementsIssued = 0;
+
   constructor(readonly orm: MikroORM) {}
 
   private get pool(): KnexPoolClient {
@@ -26,21 +29,26 @@ export class Database implements Queryable {
   }
 
   async query<T = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    return this.withConnection(async (c) => (await c.query(sql, params as unknown[])).rows as T[]);
+    return this.withConnection(async (c) => (await this.send(c, sql, params)).rows as T[]);
   }
 
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     return this.withConnection(async (c) => {
-      await c.query('BEGIN');
+      await this.send(c, 'BEGIN');
       try {
-        const result = await work({ query: async (sql, params = []) => (await c.query(sql, params as unknown[])).rows });
-        await c.query('COMMIT');
+        const result = await work({ query: async (sql, params = []) => (await this.send(c, sql, params)).rows });
+        await this.send(c, 'COMMIT');
         return result;
       } catch (err) {
-        await c.query('ROLLBACK').catch(() => undefined);
+        await this.send(c, 'ROLLBACK').catch(() => undefined);
         throw err;
       }
     });
+  }
+
+  private send(c: ClientBase, sql: string, params: readonly unknown[] = []) {
+    this.statementsIssued += 1;
+    return c.query(sql, params as unknown[]);
   }
 
   private async withConnection<T>(work: (c: ClientBase) => Promise<T>): Promise<T> {

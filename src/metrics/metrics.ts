@@ -19,6 +19,25 @@ export class Metrics {
     return (this.registry.getSingleMetric(name) as Gauge<L>) ?? new Gauge({ name, help, labelNames, registers: [this.registry] });
   }
 
+  /**
+   * A counter whose total is kept elsewhere as a plain number (cheap on a hot path) and read only when
+   * /metrics is scraped.
+   */
+  counterReading(name: string, help: string, read: () => number): Counter {
+    return (
+      (this.registry.getSingleMetric(name) as Counter) ??
+      new Counter({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc(read());
+        },
+      })
+    );
+  }
+
   histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]): Histogram<L> {
     return (
       (this.registry.getSingleMetric(name) as Histogram<L>) ??

@@ -41,7 +41,14 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
         { provide: ENVIRONMENT, useValue: env },
         { provide: Metrics, useValue: metrics },
         { provide: OPEN_DATABASE, useFactory: () => openDatabase(config) },
-        { provide: Database, useFactory: (o: OpenDatabase) => o.db, inject: [OPEN_DATABASE] },
+        {
+          provide: Database,
+          useFactory: (o: OpenDatabase) => {
+            metrics.counterReading('db_statements_total', 'SQL statements sent to the database (BEGIN/COMMIT included)', () => o.db.statementsIssued);
+            return o.db;
+          },
+          inject: [OPEN_DATABASE],
+        },
         { provide: DB_CAPABILITIES, useFactory: (o: OpenDatabase) => o.capabilities, inject: [OPEN_DATABASE] },
         {
           provide: EVENT_INFRASTRUCTURE,
