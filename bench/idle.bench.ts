@@ -13,7 +13,8 @@ import { benchServerDatabase, report } from './support';
  * its own), in the mode DATABASE_URL / KAFKA_BROKERS select, left alone for BENCH_IDLE_SETTLE_S (default
  * 15: start-up work, and PostgreSQL's statistics of it, which an idle backend reports up to ~11 s late),
  * then measured for BENCH_IDLE_SECONDS (default 20): app CPU (% of one core), statements/s from its
- * /metrics counter and, on an external PostgreSQL on this machine, the server's CPU and transactions/s.
+ * /metrics counter and, on an external PostgreSQL on this machine, the server's CPU and transactions/s;
+ * with BENCH_BROKER_PID (the local Kafka broker's pid, e.g. from ops/kafka's kafka.pid) also the broker's CPU.
  */
 export async function benchIdle(): Promise<void> {
   const settleS = Number(process.env.BENCH_IDLE_SETTLE_S ?? 15);
@@ -42,9 +43,17 @@ export async function benchIdle(): Promise<void> {
     // Connected to DATABASE_URL's own database, so its queries are not counted for the app's database.
     const server = serverUrl ? await openMonitor(serverUrl, new URL(database!.url).pathname.slice(1)) : undefined;
     monitor = server?.client;
-    const before = { statements: await statementsOf(metricsUrl), app: cpuTicks(app.pid!), server: await server?.sample(), at: Date.now() };
+    const brokerPid = brokers.length > 0 && process.env.BENCH_BROKER_PID ? Number(process.env.BENCH_BROKER_PID) : undefined;
+    const sample = async () => ({
+      statements: await statementsOf(metricsUrl),
+      app: cpuTicks(app!.pid!),
+      broker: brokerPid === undefined ? undefined : cpuTicks(brokerPid),
+      server: await server?.sample(),
+      at: Date.now(),
+    });
+    const before = await sample();
     await sleep(seconds * 1000);
-    const after = { statements: await statementsOf(metricsUrl), app: cpuTicks(app.pid!), server: await server?.sample(), at: Date.now() };
+    const after = await sample();
 
     const elapsedS = (after.at - before.at) / 1000;
     const pct = (ticks: number) => round1((ticks / CLOCK_TICKS / elapsedS) * 100);
@@ -61,6 +70,7 @@ export async function benchIdle(): Promise<void> {
             xactPerSecond: round1((after.server.xacts - before.server.xacts) / elapsedS),
           }
         : {}),
+      ...(before.broker !== undefined ? { brokerCpuPct: pct(after.broker! - before.broker) } : {}),
     });
   } finally {
     await monitor?.end().catch(() => undefined);
