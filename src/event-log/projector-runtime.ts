@@ -22,6 +22,8 @@ export class ProjectorRuntime {
   private readonly entries = new Map<string, Entry>();
   private readonly m;
   private started = false;
+  /** Events applied by all projectors of this process so far: lets periodic work skip when nothing changed. */
+  private applied = 0;
 
   constructor(
     private readonly db: Database,
@@ -46,6 +48,10 @@ export class ProjectorRuntime {
     if (this.entries.has(projector.name)) throw new Error(`projector ${projector.name} registered twice`);
     this.entries.set(projector.name, { projector, feed: this.feedFor(projector) });
     if (this.started) void this.startEntry(this.entries.get(projector.name)!);
+  }
+
+  get eventsApplied(): number {
+    return this.applied;
   }
 
   names(): string[] {
@@ -160,6 +166,7 @@ export class ProjectorRuntime {
       throw err;
     }
     this.m.applied.inc({ projector: projector.name }, batch.events.length);
+    this.applied += batch.events.length;
     if (batch.events.length > 0) projector.afterCommit?.(batch.events);
   }
 
