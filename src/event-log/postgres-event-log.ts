@@ -64,6 +64,7 @@ export class PostgresEventLog extends BatchingEventLog {
    */
   // One listener per projector feed; there are more than EventEmitter's default warning threshold of 10.
   readonly notifications = new EventEmitter().setMaxListeners(0);
+  /** The log head as this process's feeds read it (lag, the safety poll). */
   readonly head: LogHead;
   /** Names this process in its notifications, so its listener skips its own appends. */
   private readonly origin = randomUUID();
