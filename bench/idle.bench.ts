@@ -65,8 +65,8 @@ export async function benchIdle(): Promise<void> {
       statementsPerSecond: round1((after.statements - before.statements) / elapsedS),
       ...(before.server && after.server
         ? {
-            dbServerCpuPct: before.server.clusterTicks === null ? null : pct(cpuDelta(before.server.processTicks, after.server.processTicks)),
-            dbBackendsCpuPct: pct(cpuDelta(before.server.backendTicks, after.server.backendTicks)),
+            dbServerCpuPct: before.server.local ? pct(cpuDelta(before.server.processTicks, after.server.processTicks)) : null,
+            dbBackendsCpuPct: before.server.local ? pct(cpuDelta(before.server.backendTicks, after.server.backendTicks)) : null,
             xactPerSecond: round1((after.server.xacts - before.server.xacts) / elapsedS),
           }
         : {}),
@@ -153,7 +153,8 @@ function cpuDelta(before: Map<number, number>, after: Map<number, number>): numb
   return ticks;
 }
 
-type ServerSample = { processTicks: Map<number, number>; clusterTicks: number | null; backendTicks: Map<number, number>; xacts: number };
+/** CPU ticks per pid of the whole cluster and of the app database's backends (`local`: the server runs on this machine). */
+type ServerSample = { local: boolean; processTicks: Map<number, number>; backendTicks: Map<number, number>; xacts: number };
 
 /**
  * Samples the PostgreSQL server when it runs on this machine: its processes are the postmaster (the parent
@@ -165,7 +166,8 @@ async function openMonitor(serverUrl: string, appDatabase: string): Promise<{ cl
   const [{ pid }] = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
   let postmaster: number | undefined;
   try {
-    postmaster = parentOf(pid);
+    // a pid of this machine only counts when it is a postgres process (the server may run elsewhere)
+    if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('postgres')) postmaster = parentOf(pid);
   } catch {
     postmaster = undefined; // server not on this machine (or in another pid namespace): no CPU figures
   }
@@ -192,7 +194,7 @@ async function openMonitor(serverUrl: string, appDatabase: string): Promise<{ cl
       const t = processTicks.get(p);
       if (t !== undefined) backendTicks.set(p, t);
     }
-    return { processTicks, clusterTicks: postmaster === undefined ? null : [...processTicks.values()].reduce((a, b) => a + b, 0), backendTicks, xacts: Number(xacts) };
+    return { local: postmaster !== undefined, processTicks, backendTicks, xacts: Number(xacts) };
   };
   return { client, sample };
 }
