@@ -7,6 +7,7 @@ import { benchEventLog } from './event-log.bench';
 import { benchFuelExport } from './fuel-export.bench';
 import { benchFuelIngest } from './fuel-ingest.bench';
 import { benchFailureAlerts } from './failure-alerts.bench';
+import { benchIdle } from './idle.bench';
 import { benchNodeWs } from './node-ws.bench';
 import { benchSubmit } from './submit.bench';
 
@@ -25,6 +26,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'failure-alerts': benchFailureAlerts,
   submit: benchSubmit,
   'node-ws': benchNodeWs,
+  idle: benchIdle,
 };
 
 async function main(): Promise<void> {

@@ -8,6 +8,11 @@ export type AlertsConfig = Readonly<{
   /** base64 of 32 bytes; unset = generated into DATA_DIR/contact-key. */
   contactEncryptionKey?: string;
   workerEnabled: boolean;
+  /**
+   * Longest sleep of the delivery worker: it is woken in-process for new work and sleeps until the next
+   * retry is due, so this only bounds how late it sees work another instance left (a crashed claimant's
+   * lease, a trigger projected elsewhere).
+   */
   pollMs: number;
   concurrency: number;
   backoff: BackoffPolicy;
@@ -26,7 +31,7 @@ export function loadAlertsConfig(env: Env): AlertsConfig {
   return {
     contactEncryptionKey: env.CONTACT_ENCRYPTION_KEY?.trim() || undefined,
     workerEnabled: bool(env, 'ALERT_WORKER_ENABLED', true),
-    pollMs: int(env, 'ALERT_POLL_MS', 1000, 10, 600_000),
+    pollMs: int(env, 'ALERT_POLL_MS', 30_000, 10, 600_000),
     concurrency: int(env, 'ALERT_CONCURRENCY', 16, 1, 1000),
     backoff: {
       baseMs: int(env, 'ALERT_BACKOFF_BASE_MS', 1000, 1, 3_600_000),

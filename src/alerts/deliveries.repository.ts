@@ -77,9 +77,15 @@ export const DeliveriesSql = {
       (SELECT row_to_json(t) FROM (SELECT event_id::text AS "eventId", kind, subject_key AS "subjectKey", facts, ${ISO('occurred_at')} AS "occurredAt"
                                    FROM alert_triggers WHERE event_id = $2) t) AS trigger,
       (SELECT row_to_json(r) FROM (${reportDetailSelect('$3')}) r) AS report`,
+  /**
+   * ms until the next delivery is due (0 = due now), or no row when none is waiting. min() over no rows is
+   * NULL, and greatest(0, NULL) would be 0 (greatest ignores NULLs), i.e. "due now" for an empty table.
+   */
   nextDueInMs: `
-    SELECT greatest(0, ceil(extract(epoch FROM (min(coalesce(CASE WHEN state = 'sending' THEN claimed_until END, next_attempt_at)) - now())) * 1000))::int AS ms
-    FROM alert_deliveries WHERE state IN ('pending', 'retrying', 'sending')`,
+    SELECT greatest(0, ceil(extract(epoch FROM (next.due - now())) * 1000))::int AS ms
+    FROM (SELECT min(coalesce(CASE WHEN state = 'sending' THEN claimed_until END, next_attempt_at)) AS due
+          FROM alert_deliveries WHERE state IN ('pending', 'retrying', 'sending')) next
+    WHERE next.due IS NOT NULL`,
   forSubject: `SELECT ${DELIVERY_COLUMNS} FROM alert_deliveries WHERE subject_key = $1 ORDER BY id`,
   attemptsFor: `
     SELECT delivery_id::text AS delivery_id, attempt, ${ISO('started_at')} AS started_at, duration_ms, outcome, status, error
@@ -138,6 +144,7 @@ export class DeliveriesRepository {
     ]);
   }
 
+  /** null when no delivery is waiting at all. */
   async nextDueInMs(): Promise<number | null> {
     const [row] = await this.db.query<{ ms: number | null }>(DeliveriesSql.nextDueInMs);
     return row?.ms ?? null;

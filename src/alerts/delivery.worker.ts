@@ -4,7 +4,7 @@ import type { ReportDetailRow } from '../failure-reports/failure-reports.reposit
 import { Metrics } from '../metrics/metrics';
 import { ALERTS_CONFIG, AlertsConfig } from './alerts.config';
 import { nextStep, SendOutcome } from './backoff';
-import { DeliveriesRepository, DeliveryRow } from './deliveries.repository';
+import { DeliveriesRepository, DeliveryRow, DeliveryState } from './deliveries.repository';
 import { EmailSender } from './email.sender';
 import { crashGroupNotification, failureReportNotification, Notification } from './notification';
 import { AlertChannel, AlertTrigger, plannedDeliveries } from './rules';
@@ -14,9 +14,10 @@ const TRIGGER_BATCH = 200;
 
 /**
  * Turns triggers into deliveries (rules as they are now) and sends due deliveries. Woken at once when the
- * alerts projector commits, when a delivery finishes and by a manual retry; otherwise it sleeps until the
- * next retry is due (at most ALERT_POLL_MS, which also picks up work of other instances). State lives in
- * the database only, so a restart resumes where the last process stopped.
+ * alerts projector commits, when a delivery finishes with a retry (or frees a slot while saturated) and by
+ * a manual retry; otherwise it sleeps until the next delivery is due, or ALERT_POLL_MS (long: a safety net
+ * for work other instances left) when none is waiting. State lives in the database only, so a restart
+ * resumes where the last process stopped.
  */
 @Injectable()
 export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -81,7 +82,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
         failures = 0;
         if (claimed.length === free && free > 0) continue;
         const dueIn = await this.deliveries.nextDueInMs();
-        await this.idle(Math.min(this.config.pollMs, dueIn ?? this.config.pollMs));
+        await this.idle(dueIn === null ? this.config.pollMs : Math.min(this.config.pollMs, dueIn));
       } catch (err) {
         failures += 1;
         this.logger.warn(`delivery loop failed: ${(err as Error).message}`);
@@ -104,15 +105,17 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     });
   }
 
-  private track(work: Promise<void>): void {
-    this.inFlight.add(work);
-    void work.finally(() => {
+  private track(delivery: Promise<DeliveryState>): void {
+    const work: Promise<void> = delivery.then((state) => {
       this.inFlight.delete(work);
-      if (this.saturated) this.wake();
+      // While it was in flight the loop slept until its lease ends: a retry due sooner needs a new reckoning.
+      if (this.saturated || state === 'retrying') this.wake();
     });
+    this.inFlight.add(work);
   }
 
-  private async deliver(d: DeliveryRow): Promise<void> {
+  /** Never rejects: every failure becomes the delivery's next state. */
+  private async deliver(d: DeliveryRow): Promise<DeliveryState> {
     const startedAt = new Date();
     let outcome: SendOutcome;
     let channelKind = 'unknown';
@@ -142,6 +145,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       this.logger.warn(`could not record delivery ${d.id}: ${(err as Error).message}`);
     }
     if (step.state === 'dead') this.logger.warn(`delivery ${d.id} dead-lettered: ${step.reason}`);
+    return step.state;
   }
 
   private async send(d: DeliveryRow, channel: AlertChannel, notification: Notification | null): Promise<SendOutcome> {

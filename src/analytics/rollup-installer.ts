@@ -69,6 +69,7 @@ export class RollupInstaller {
 
   /** Periodic refresh of each installed rollup's recent window (PGlite runs no background jobs). */
   async refreshRecent(): Promise<void> {
+    if (!this.capabilities.continuousAggregates) return;
     for (const def of this.definitions.values()) {
       const [{ from }] = await this.db.query<{ from: string }>(`SELECT (now() - $1::interval)::text AS from`, [def.refreshWindow ?? '7 days']);
       await this.refresh(def.name, from, null);

@@ -28,6 +28,10 @@ export type AppConfig = Readonly<{
   /** Appends that are not durable within this time answer 503 (clients retry). */
   appendTimeoutMs: number;
   projectorBatchSize: number;
+  /**
+   * Safety poll of the log head for appends the projectors were not told about (they are woken in-process
+   * and, on an external database, by LISTEN/NOTIFY), so it can be long. Embedded: at least 10 s.
+   */
   projectorPollMs: number;
   /** How long appends are deduplicated by event id when the log itself cannot (Kafka mode). */
   dedupeWindowHours: number;
@@ -60,7 +64,7 @@ export function loadConfig(env: Env): AppConfig {
     appendBatchMaxWaitMs: int(env, 'APPEND_BATCH_MAX_WAIT_MS', 2, 0, 1000),
     appendTimeoutMs: int(env, 'APPEND_TIMEOUT_MS', 5000, 100, 600000),
     projectorBatchSize: int(env, 'PROJECTOR_BATCH_SIZE', 1000, 1, 100000),
-    projectorPollMs: int(env, 'PROJECTOR_POLL_MS', 500, 10, 600000),
+    projectorPollMs: int(env, 'PROJECTOR_POLL_MS', 30000, 10, 600000),
     dedupeWindowHours: int(env, 'DEDUPE_WINDOW_HOURS', 48, 24, 100000),
     rollupRefreshIntervalS: int(env, 'ROLLUP_REFRESH_INTERVAL_S', 60, 1, 86400),
   };

@@ -35,6 +35,8 @@ export type DatabaseOptions = Readonly<{
  */
 export class Database implements Queryable {
   private readonly logger = new Logger('database');
+  /** Statements sent so far (BEGIN/COMMIT included): /metrics `db_statements_total`, idle tests and benches. */
+  statementsIssued = 0;
 
   constructor(
     readonly orm: MikroORM,
@@ -64,6 +66,7 @@ export class Database implements Queryable {
   }
 
   private async run<T>(connection: ClientBase, sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    this.statementsIssued += 1;
     const answer = connection.query(sql, params as unknown[]);
     const bound = this.options.statementWatchdogMs;
     if (!bound) return (await answer).rows as T[];

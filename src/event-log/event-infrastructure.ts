@@ -34,12 +34,16 @@ export function createEventInfrastructure(config: Settings, db: Database, metric
   const logMetrics = eventLogMetrics(metrics);
   const batching = { batchMaxEvents: config.appendBatchMaxEvents, batchMaxWaitMs: config.appendBatchMaxWaitMs, timeoutMs: config.appendTimeoutMs };
   if (config.kafkaBrokers.length === 0) {
-    const log = new PostgresEventLog(db, logMetrics, batching);
-    // Embedded: no other process can open the database, in-process wake-ups see every append, and each
-    // poll costs a round trip on the single connection; so polling is only a slow safety net there.
-    const pollMs = config.databaseUrl ? config.projectorPollMs : Math.max(config.projectorPollMs, EMBEDDED_SAFETY_POLL_MS);
-    const feedOptions = { batchSize: config.projectorBatchSize, pollMs, onError };
-    const runtime = new ProjectorRuntime(db, () => new PostgresFeed(db, log.notifications, feedOptions), metrics, {
+    // External PostgreSQL: other instances may append, and LISTEN/NOTIFY tells us at once. Embedded: no
+    // other process can open the database (and PGlite has a single connection to spare for a listener),
+    // so in-process wake-ups see every append and the head poll is only a slow safety net there.
+    const log = new PostgresEventLog(db, logMetrics, {
+      ...batching,
+      sharedDatabaseUrl: config.databaseUrl,
+      headPollMs: config.databaseUrl ? config.projectorPollMs : Math.max(config.projectorPollMs, EMBEDDED_SAFETY_POLL_MS),
+    });
+    const feedOptions = { batchSize: config.projectorBatchSize, onError };
+    const runtime = new ProjectorRuntime(db, () => new PostgresFeed(db, log, feedOptions), metrics, {
       batchSize: config.projectorBatchSize,
       replayPartition: '',
     });

@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { LogUnavailable } from '../common/errors';
 import { Database } from '../database/database';
 import { TelemetryEvent } from './event';
 import { BatchingEventLog, BatchingOptions } from './batching-event-log';
 import { AppendOutcome, LogHealth } from './event-log';
+import { AppendListener, APPENDED_CHANNEL } from './append-listener';
+import { LogHead } from './postgres-feed';
 import { EventLogMetrics } from './event-log.metrics';
 
 export const EventLogSql = {
@@ -19,25 +22,91 @@ export const EventLogSql = {
     SELECT e.* FROM serialised, unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::json[], $6::timestamptz[]) AS e
     ON CONFLICT (id) DO NOTHING
     RETURNING id`,
+  /**
+   * The same append, also notifying other processes on the database (AppendListener). NOTIFY is delivered
+   * at commit, so nobody hears of rows they cannot read yet; identical payloads of one transaction are
+   * delivered once, so a batch sends one notification per event type. $7 names this process (`origin`).
+   */
+  appendAndNotify: `
+    WITH serialised AS MATERIALIZED (SELECT pg_advisory_xact_lock(72450019)),
+    appended AS (
+      INSERT INTO event_log (id, stream, type, key, payload, received_at)
+      SELECT e.* FROM serialised, unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::json[], $6::timestamptz[]) AS e
+      ON CONFLICT (id) DO NOTHING
+      RETURNING id, type)
+    SELECT id, pg_notify('${APPENDED_CHANNEL}', $7::text || ' ' || type) AS notified FROM appended`,
 } as const;
 
-/** Event log in the `event_log` table: an append is durable when its transaction commits. */
+export type PostgresEventLogOptions = BatchingOptions &
+  Readonly<{
+    /**
+     * Other processes append to the same database (external PostgreSQL): notify them of each append and
+     * listen for theirs on a dedicated connection to this URL.
+     */
+    sharedDatabaseUrl?: string;
+    /**
+     * Safety poll of the log head, for appends nobody was told about (a writer that does not notify, or
+     * one that notified while the listener was reconnecting). Off when unset.
+     */
+    headPollMs?: number;
+  }>;
+
+/**
+ * Event log in the `event_log` table: an append is durable when its transaction commits. Feeds of this
+ * process learn of new events from `notifications` and never poll on their own.
+ */
 export class PostgresEventLog extends BatchingEventLog {
   readonly kind = 'postgres' as const;
-  /** Emits 'appended' (with the set of event types written) after each commit, so in-process projectors wake without polling. */
+  /**
+   * 'appended' (the set of event types written): after each commit of this process, and for other
+   * processes' commits as the listener hears of them. 'head' (the log's highest position): from the safety
+   * poll, and after the listener (re)connected, for feeds to catch up on whatever they were not told about.
+   */
   // One listener per projector feed; there are more than EventEmitter's default warning threshold of 10.
   readonly notifications = new EventEmitter().setMaxListeners(0);
+  /** The log head as this process's feeds read it (lag, the safety poll). */
+  readonly head: LogHead;
+  /** Names this process in its notifications, so its listener skips its own appends. */
+  private readonly origin = randomUUID();
+  private readonly listener: AppendListener | undefined;
+  private headTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Database,
     metrics: EventLogMetrics,
-    options: BatchingOptions,
+    private readonly options: PostgresEventLogOptions,
   ) {
     super(metrics, options);
+    this.head = new LogHead(db);
+    if (options.sharedDatabaseUrl) {
+      this.listener = new AppendListener(options.sharedDatabaseUrl, this.origin, {
+        appended: (types) => this.notifications.emit('appended', types),
+        listening: () => void this.announceHead(),
+      });
+    }
   }
 
-  async start(): Promise<void> {}
-  async stop(): Promise<void> {}
+  async start(): Promise<void> {
+    await this.listener?.start();
+    if (this.options.headPollMs) {
+      this.headTimer = setInterval(() => void this.announceHead(), this.options.headPollMs);
+      this.headTimer.unref();
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.headTimer);
+    await this.listener?.stop();
+  }
+
+  /** One head read for all feeds; a failure is left to the next poll (feeds report their own errors). */
+  private async announceHead(): Promise<void> {
+    try {
+      this.notifications.emit('head', await this.head.read());
+    } catch {
+      // database unreachable: the feeds' own reads fail and back off meanwhile
+    }
+  }
 
   async health(): Promise<LogHealth> {
     try {
@@ -51,14 +120,17 @@ export class PostgresEventLog extends BatchingEventLog {
   protected async write(events: TelemetryEvent[]): Promise<AppendOutcome[]> {
     let inserted: Set<string>;
     try {
-      const rows = await this.db.query<{ id: string }>(EventLogSql.append, [
+      const columns = [
         events.map((e) => e.id),
         events.map((e) => e.stream),
         events.map((e) => e.type),
         events.map((e) => e.key),
         events.map((e) => JSON.stringify(e)),
         events.map((e) => e.receivedAt),
-      ]);
+      ];
+      const rows = this.listener
+        ? await this.db.query<{ id: string }>(EventLogSql.appendAndNotify, [...columns, this.origin])
+        : await this.db.query<{ id: string }>(EventLogSql.append, columns);
       inserted = new Set(rows.map((r) => r.id));
     } catch (err) {
       this.metrics.failures.inc({ log: this.kind });

@@ -44,7 +44,30 @@ function maxPosition(a: string, b: bigint): string {
   return BigInt(a) > b ? a : b.toString();
 }
 
-/** Feed over the `event_log` table: woken in-process on every append, and by polling for other writers. */
+/**
+ * The log's highest position. Callers of one tick share one query (a /metrics scrape asks for every
+ * projector's lag at once), issued after all of them asked, so nobody gets a head older than its call.
+ */
+export class LogHead {
+  private next: Promise<bigint> | undefined;
+
+  constructor(private readonly db: Queryable) {}
+
+  read(): Promise<bigint> {
+    this.next ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      this.next = undefined;
+      const [{ hi }] = await this.db.query<{ hi: string }>(PostgresFeedSql.head);
+      return BigInt(hi);
+    });
+    return this.next;
+  }
+}
+
+/**
+ * Feed over the `event_log` table. It reads only when told to: by an append of a type it consumes (this
+ * process's own, or another's heard through LISTEN) or by a head announcement beyond its position (the
+ * log's safety poll); between those it costs nothing.
+ */
 export class PostgresFeed implements EventFeed {
   private running = false;
   private loop: Promise<void> | undefined;
@@ -58,28 +81,31 @@ export class PostgresFeed implements EventFeed {
    * connection, waking all of them on every append cost more than the appends themselves.
    */
   private readonly onAppend = (types: ReadonlySet<string>) => {
-    if (![...types].some((type) => consumes(this.projector!, type))) return;
-    this.dirty = true;
-    this.wake?.();
+    if ([...types].some((type) => consumes(this.projector!, type))) this.readOn();
+  };
+  private readonly onHead = (head: bigint) => {
+    if (head > this.position) this.readOn();
   };
 
   constructor(
     private readonly db: Database,
-    private readonly notifications: EventEmitter | undefined,
-    private readonly options: Readonly<{ batchSize: number; pollMs: number; onError: (err: unknown) => void }>,
+    private readonly log: Readonly<{ notifications: EventEmitter; head: LogHead }>,
+    private readonly options: Readonly<{ batchSize: number; onError: (err: unknown) => void }>,
   ) {}
 
   async start(projector: Projector, handle: BatchHandler): Promise<void> {
     this.position = (await readCheckpoints(this.db, projector.name)).get('') ?? 0n;
     this.projector = projector;
     this.running = true;
-    this.notifications?.on('appended', this.onAppend);
+    this.log.notifications.on('appended', this.onAppend);
+    this.log.notifications.on('head', this.onHead);
     this.loop = this.run(projector, handle);
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    this.notifications?.off('appended', this.onAppend);
+    this.log.notifications.off('appended', this.onAppend);
+    this.log.notifications.off('head', this.onHead);
     this.wake?.();
     await this.loop;
   }
@@ -89,13 +115,14 @@ export class PostgresFeed implements EventFeed {
    * the head with nothing of its own to do; asking for the lag wakes it to read on (catchUp, the lag gauge).
    */
   async lag(): Promise<number> {
-    const [{ hi }] = await this.db.query<{ hi: string }>(PostgresFeedSql.head);
-    const behind = Number(BigInt(hi) - this.position);
-    if (behind > 0) {
-      this.dirty = true;
-      this.wake?.();
-    }
-    return behind;
+    const head = await this.log.head.read();
+    this.onHead(head);
+    return Math.max(0, Number(head - this.position));
+  }
+
+  private readOn(): void {
+    this.dirty = true;
+    this.wake?.();
   }
 
   private async run(projector: Projector, handle: BatchHandler): Promise<void> {
@@ -116,7 +143,7 @@ export class PostgresFeed implements EventFeed {
           this.position = BigInt(page.position);
         }
         failures = 0;
-        if (!page.full) await this.idle(this.options.pollMs);
+        if (!page.full) await this.idle();
       } catch (err) {
         failures += 1;
         this.options.onError(err);
@@ -125,10 +152,11 @@ export class PostgresFeed implements EventFeed {
     }
   }
 
-  private idle(ms: number): Promise<void> {
+  /** Until woken, or at most `ms` (the back-off after a failure). */
+  private idle(ms?: number): Promise<void> {
     if (this.dirty || !this.running) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
+      const timer = ms === undefined ? undefined : setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
         resolve();

@@ -32,6 +32,8 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   private refreshTimer: NodeJS.Timeout | undefined;
+  /** ProjectorRuntime.eventsApplied when the rollups were last refreshed; null = not yet since start. */
+  private refreshedAtApplied: number | null = null;
 
   static forRoot(config: AppConfig, env: Env, metrics: Metrics = new Metrics()): DynamicModule {
     return {
@@ -41,7 +43,14 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
         { provide: ENVIRONMENT, useValue: env },
         { provide: Metrics, useValue: metrics },
         { provide: OPEN_DATABASE, useFactory: () => openDatabase(config) },
-        { provide: Database, useFactory: (o: OpenDatabase) => o.db, inject: [OPEN_DATABASE] },
+        {
+          provide: Database,
+          useFactory: (o: OpenDatabase) => {
+            metrics.counterReading('db_statements_total', 'SQL statements sent to the database (BEGIN/COMMIT included)', () => o.db.statementsIssued);
+            return o.db;
+          },
+          inject: [OPEN_DATABASE],
+        },
         { provide: DB_CAPABILITIES, useFactory: (o: OpenDatabase) => o.capabilities, inject: [OPEN_DATABASE] },
         {
           provide: EVENT_INFRASTRUCTURE,
@@ -69,10 +78,24 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
     await this.events.log.start();
     await this.events.runtime.start();
     // PGlite runs no TimescaleDB background jobs, so continuous aggregates are refreshed from here.
-    this.refreshTimer = setInterval(() => {
-      this.rollups.refreshRecent().catch((err) => this.logger.warn(`rollup refresh failed: ${(err as Error).message}`));
-    }, this.config.rollupRefreshIntervalS * 1000);
+    this.refreshTimer = setInterval(() => void this.refreshRollups(), this.config.rollupRefreshIntervalS * 1000);
     this.refreshTimer.unref();
+  }
+
+  /**
+   * Rollups read tables the projectors write (the retention purge refreshes what it deletes itself), so
+   * with nothing applied since the last refresh there is nothing to refresh. The first one after start
+   * always runs: a previous process may have written after its last refresh.
+   */
+  private async refreshRollups(): Promise<void> {
+    const applied = this.events.runtime.eventsApplied;
+    if (applied === this.refreshedAtApplied) return;
+    try {
+      await this.rollups.refreshRecent();
+      this.refreshedAtApplied = applied;
+    } catch (err) {
+      this.logger.warn(`rollup refresh failed: ${(err as Error).message}`);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
