@@ -1,7 +1,7 @@
 /**
  * Test kinds live in their own folders; `npm test` runs unit + integration (embedded database, no
- * external servers). Jest runs under --experimental-vm-modules because PGlite loads its WASM bundle
- * with a dynamic import().
+ * external servers); e2e (browser) and soak (minutes of traffic) run in their own CI stages. Jest runs
+ * under --experimental-vm-modules because PGlite loads its WASM bundle with a dynamic import().
  */
 // @fastify/static pulls in content-disposition, which ships ESM only; jest's CommonJS loader needs it compiled.
 const ESM_ONLY = ['content-disposition'];
@@ -26,5 +26,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.spec.ts', '<rootDir>/test/conformance/**/*.spec.ts', '<rootDir>/test/process/**/*.spec.ts'],
     },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.spec.ts'] },
+    // minutes of traffic against a real app process (SOAK_SECONDS): its own CI stage, never in `npm test`
+    { ...base, displayName: 'soak', testMatch: ['<rootDir>/test/soak/**/*.spec.ts'] },
   ],
 };

@@ -17,8 +17,9 @@ const EMBEDDED_URL = 'postgres://postgres@embedded/postgres';
  * The embedded database has one connection and no server-side statement_timeout: a statement unanswered
  * this long means the connection is lost, and it is replaced (callers waiting for durability got their 503
  * after APPEND_TIMEOUT_MS already). Long enough for the slowest legitimate work (a rollup refresh).
+ * Exported for the soak test, which holds every request to this bound.
  */
-const EMBEDDED_STATEMENT_WATCHDOG_MS = 30_000;
+export const EMBEDDED_STATEMENT_WATCHDOG_MS = 30_000;
 
 /**
  * Connects to DATABASE_URL, or starts the embedded TimescaleDB when it is unset; runs migrations; detects

@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { startTestApp, TestApp } from '../../support/app';
 import { readFixture } from '../../support/fixtures';
 import { KAFKA_BROKERS, eventually } from '../../support/database';
+import { renameMasterNodeUids } from '../../support/fuel';
 
 /** Only our projectors: in Kafka mode the archiver re-reads every stream's history into each fresh database. */
 const FUEL_PROJECTORS = ['fuel-action-logs', 'fuel-installations', 'fuel-oswl'];
@@ -20,8 +21,7 @@ const JSON_HEADERS = { 'content-type': 'application/json', 'master-node-uid': 'x
 /** Kafka mode: topics outlive each test database and are projected from the beginning, so every uid is per run. */
 const RUN = randomUUID().slice(0, 8);
 const u = (uid: string) => (uid.endsWith(`-${RUN}`) ? uid : `${uid}-${RUN}`);
-const rekey = <T>(v: T): T =>
-  JSON.parse(JSON.stringify(v).replace(/"master_node_uid":"((?:[^"\\]|\\.)*)"/g, (_m, uid: string) => `"master_node_uid":${JSON.stringify(u(uid))}`));
+const rekey = <T>(v: T): T => renameMasterNodeUids(v, u);
 
 /** Spec fuelstats §2–§3: the collector endpoints, statuses, envelopes and stored effects. */
 describe('Fuel collector /api/v1/ (spec §2, §3)', () => {

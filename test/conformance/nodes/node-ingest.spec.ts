@@ -2,28 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { readFixtureText } from '../../support/fixtures';
+import { closeSocket, openSocket } from '../../support/websocket';
 import { eventually } from '../../support/database';
 import { startTestApp, TestApp } from '../../support/app';
 import { NodesModule } from '../../../src/sources/nodes/nodes.module';
 
 const flat = readFixtureText('nodes/legacy-flat-messages.ndjson').trim().split('\n');
 const envelopes = readFixtureText('nodes/envelope-messages.ndjson').trim().split('\n');
-
-async function open(port: number, path: string): Promise<WebSocket> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`);
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  return ws;
-}
-
-async function closeSocket(ws: WebSocket): Promise<void> {
-  await new Promise<void>((resolve) => {
-    ws.once('close', () => resolve());
-    ws.close(1000);
-  });
-}
 
 /** The fixture's system.connected with a fresh peer id (fresh per run and per route). */
 function connectedMessage(peerId: string, name: string): string {
@@ -50,7 +35,7 @@ describe('node telemetry websocket + JSON endpoints (spec §B.11)', () => {
   };
 
   it('stores every fixture message (flat + envelope) under the identified peer', async () => {
-    const ws = await open(port, '/');
+    const ws = await openSocket(port, '/');
     ws.send(connectedMessage(peer, 'fixture-node'));
     for (const line of flat) ws.send(line);
     for (const line of envelopes) ws.send(Buffer.from(line), { binary: true }); // binary frames are JSON too
@@ -114,7 +99,7 @@ describe('node telemetry websocket + JSON endpoints (spec §B.11)', () => {
   });
 
   it('/audit rows are audit=true', async () => {
-    const ws = await open(port, '/audit');
+    const ws = await openSocket(port, '/audit');
     ws.send(connectedMessage(auditPeer, 'audit-node'));
     ws.send(envelopes[0]);
     await closeSocket(ws);
@@ -128,7 +113,7 @@ describe('node telemetry websocket + JSON endpoints (spec §B.11)', () => {
     const nodes = Object.fromEntries(Array.from({ length: 2500 }, (_, i) => [`12D3KooWRemote${String(i).padStart(60, '0')}`, { reputation: i, connected: i % 2 === 0 }]));
     const big = JSON.stringify({ msg: 'system.network_state', ts: new Date().toISOString(), state: { peerId: bigPeer, peerset: { nodes } } });
     expect(big.length).toBeGreaterThan(200 * 1024);
-    const ws = await open(port, '/');
+    const ws = await openSocket(port, '/');
     ws.send(big);
     await closeSocket(ws);
     await eventually(async () => (await get(`/nodes/logs?peer_id=${bigPeer}`)).body.length === 1, 10_000, 'big message stored');
@@ -164,7 +149,7 @@ describe('node telemetry websocket + JSON endpoints (spec §B.11)', () => {
 
   it('reputation: latest network_state per reporting peer as parallel arrays', async () => {
     const reporter = `12D3KooWRep${randomBytes(4).toString('hex')}`;
-    const ws = await open(port, '/');
+    const ws = await openSocket(port, '/');
     const now = new Date().toISOString();
     ws.send(JSON.stringify({ msg: 'system.network_state', ts: now, state: { peerId: reporter, peerset: { nodes: { [peer]: { reputation: -5, connected: true }, QmOther: { reputation: 7, connected: false } } } } }));
     await closeSocket(ws);
@@ -185,11 +170,11 @@ describe('node telemetry websocket + JSON endpoints (spec §B.11)', () => {
     const expiring = `12D3KooWExp${randomBytes(4).toString('hex')}`;
     const kept = `12D3KooWKeep${randomBytes(4).toString('hex')}`;
     const stillOpen = `12D3KooWOpen${randomBytes(4).toString('hex')}`;
-    const a = await open(port, '/');
+    const a = await openSocket(port, '/');
     a.send(connectedMessage(expiring, 'old'));
-    const b = await open(port, '/audit');
+    const b = await openSocket(port, '/audit');
     b.send(connectedMessage(kept, 'kept'));
-    const c = await open(port, '/');
+    const c = await openSocket(port, '/');
     c.send(connectedMessage(stillOpen, 'open'));
     await closeSocket(a);
     await closeSocket(b);
@@ -247,7 +232,7 @@ describe('graceful stop mid-stream (spec §B.6, §B.10 #10)', () => {
 
   it('stores every received frame exactly once', async () => {
     const port = (t.app.getHttpServer().address() as AddressInfo).port;
-    const ws = await open(port, '/');
+    const ws = await openSocket(port, '/');
     ws.on('error', () => undefined);
     const sent = 3000;
     let i = 0;
