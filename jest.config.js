@@ -3,16 +3,9 @@
  * external servers); e2e (browser) and soak (minutes of traffic) run in their own CI stages. Jest runs
  * under --experimental-vm-modules because PGlite loads its WASM bundle with a dynamic import().
  */
-// @fastify/static pulls in content-disposition, which ships ESM only; jest's CommonJS loader needs it compiled.
-const ESM_ONLY = ['content-disposition'];
-const transform = {
-  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }],
-  [`node_modules/(${ESM_ONLY.join('|')})/.+\\.js$`]: ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }],
-};
 const base = {
   testEnvironment: 'node',
-  transform,
-  transformIgnorePatterns: [`node_modules/(?!(${ESM_ONLY.join('|')})/)`],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
 module.exports = {
