@@ -37,7 +37,9 @@ export class PostgresEventLog extends BatchingEventLog {
   }
 
   async start(): Promise<void> {}
-  async stop(): Promise<void> {}
+  async stop(): Promise<void> {
+    await this.drain();
+  }
 
   async health(): Promise<LogHealth> {
     try {

@@ -32,6 +32,8 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   private refreshTimer: NodeJS.Timeout | undefined;
+  /** The rollup refresh the timer last started: the database must not close under it. */
+  private refreshing: Promise<void> = Promise.resolve();
 
   static forRoot(config: AppConfig, env: Env, metrics: Metrics = new Metrics()): DynamicModule {
     return {
@@ -70,15 +72,25 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
     await this.events.runtime.start();
     // PGlite runs no TimescaleDB background jobs, so continuous aggregates are refreshed from here.
     this.refreshTimer = setInterval(() => {
-      this.rollups.refreshRecent().catch((err) => this.logger.warn(`rollup refresh failed: ${(err as Error).message}`));
+      this.refreshing = this.rollups.refreshRecent().catch((err) => this.logger.warn(`rollup refresh failed: ${(err as Error).message}`));
     }, this.config.rollupRefreshIntervalS * 1000);
     this.refreshTimer.unref();
   }
 
+  /**
+   * Runs after every other module's shutdown hooks and after the HTTP server answered its last request
+   * (Nest closes global modules last). Appends still in the micro-batch are written first (their callers
+   * may still be waiting), then each projector finishes and commits the batch it is applying, and only
+   * then does the database close (the embedded one writes its files).
+   */
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.refreshTimer);
-    await this.events.runtime.stop();
-    await this.events.log.stop();
-    await this.database.close();
+    try {
+      await this.events.log.stop();
+      await this.events.runtime.stop();
+      await this.refreshing;
+    } finally {
+      await this.database.close();
+    }
   }
 }
