@@ -8,6 +8,7 @@ import { benchFuelExport } from './fuel-export.bench';
 import { benchFuelIngest } from './fuel-ingest.bench';
 import { benchFailureAlerts } from './failure-alerts.bench';
 import { benchNodeWs } from './node-ws.bench';
+import { benchStart } from './start.bench';
 import { benchSubmit } from './submit.bench';
 
 /**
@@ -25,6 +26,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'failure-alerts': benchFailureAlerts,
   submit: benchSubmit,
   'node-ws': benchNodeWs,
+  start: benchStart,
 };
 
 async function main(): Promise<void> {
