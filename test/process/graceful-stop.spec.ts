@@ -171,12 +171,17 @@ describe('stopping the platform with a signal', () => {
 
   it('treats a repeat within half a second as the same stop request (Ctrl-C under npm arrives twice)', async () => {
     const platform = await start();
+    const stalled = await stalledRequest(platform.base);
     const signalledAt = performance.now();
     platform.child.kill('SIGINT');
+    await platform.waitForOutput('SIGINT: stopping', 5000);
     platform.child.kill('SIGINT');
     const exit = await platform.exited;
+    stalled.destroy();
+    // The stop ran to its end (the drain deadline, then a clean close) instead of exiting 130.
     expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
     expect(exit.at - signalledAt).toBeLessThan(STOP_BOUND_MS);
+    expect(platform.output()).toContain('connections still open after');
     expect(platform.output()).toMatch(/stopped after \d+ ms/);
   });
 
