@@ -1,8 +1,11 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Server } from 'node:http';
 import { AdminToken } from './auth/admin-token';
 import { ConfigError, loadConfig } from './config/app-config';
 import { createApp } from './create-app';
+import { handleStopSignals } from './stop-signals';
 
 async function main(): Promise<void> {
   let config;
@@ -15,10 +18,27 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const { token, generatedAt } = AdminToken.resolve(config.adminToken, config.dataDir);
-  const app = await createApp(config, token);
-  await app.listen({ port: config.port, host: config.host, backlog: 1024 });
   const logger = new Logger('main');
+  let app: NestFastifyApplication | undefined;
+  let started: Promise<void> | undefined;
+  // app.close() runs Nest's shutdown hooks: modules stop their background work, the HTTP server stops
+  // accepting and answers what is in flight, then the platform flushes the log, lets the projectors
+  // commit and closes the database.
+  handleStopSignals({
+    stop: async () => {
+      await started;
+      await app?.close();
+    },
+    cutConnections: () => (app?.getHttpServer() as Server | undefined)?.closeAllConnections(),
+    log: (level, message) => logger[level](message),
+    exit: (code) => process.exit(code),
+  });
+  const { token, generatedAt } = AdminToken.resolve(config.adminToken, config.dataDir);
+  started = (async () => {
+    app = await createApp(config, token);
+    await app.listen({ port: config.port, host: config.host, backlog: 1024 });
+  })();
+  await started;
   logger.log(`listening on http://${config.host}:${config.port} (console /console, API docs /api/docs)`);
   if (generatedAt) logger.log(`console/admin token is in ${generatedAt} (set ADMIN_TOKEN to choose one)`);
 }

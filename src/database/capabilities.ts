@@ -20,6 +20,9 @@ export async function detectCapabilities(db: Queryable, server: 'embedded' | 'ex
   if (ext.length === 0) {
     return { server, serverVersion, timescaledb: false, continuousAggregates: false, rollupMode: 'view-over-table' };
   }
+  // PGlite preloads no libraries: until something calls into TimescaleDB its settings are undefined (the
+  // license reads null, and every restart would reinstall the continuous aggregates as views).
+  if (server === 'embedded') await db.query(`LOAD 'timescaledb'`);
   const [{ license }] = await db.query<{ license: string }>(`SELECT current_setting('timescaledb.license', true) AS license`);
   const continuousAggregates = license === 'timescale';
   return {

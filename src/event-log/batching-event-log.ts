@@ -22,6 +22,11 @@ export abstract class BatchingEventLog extends EventLog {
     this.batcher = new MicroBatcher((events) => this.write(events), batching.batchMaxEvents, batching.batchMaxWaitMs);
   }
 
+  /** Writes what is still waiting in the micro-batch: `stop()` calls it before the writer closes. */
+  protected drain(): Promise<void> {
+    return this.batcher.drain();
+  }
+
   /** Makes one batch durable; resolves with one outcome per event, in order. */
   protected abstract write(events: TelemetryEvent[]): Promise<AppendOutcome[]>;
 

@@ -86,6 +86,7 @@ export class KafkaEventLog extends BatchingEventLog {
 
   async stop(): Promise<void> {
     clearInterval(this.pruneTimer);
+    await this.drain();
     await this.producer.disconnect().catch(() => undefined);
     await this.admin.disconnect().catch(() => undefined);
   }

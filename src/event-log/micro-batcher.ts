@@ -8,6 +8,7 @@ export class MicroBatcher<I, O> {
   private queue: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
   private flushing = false;
   private timer: NodeJS.Timeout | undefined;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly flush: (items: I[]) => Promise<O[]>,
@@ -24,6 +25,18 @@ export class MicroBatcher<I, O> {
 
   get pending(): number {
     return this.queue.length;
+  }
+
+  /**
+   * Resolves once everything submitted so far has been flushed (including a batch still waiting out
+   * `maxWaitMs`, which is flushed now): on shutdown, before the writer goes away.
+   */
+  async drain(): Promise<void> {
+    while (this.flushing || this.queue.length > 0) {
+      const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      this.runNow();
+      await idle;
+    }
   }
 
   private schedule(): void {
@@ -49,6 +62,7 @@ export class MicroBatcher<I, O> {
       .finally(() => {
         this.flushing = false;
         if (this.queue.length > 0) this.runNow(); // these already waited while we were writing
+        else this.idleWaiters.splice(0).forEach((resolve) => resolve());
       });
   }
 }

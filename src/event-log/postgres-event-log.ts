@@ -95,6 +95,7 @@ export class PostgresEventLog extends BatchingEventLog {
   }
 
   async stop(): Promise<void> {
+    await this.drain();
     clearInterval(this.headTimer);
     await this.listener?.stop();
   }

@@ -34,6 +34,8 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
   private refreshTimer: NodeJS.Timeout | undefined;
   /** ProjectorRuntime.eventsApplied when the rollups were last refreshed; null = not yet since start. */
   private refreshedAtApplied: number | null = null;
+  /** The rollup refresh the timer last started: the database must not close under it. */
+  private refreshing: Promise<void> = Promise.resolve();
 
   static forRoot(config: AppConfig, env: Env, metrics: Metrics = new Metrics()): DynamicModule {
     return {
@@ -78,7 +80,7 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
     await this.events.log.start();
     await this.events.runtime.start();
     // PGlite runs no TimescaleDB background jobs, so continuous aggregates are refreshed from here.
-    this.refreshTimer = setInterval(() => void this.refreshRollups(), this.config.rollupRefreshIntervalS * 1000);
+    this.refreshTimer = setInterval(() => (this.refreshing = this.refreshRollups()), this.config.rollupRefreshIntervalS * 1000);
     this.refreshTimer.unref();
   }
 
@@ -98,10 +100,20 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
+  /**
+   * Runs after every other module's shutdown hooks and after the HTTP server answered its last request
+   * (Nest closes global modules last). Appends still in the micro-batch are written first (their callers
+   * may still be waiting), then each projector finishes and commits the batch it is applying, and only
+   * then does the database close (the embedded one writes its files).
+   */
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.refreshTimer);
-    await this.events.runtime.stop();
-    await this.events.log.stop();
-    await this.database.close();
+    try {
+      await this.events.log.stop();
+      await this.events.runtime.stop();
+      await this.refreshing;
+    } finally {
+      await this.database.close();
+    }
   }
 }

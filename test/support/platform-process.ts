@@ -13,6 +13,8 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+export type Exit = Readonly<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+
 export type PlatformProcess = Readonly<{
   child: ChildProcess;
   /** `http://127.0.0.1:<port>` */
@@ -20,6 +22,10 @@ export type PlatformProcess = Readonly<{
   port: number;
   /** Everything the process printed so far (stdout and stderr interleaved). */
   output: () => string;
+  /** Resolves when the process has exited; `at` is performance.now() at that moment. */
+  exited: Promise<Exit>;
+  /** Resolves once the output contains `text`; rejects if the process exits first or after `timeoutMs`. */
+  waitForOutput: (text: string, timeoutMs?: number) => Promise<void>;
   /** SIGKILL, resolved once the process is gone. */
   kill9: () => Promise<void>;
   /**
@@ -43,41 +49,48 @@ export async function startPlatform(env: Record<string, string | undefined>, adm
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve((exit = { code, signal }))),
-  );
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`platform did not start within ${startTimeoutMs} ms: ${output.slice(-2000)}`));
-    }, startTimeoutMs);
-    const check = () => {
-      if (output.includes(`listening on http://127.0.0.1:${port}`)) {
+  const listeners = new Set<() => void>();
+  const onData = (d: Buffer) => {
+    output += d;
+    listeners.forEach((l) => l());
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  let exit: Exit | undefined;
+  const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve((exit = { code, signal, at: performance.now() }))));
+  const waitForOutput = (text: string, timeoutMs = 120_000) =>
+    new Promise<void>((resolve, reject) => {
+      const done = (err?: Error) => {
         clearTimeout(timer);
-        child.stdout!.off('data', check);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', check);
-    void exited.then(({ code }) => {
-      clearTimeout(timer);
-      reject(new Error(`platform exited ${code}: ${output.slice(-2000)}`));
+        listeners.delete(check);
+        if (err) reject(err);
+        else resolve();
+      };
+      const check = () => output.includes(text) && done();
+      const timer = setTimeout(() => done(new Error(`no "${text}" within ${timeoutMs} ms: ${output.slice(-3000)}`)), timeoutMs);
+      listeners.add(check);
+      void exited.then((e) => done(new Error(`platform exited (${e.code ?? e.signal}) before printing "${text}": ${output.slice(-3000)}`)));
+      check();
     });
-  });
+  try {
+    await waitForOutput(`listening on http://127.0.0.1:${port}`, startTimeoutMs);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
   return {
     child,
     base: `http://127.0.0.1:${port}`,
     port,
     output: () => output,
+    exited,
+    waitForOutput,
     kill9: async () => {
       if (!exit) child.kill('SIGKILL');
       await exited;
     },
     stop: async (graceMs = 30_000) => {
-      if (exit) return { ...exit, killed: false };
+      if (exit) return { code: exit.code, signal: exit.signal, killed: false };
       child.kill('SIGTERM');
       let killed = false;
       const timer = setTimeout(() => {
@@ -86,7 +99,7 @@ export async function startPlatform(env: Record<string, string | undefined>, adm
       }, graceMs);
       const ended = await exited;
       clearTimeout(timer);
-      return { ...ended, killed };
+      return { code: ended.code, signal: ended.signal, killed };
     },
   };
 }

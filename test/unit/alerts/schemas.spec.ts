@@ -13,6 +13,10 @@ const examples = (dir: string) =>
 describe('schemas/alerts and the failure-report schemas', () => {
   it('compile, and their examples are valid', () => {
     const alerts = new AlertsSchemas();
+    // compiled on first use: each must compile (strict mode) when first asked
+    for (const s of examples('alerts')) expect(() => alerts.check(s.$id as never, null)).not.toThrow();
+    const every = new FuelSchemas();
+    for (const s of examples('fuel')) expect(() => every.check(s.$id as never, null)).not.toThrow();
     for (const s of examples('alerts')) for (const e of s.examples ?? []) expect(alerts.check(s.$id as never, e)).toBeNull();
     const fuel = new FuelSchemas();
     for (const s of examples('fuel').filter((x) => x.$id.startsWith('fuel/failure-report'))) {

@@ -39,4 +39,28 @@ describe('MicroBatcher', () => {
     }, 10, 1);
     await expect(Promise.all([batcher.submit(1), batcher.submit(2)])).rejects.toThrow('disk on fire');
   });
+
+  it('drain() writes a batch still waiting for company at once and resolves after the running flush', async () => {
+    const written: number[][] = [];
+    const batcher = new MicroBatcher<number, number>(async (items) => {
+      await new Promise((r) => setTimeout(r, 20));
+      written.push(items);
+      return items;
+    }, 100, 60_000);
+    const first = batcher.submit(1);
+    const startedAt = Date.now();
+    await batcher.drain();
+    expect(written).toEqual([[1]]);
+    expect(Date.now() - startedAt).toBeLessThan(10_000); // not after maxWaitMs (a minute)
+    await expect(first).resolves.toBe(1);
+
+    // one submitted while a flush is running: drain waits for that flush and then the next one
+    const second = batcher.submit(2);
+    const draining = batcher.drain(); // [2] is being written from here on
+    const third = batcher.submit(3);
+    await batcher.drain();
+    expect(written).toEqual([[1], [2], [3]]);
+    await expect(Promise.all([second, third, draining])).resolves.toEqual([2, 3, undefined]);
+    await batcher.drain(); // nothing pending: resolves at once
+  });
 });
