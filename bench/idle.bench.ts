@@ -1,12 +1,11 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { deleteTopics } from '../src/event-log/kafka-event-log';
-import { benchServerDatabase, report } from './support';
+import { benchServerDatabase, freePort, report } from './support';
 
 /**
  * What an instance costs with no traffic at all: `node dist/src/main.js` as a child process (so its CPU is
@@ -197,12 +196,4 @@ async function openMonitor(serverUrl: string, appDatabase: string): Promise<{ cl
     return { local: postmaster !== undefined, processTicks, backendTicks, xacts: Number(xacts) };
   };
   return { client, sample };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
 }

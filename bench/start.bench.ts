@@ -1,12 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { PROJECT_ROOT } from '../src/common/paths';
 import { deleteTopics } from '../src/event-log/kafka-event-log';
-import { benchServerDatabase, report } from './support';
+import { benchServerDatabase, freePort, report } from './support';
 
 /**
  * Time from spawning `npm start` (its up-to-date check of the build included) to the first `/healthz`
@@ -73,12 +72,4 @@ async function untilHealthy(url: string, child: ChildProcess, output: () => stri
     if (status === 200) return;
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((r) => probe.close(() => r()));
-  return port;
 }
