@@ -14,7 +14,7 @@ export type RollupDefinition = Readonly<{
 }>;
 
 export const RollupSql = {
-  installed: `SELECT definition_hash FROM rollup_definitions WHERE name = $1`,
+  installed: `SELECT definition_hash, mode FROM rollup_definitions WHERE name = $1`,
   record: `
     INSERT INTO rollup_definitions (name, definition_hash, mode) VALUES ($1, $2, $3)
     ON CONFLICT (name) DO UPDATE SET definition_hash = EXCLUDED.definition_hash, mode = EXCLUDED.mode, installed_at = now()`,
@@ -34,6 +34,7 @@ export class RollupInstaller {
   constructor(
     private readonly db: Database,
     private readonly capabilities: DatabaseCapabilities,
+    private readonly options: Readonly<{ allowDowngrade?: boolean }> = {},
   ) {}
 
   get mode(): RollupMode {
@@ -44,8 +45,13 @@ export class RollupInstaller {
     assertIdentifier(def.name);
     this.definitions.set(def.name, def);
     const hash = createHash('sha256').update(this.mode).update('\n').update(def.select).digest('hex');
-    const [current] = await this.db.query<{ definition_hash: string }>(RollupSql.installed, [def.name]);
+    const [current] = await this.db.query<{ definition_hash: string; mode: RollupMode }>(RollupSql.installed, [def.name]);
     if (current?.definition_hash === hash) return;
+    if (current?.mode === 'continuous-aggregate' && this.mode !== 'continuous-aggregate' && !this.options.allowDowngrade) {
+      // Silently re-creating them as views would cost every view query its materialised buckets (seconds per
+      // view at a million records) and usually means the server is not the one that was meant.
+      throw new RollupDowngradeRefused(def.name, this.capabilities);
+    }
 
     await this.drop(def.name);
     if (this.capabilities.continuousAggregates) {
@@ -87,6 +93,17 @@ export class RollupInstaller {
       }
     }
     await this.db.query(existing.kind === 'm' ? `DROP MATERIALIZED VIEW ${name} CASCADE` : `DROP VIEW ${name} CASCADE`);
+  }
+}
+
+/** A start-up error: this database had continuous aggregates and no longer offers them. */
+export class RollupDowngradeRefused extends Error {
+  constructor(name: string, capabilities: DatabaseCapabilities) {
+    super(
+      `rollup ${name} is a continuous aggregate, but this database offers none (TimescaleDB ${capabilities.timescaledb ? `license ${capabilities.timescaledbLicense}` : 'not installed'}); ` +
+        'refusing to re-create it as a plain view. Set ROLLUP_ALLOW_DOWNGRADE=true to accept that.',
+    );
+    this.name = 'RollupDowngradeRefused';
   }
 }
 

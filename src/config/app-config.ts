@@ -1,4 +1,4 @@
-import { ConfigError, Env, int, list, matching, minLength, oneOf, optionalUrl, str } from './env-readers';
+import { bool, ConfigError, Env, int, list, matching, minLength, oneOf, optionalUrl, str } from './env-readers';
 
 export { ConfigError };
 
@@ -36,6 +36,8 @@ export type AppConfig = Readonly<{
   /** How long appends are deduplicated by event id when the log itself cannot (Kafka mode). */
   dedupeWindowHours: number;
   rollupRefreshIntervalS: number;
+  /** Accept re-installing continuous aggregates as plain views (moving to a server without them); off: refuse to start. */
+  rollupAllowDowngrade: boolean;
 }>;
 
 
@@ -67,6 +69,7 @@ export function loadConfig(env: Env): AppConfig {
     projectorPollMs: int(env, 'PROJECTOR_POLL_MS', 30000, 10, 600000),
     dedupeWindowHours: int(env, 'DEDUPE_WINDOW_HOURS', 48, 24, 100000),
     rollupRefreshIntervalS: int(env, 'ROLLUP_REFRESH_INTERVAL_S', 60, 1, 86400),
+    rollupAllowDowngrade: bool(env, 'ROLLUP_ALLOW_DOWNGRADE', false),
   };
 }
 

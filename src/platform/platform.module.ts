@@ -66,7 +66,7 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
         { provide: ProjectorRuntime, useFactory: (i: EventInfrastructure) => i.runtime, inject: [EVENT_INFRASTRUCTURE] },
         {
           provide: RollupInstaller,
-          useFactory: (db: Database, o: OpenDatabase) => new RollupInstaller(db, o.capabilities),
+          useFactory: (db: Database, o: OpenDatabase) => new RollupInstaller(db, o.capabilities, { allowDowngrade: config.rollupAllowDowngrade }),
           inject: [Database, OPEN_DATABASE],
         },
       ],
