@@ -1,4 +1,4 @@
-import { RollupInstaller } from '../src/analytics/rollup-installer';
+import { RollupInstaller } from '../src/database/rollup-installer';
 import { Database } from '../src/database/database';
 import { CLR_ROLLUPS } from '../src/sources/clearlinux/analytics/analytics.rollups';
 import { BENCH_ADMIN_TOKEN, modeOf, percentile, report, startBenchApp } from './support';

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { EventLog } from '../src/event-log/event-log';
 import { ProjectorRuntime } from '../src/event-log/projector-runtime';
-import { CrashesQueryService } from '../src/sources/clearlinux/crashes.query-service';
-import { parseCrashFilter } from '../src/sources/clearlinux/crashes.query';
-import { normaliseHeaderEntries } from '../src/sources/clearlinux/header-names';
-import { NEVER_GUILTY_MARKED, neverGuiltyEdited } from '../src/sources/clearlinux/never-guilty.events';
-import { parseV2Record } from '../src/sources/clearlinux/record-parser';
-import { recordAccepted } from '../src/sources/clearlinux/record.events';
-import { RegroupService } from '../src/sources/clearlinux/regroup.service';
+import { CrashesQueryService } from '../src/sources/clearlinux/crashes/crashes.query-service';
+import { parseCrashFilter } from '../src/sources/clearlinux/crashes/crashes.query';
+import { normaliseHeaderEntries } from '../src/sources/clearlinux/record/header-names';
+import { NEVER_GUILTY_MARKED, neverGuiltyEdited } from '../src/sources/clearlinux/crashes/never-guilty/never-guilty.events';
+import { parseV2Record } from '../src/sources/clearlinux/ingest/record-parser';
+import { recordAccepted } from '../src/sources/clearlinux/record/record.events';
+import { RegroupService } from '../src/sources/clearlinux/crashes/regroup.service';
 import { modeOf, percentile, report, startBenchApp } from './support';
 
 /**

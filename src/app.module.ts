@@ -16,12 +16,10 @@ import { PlatformModule } from './platform/platform.module';
 import { NodesModule } from './sources/nodes/nodes.module';
 import { SubmissionsModule } from './sources/submissions/submissions.module';
 import { ClearLinuxModule } from './sources/clearlinux/clearlinux.module';
-import { ClearLinuxCrashesModule } from './sources/clearlinux/crashes.module';
 import { FuelModule } from './sources/fuel/fuel.module';
-import { ClearLinuxAnalyticsModule } from './sources/clearlinux/analytics/clearlinux-analytics.module';
-import { PluginViewsModule } from './analytics/plugins/plugin-views.module';
+import { PluginViewsModule } from './plugin-views/plugin-views.module';
 import { AlertsModule } from './alerts/alerts.module';
-import { DropAccountingModule } from './analytics/drop-accounting/drop-accounting.module';
+import { DropAccountingModule } from './drop-accounting/drop-accounting.module';
 
 /** `env`: where the source and alert modules read their own settings (`process.env` outside tests). */
 export type AppModuleOptions = Readonly<{ config: AppConfig; env: Env; adminToken: AdminToken; metrics?: Metrics }>;
@@ -31,7 +29,7 @@ export class AppModule {
   static forRoot({ config, env, adminToken, metrics }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config, env, metrics), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), SubmissionsModule, NodesModule, ClearLinuxModule, ClearLinuxCrashesModule, FuelModule, ClearLinuxAnalyticsModule, PluginViewsModule, AlertsModule, DropAccountingModule],
+      imports: [PlatformModule.forRoot(config, env, metrics), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), SubmissionsModule, NodesModule, ClearLinuxModule, FuelModule, PluginViewsModule, AlertsModule, DropAccountingModule],
       controllers: [HealthController, MetricsController, AdminController, ConsoleController],
       providers: [
         { provide: AdminToken, useValue: adminToken },

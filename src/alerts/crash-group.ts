@@ -1,6 +1,6 @@
-import { findGuiltyFrame, FramePair, pairKey } from '../sources/clearlinux/backtrace';
-import { isBacktraceClassification } from '../sources/clearlinux/classification';
-import type { RecordAccepted } from '../sources/clearlinux/record.events';
+import { findGuiltyFrame, FramePair, pairKey } from '../sources/clearlinux/crashes/backtrace';
+import { isBacktraceClassification } from '../sources/clearlinux/record/classification';
+import type { RecordAccepted } from '../sources/clearlinux/record/record.events';
 
 export type CrashGroup = Readonly<{ key: string; guilty: FramePair; classification: string; build: string }>;
 

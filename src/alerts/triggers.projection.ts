@@ -1,7 +1,7 @@
 import type { RowWrite } from '../event-log/projector';
 import type { FailureReportReceived } from '../failure-reports/failure-report.events';
 import { operationOf, releaseOf } from '../failure-reports/failure-reports.projection';
-import type { RecordAccepted } from '../sources/clearlinux/record.events';
+import type { RecordAccepted } from '../sources/clearlinux/record/record.events';
 import { crashGroupOf } from './crash-group';
 
 export const TRIGGER_TABLES = ['alert_triggers', 'alert_crash_groups'] as const;

@@ -1,6 +1,6 @@
-import { DEFAULT_TELEMETRY_ID } from '../sources/clearlinux/record-parser';
-import { loadDemoFixtures, sendDemoRecords } from '../sources/clearlinux/analytics/demo-fixtures';
-import { demoRecords } from '../sources/clearlinux/analytics/demo-records';
+import { DEFAULT_TELEMETRY_ID } from '../sources/clearlinux/ingest/record-parser';
+import { loadDemoFixtures, sendDemoRecords } from './seed/demo-fixtures';
+import { demoRecords } from './seed/demo-records';
 
 /**
  * `npm run seed:demo`: sends synthetic Clear Linux records to a running platform's real collector

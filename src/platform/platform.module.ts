@@ -7,7 +7,7 @@ import { OpenDatabase, openDatabase } from '../database/open-database';
 import { createEventInfrastructure, EventInfrastructure } from '../event-log/event-infrastructure';
 import { EventLog } from '../event-log/event-log';
 import { ProjectorRuntime } from '../event-log/projector-runtime';
-import { RollupInstaller } from '../analytics/rollup-installer';
+import { RollupInstaller } from '../database/rollup-installer';
 import { Metrics } from '../metrics/metrics';
 import { APP_CONFIG, DB_CAPABILITIES, ENVIRONMENT } from './tokens';
 

@@ -1,8 +1,8 @@
 import { Browser, Page } from 'playwright-core';
-import { RollupInstaller } from '../../src/analytics/rollup-installer';
+import { RollupInstaller } from '../../src/database/rollup-installer';
 import { CLR_ROLLUPS } from '../../src/sources/clearlinux/analytics/analytics.rollups';
-import { loadDemoFixtures, sendDemoRecords } from '../../src/sources/clearlinux/analytics/demo-fixtures';
-import { demoRecords } from '../../src/sources/clearlinux/analytics/demo-records';
+import { loadDemoFixtures, sendDemoRecords } from '../../src/cli/seed/demo-fixtures';
+import { demoRecords } from '../../src/cli/seed/demo-records';
 import { startTestApp, TestApp } from '../support/app';
 import { launchBrowser, listen, screenshot, signIn } from '../support/browser';
 

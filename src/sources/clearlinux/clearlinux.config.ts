@@ -1,6 +1,6 @@
 import { Env, bool, int } from '../../config/env-readers';
-import { DEFAULT_MAX_PAYLOAD_BYTES } from './payload-decoding';
-import { DEFAULT_TELEMETRY_ID } from './record-parser';
+import { DEFAULT_MAX_PAYLOAD_BYTES } from './ingest/payload-decoding';
+import { DEFAULT_TELEMETRY_ID } from './ingest/record-parser';
 
 /** Retention settings (spec §10). `filtered`: field → value → days (0 = this filter never deletes). */
 export type PurgeConfig = Readonly<{

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { guiltyId } from '../../../src/sources/clearlinux/guilty';
+import { guiltyId } from '../../../src/sources/clearlinux/crashes/guilty';
 import { GUILTY_ID_SQL } from '../../../migrations/Migration20261123152000_clearlinux_guilties';
 import { startTestApp, TestApp } from '../../support/app';
 import { eventually } from '../../support/database';

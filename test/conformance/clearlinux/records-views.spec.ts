@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { startTestApp, TestApp } from '../../support/app';
 import { v4Headers } from '../../support/clearlinux-headers';
-import { RecordsRepository } from '../../../src/sources/clearlinux/records.repository';
-import { purgePlan, purgeStatement } from '../../../src/sources/clearlinux/retention.plan';
+import { RecordsRepository } from '../../../src/sources/clearlinux/records/records.repository';
+import { purgePlan, purgeStatement } from '../../../src/sources/clearlinux/retention/retention.plan';
 
 /** Spec §9 (/api/records), §8.1 (console records, CSV) and §10 (purge SQL) on the real app. */
 /** Kafka mode: earlier runs' records reach this database through the shared topic (see collector.spec). */

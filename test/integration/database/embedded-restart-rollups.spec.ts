@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RollupDowngradeRefused, RollupInstaller } from '../../../src/analytics/rollup-installer';
-import { CLR_CRASH_GUILTY_DAILY } from '../../../src/analytics/rollups/clr-crash-guilty-daily.rollup';
+import { RollupDowngradeRefused, RollupInstaller } from '../../../src/database/rollup-installer';
+import { CLR_CRASH_GUILTY_DAILY } from '../../../src/sources/clearlinux/crashes/crash-guilty-daily.rollup';
 import { DatabaseCapabilities } from '../../../src/database/capabilities';
 import { DB_CAPABILITIES } from '../../../src/platform/tokens';
 import { SERVER_URL } from '../../support/database';

@@ -1,4 +1,4 @@
-import { RollupInstaller } from '../../../src/analytics/rollup-installer';
+import { RollupInstaller } from '../../../src/database/rollup-installer';
 import { runMigrations } from '../../../src/database/orm';
 import { freshDatabase, SERVER_URL, TestDatabase } from '../../support/database';
 

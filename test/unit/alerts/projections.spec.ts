@@ -4,8 +4,8 @@ import { crashGroupOf } from '../../../src/alerts/crash-group';
 import { ContactCipher } from '../../../src/failure-reports/contact-cipher';
 import { parseReportQuery } from '../../../src/failure-reports/report-filter';
 import { buildFailureReportEvent } from '../../../src/failure-reports/submit-failure-report.handler';
-import { recordAccepted } from '../../../src/sources/clearlinux/record.events';
-import { parseV2Record } from '../../../src/sources/clearlinux/record-parser';
+import { recordAccepted } from '../../../src/sources/clearlinux/record/record.events';
+import { parseV2Record } from '../../../src/sources/clearlinux/ingest/record-parser';
 import { aFailureReport, CONTACT_MARKERS } from '../../support/failure-reports';
 import { headers } from '../clearlinux/helpers';
 

@@ -1,5 +1,5 @@
 import { AppError } from '../../../src/common/errors';
-import { normaliseHeaderEntries, type NormalisedHeaders } from '../../../src/sources/clearlinux/header-names';
+import { normaliseHeaderEntries, type NormalisedHeaders } from '../../../src/sources/clearlinux/record/header-names';
 import { v4Headers } from '../../support/clearlinux-headers';
 
 export { TID, V4_HEADERS } from '../../support/clearlinux-headers';

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { SCHEMAS_DIR } from '../../../src/common/paths';
-import { normaliseHeaderEntries } from '../../../src/sources/clearlinux/header-names';
-import { parseV2Record } from '../../../src/sources/clearlinux/record-parser';
-import { recordAccepted } from '../../../src/sources/clearlinux/record.events';
-import { viewFromEvent } from '../../../src/sources/clearlinux/record-view';
+import { normaliseHeaderEntries } from '../../../src/sources/clearlinux/record/header-names';
+import { parseV2Record } from '../../../src/sources/clearlinux/ingest/record-parser';
+import { recordAccepted } from '../../../src/sources/clearlinux/record/record.events';
+import { viewFromEvent } from '../../../src/sources/clearlinux/record/record-view';
 import { V4_HEADERS } from './helpers';
 
 const load = (name: string) => JSON.parse(readFileSync(join(SCHEMAS_DIR, 'clearlinux', name), 'utf8')) as { $id: string; examples: unknown[] };

@@ -1,7 +1,7 @@
 import { Controller, Get, Req } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { queryOf } from '../records-api.query';
+import { queryOf } from '../records/records-api.query';
 import { parseAnalyticsFilter, parsePage } from './analytics.filter';
 import { AnalyticsQuery } from './analytics.query';
 import { analyticsSchema } from './analytics.schemas';

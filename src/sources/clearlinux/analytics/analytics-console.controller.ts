@@ -2,7 +2,7 @@ import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { renderPage, scriptJson } from '../../../console/render';
-import { queryOf } from '../records-api.query';
+import { queryOf } from '../records/records-api.query';
 import { filterQuery, parseAnalyticsFilter, parsePage } from './analytics.filter';
 import { presentBuilds, presentMce, presentPopulation, presentStats, presentThermal, type ViewModel, windowText } from './analytics.present';
 import { AnalyticsQuery } from './analytics.query';

@@ -1,6 +1,6 @@
 import type { Projector, RowWrite } from '../../../event-log/projector';
-import { pgTimestamp } from '../record-view';
-import { RECORD_ACCEPTED, type RecordAccepted } from '../record.events';
+import { pgTimestamp } from '../record/record-view';
+import { RECORD_ACCEPTED, type RecordAccepted } from '../record/record.events';
 import { mceKindOf, parseMcelog } from './mcelog';
 
 export const MCE_EVENTS_TABLE = 'clr_mce_events';

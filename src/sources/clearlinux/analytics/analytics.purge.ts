@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { RollupInstaller } from '../../../analytics/rollup-installer';
+import { RollupInstaller } from '../../../database/rollup-installer';
 import type { Queryable } from '../../../database/database';
-import { PURGED_RECORDS } from '../records.repository';
+import { PURGED_RECORDS } from '../records/records.repository';
 import { HEARTBEATS_TABLE, MCE_EVENTS_TABLE, MCE_MACHINE_BUILDS_TABLE, MCE_MACHINE_TOTALS_TABLE, POPULATION_MACHINES_TABLE } from './analytics.projection';
 import { CLR_ROLLUPS } from './analytics.rollups';
 

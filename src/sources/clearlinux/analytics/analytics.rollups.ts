@@ -1,4 +1,4 @@
-import type { RollupDefinition } from '../../../analytics/rollup-installer';
+import type { RollupDefinition } from '../../../database/rollup-installer';
 
 /**
  * The Clear Linux rollups (spec §8.2, §8.3, §8.5, §8.6), each one SELECT installed by the

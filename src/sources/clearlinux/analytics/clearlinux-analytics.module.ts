@@ -1,5 +1,5 @@
 import { Logger, Module, OnModuleInit } from '@nestjs/common';
-import { RollupInstaller } from '../../../analytics/rollup-installer';
+import { RollupInstaller } from '../../../database/rollup-installer';
 import { Projector } from '../../../event-log/projector';
 import { ProjectorRuntime } from '../../../event-log/projector-runtime';
 import { AnalyticsApiController } from './analytics-api.controller';

@@ -1,0 +1,70 @@
+import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { NotFound } from '../common/errors';
+import { renderPage, scriptJson } from '../console/render';
+import { queryOf } from '../sources/clearlinux/records/records-api.query';
+import { parseParams } from './plugin-manifest';
+import { PLUGINS, pluginChartOption } from './plugin-views.service';
+import type { PluginView } from './plugin-registry';
+import { PluginViewsRepository } from './plugin-views.repository';
+
+/** Plugin views: `/console/plugins/<name>` (page) and `/api/plugins/<name>` (the same rows as JSON). */
+@ApiTags('plugin views')
+@ApiBearerAuth()
+@Controller()
+export class PluginViewsController {
+  constructor(
+    @Inject(PLUGINS) private readonly plugins: ReadonlyMap<string, PluginView>,
+    private readonly repo: PluginViewsRepository,
+  ) {}
+
+  @Get('api/plugins')
+  @ApiOperation({ summary: 'Installed plugin views with their parameters' })
+  list() {
+    return { plugins: [...this.plugins.values()].map((p) => p.manifest) };
+  }
+
+  @Get('api/plugins/:name')
+  @ApiOperation({ summary: "A plugin view's rows; parameters as declared in its view.json (see GET /api/plugins)" })
+  @ApiOkResponse({ schema: { type: 'object', properties: { plugin: { type: 'string' }, params: { type: 'object' }, rows: { type: 'array', items: { type: 'object' } }, truncated: { type: 'boolean' } } } })
+  async data(@Param('name') name: string, @Req() req: FastifyRequest) {
+    const plugin = this.plugin(name);
+    const params = parseParams(plugin.manifest, queryOf(req.url));
+    const { rows, truncated } = await this.repo.run(plugin, params);
+    return { plugin: name, params, rows, truncated };
+  }
+
+  @ApiExcludeEndpoint()
+  @Get('console/plugins')
+  index(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return renderPage(req, reply, { page: 'pages/plugins/index.hbs', title: 'Plugin views' }, { nav: 'plugins', plugins: [...this.plugins.values()].map((p) => p.manifest) });
+  }
+
+  @ApiExcludeEndpoint()
+  @Get('console/plugins/:name')
+  async page(@Param('name') name: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const plugin = this.plugin(name);
+    const params = parseParams(plugin.manifest, queryOf(req.url));
+    const { rows, truncated } = await this.repo.run(plugin, params);
+    const columns = rows.length > 0 ? Object.keys(rows[0]) : [];
+    const query = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString();
+    const chart = plugin.manifest.chart ? { id: `plugin-${name}`, title: plugin.manifest.title, option: scriptJson(pluginChartOption(plugin.manifest.chart, rows)) } : null;
+    return renderPage(req, reply, { page: 'pages/plugins/view.hbs', partial: 'partials/_plugin_body.hbs', title: plugin.manifest.title }, {
+      nav: 'plugins',
+      plugin: plugin.manifest,
+      path: `/console/plugins/${name}`,
+      apiUrl: `/api/plugins/${name}?${query}`,
+      fields: Object.entries(plugin.manifest.params).map(([key, spec]) => ({ key, spec, value: String(params[key]), isDate: spec.type === 'date', options: spec.enum?.map((o) => ({ value: o, selected: o === params[key] })) })),
+      chart,
+      truncated,
+      content: plugin.render({ rows, columns, params, plugin: plugin.manifest, truncated }),
+    });
+  }
+
+  private plugin(name: string): PluginView {
+    const plugin = this.plugins.get(name);
+    if (!plugin) throw new NotFound(`plugin view ${name} not found`, 'not_found');
+    return plugin;
+  }
+}

@@ -1,0 +1,45 @@
+import { TelemetryEvent } from '../../../event-log/event';
+import type { NormalisedHeaders } from './header-names';
+import type { ParsedRecord } from './parsed-record';
+import { recordEventId, recordKey } from './record-key';
+
+export const RECORD_ACCEPTED = 'clearlinux.record.accepted';
+
+export type RecordAcceptedData = ParsedRecord &
+  Readonly<{
+    /** Server id (§6.1), allocated before the append so the 201 answer and every replay agree. */
+    id: number;
+    recordKey: string;
+    /** Reception time, ISO (server clock at acceptance). */
+    tsReception: string;
+    /** What arrived, so projections can be rebuilt after a parser change: v2 body text or v3 JSON text. */
+    raw: Readonly<{ protocol: 'v2' | 'v3'; headers: NormalisedHeaders; payload: string }>;
+  }>;
+
+export type RecordAccepted = TelemetryEvent<typeof RECORD_ACCEPTED, RecordAcceptedData, 1>;
+export type ClearLinuxEvent = RecordAccepted;
+
+/** Headers that identify a person or a session are not part of the record and are not kept. */
+const DROPPED_HEADERS = new Set(['authorization', 'cookie', 'x-forwarded-for', 'forwarded', 'x-real-ip']);
+
+/** Pure: the event for one accepted record. Its id derives from the record key (§4). */
+export function recordAccepted(
+  parsed: ParsedRecord,
+  id: number,
+  receivedAt: string,
+  raw: RecordAcceptedData['raw'],
+): RecordAccepted {
+  const key = recordKey(parsed);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw.headers)) if (!DROPPED_HEADERS.has(name)) headers[name] = value;
+  return {
+    id: recordEventId(key),
+    type: RECORD_ACCEPTED,
+    version: 1,
+    stream: 'telemetry.records',
+    source: 'clearlinux',
+    key: parsed.machineId,
+    receivedAt,
+    data: { ...parsed, id, recordKey: key, tsReception: receivedAt, raw: { ...raw, headers } },
+  };
+}
