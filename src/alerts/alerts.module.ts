@@ -1,6 +1,5 @@
 import { Logger, Module, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { AppConfig, runtimeMode } from '../config/app-config';
-import { Projector } from '../event-log/projector';
 import { ProjectorRuntime } from '../event-log/projector-runtime';
 import { ContactCipher } from '../failure-reports/contact-cipher';
 import { FailureReportsRepository } from '../failure-reports/failure-reports.repository';
@@ -62,8 +61,8 @@ export class AlertsModule implements OnModuleInit, OnApplicationBootstrap {
 
   onModuleInit(): void {
     const wake = () => this.worker.wake();
-    this.runtime.register(alertsProjector(wake) as unknown as Projector);
-    this.runtime.register(alertRulesProjector(wake) as unknown as Projector);
+    this.runtime.register(alertsProjector(wake));
+    this.runtime.register(alertRulesProjector(wake));
   }
 
   /** In the background: the event log starts in the platform's own bootstrap hook. */

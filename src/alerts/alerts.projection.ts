@@ -27,6 +27,7 @@ export function alertsProjector(onCommitted: () => void): Projector<AlertsInput>
   return {
     name: 'alerts',
     streams: ['fuel.failure-reports', 'telemetry.records'],
+    version: 1,
     eventTypes: [FAILURE_REPORT_RECEIVED, FAILURE_REPORT_ACKNOWLEDGED, FAILURE_REPORT_ASSIGNED, RECORD_ACCEPTED],
     tables: [...FAILURE_REPORT_TABLES, ...TRIGGER_TABLES],
     project: projectAlerts,
@@ -69,6 +70,7 @@ export function alertRulesProjector(onCommitted: () => void): Projector<AlertsEv
   return {
     name: 'alert-rules',
     streams: ['platform.admin'],
+    version: 1,
     eventTypes: [RULE_SAVED, RULE_DELETED, CHANNEL_SAVED, CHANNEL_DELETED],
     tables: ['alert_rules', 'alert_channels'],
     project: projectAlertRules,

@@ -41,7 +41,8 @@ async function replayRemotely(base: string, name: string, token: string | undefi
 }
 
 async function replayLocally(name: string): Promise<ReplayProgress> {
-  const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  // `ignore`: this process rebuilds the one projector it was asked for, not every out-of-date one.
+  const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', PROJECTOR_VERSION_CHANGE: 'ignore' });
   const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, env: process.env, adminToken: AdminToken.of('x'.repeat(32)) }), {
     logger: ['error', 'warn'],
   });

@@ -3,6 +3,15 @@ import { bool, ConfigError, Env, int, list, matching, minLength, oneOf, optional
 export { ConfigError };
 
 /**
+ * What start-up does with a projector whose code version differs from the version its rows were written
+ * by: rebuild it from the log in the background (the others start at once; its pages show the replay's
+ * progress), refuse to start (the operator replays when it suits them), or leave the rows as they are
+ * (for the replay command itself, which rebuilds the one projector it was asked for).
+ */
+export const VERSION_CHANGE_POLICIES = ['rebuild', 'refuse', 'ignore'] as const;
+export type VersionChangePolicy = (typeof VERSION_CHANGE_POLICIES)[number];
+
+/**
  * One typed configuration object, read once from the environment. Every value has a documented default
  * (README "Configuration"); an invalid value stops start-up with a one-line message naming the variable.
  */
@@ -33,6 +42,8 @@ export type AppConfig = Readonly<{
    * and, on an external database, by LISTEN/NOTIFY), so it can be long. Embedded: at least 10 s.
    */
   projectorPollMs: number;
+  /** A projector whose code version differs from its rows': rebuild it at start-up, or refuse to start. */
+  projectorVersionChange: VersionChangePolicy;
   /** How long appends are deduplicated by event id when the log itself cannot (Kafka mode). */
   dedupeWindowHours: number;
   rollupRefreshIntervalS: number;
@@ -67,6 +78,7 @@ export function loadConfig(env: Env): AppConfig {
     appendTimeoutMs: int(env, 'APPEND_TIMEOUT_MS', 5000, 100, 600000),
     projectorBatchSize: int(env, 'PROJECTOR_BATCH_SIZE', 1000, 1, 100000),
     projectorPollMs: int(env, 'PROJECTOR_POLL_MS', 30000, 10, 600000),
+    projectorVersionChange: oneOf(env, 'PROJECTOR_VERSION_CHANGE', VERSION_CHANGE_POLICIES, 'rebuild'),
     dedupeWindowHours: int(env, 'DEDUPE_WINDOW_HOURS', 48, 24, 100000),
     rollupRefreshIntervalS: int(env, 'ROLLUP_REFRESH_INTERVAL_S', 60, 1, 86400),
     rollupAllowDowngrade: bool(env, 'ROLLUP_ALLOW_DOWNGRADE', false),

@@ -8,6 +8,7 @@ import { Projector, RowWrite } from './projector';
 export const archiverProjector: Projector = {
   name: 'archiver',
   streams: EVENT_STREAMS,
+  version: 1,
   eventTypes: '*',
   tables: [],
   project: (e: TelemetryEvent): RowWrite[] => [

@@ -19,3 +19,20 @@ export async function readCheckpoints(db: Queryable, projector: string): Promise
 export async function writeCheckpoint(tx: Queryable, projector: string, checkpoint: Checkpoint): Promise<void> {
   await tx.query(CheckpointSql.write, [projector, checkpoint.partition, checkpoint.position]);
 }
+
+export const ProjectorVersionSql = {
+  read: `SELECT projector, version FROM projector_versions`,
+  write: `
+    INSERT INTO projector_versions (projector, version, updated_at) VALUES ($1, $2, now())
+    ON CONFLICT (projector) DO UPDATE SET version = EXCLUDED.version, updated_at = now()`,
+} as const;
+
+/** The version each projector's rows were written by (absent: the projector has not started here yet). */
+export async function readProjectorVersions(db: Queryable): Promise<Map<string, number>> {
+  const rows = await db.query<{ projector: string; version: number }>(ProjectorVersionSql.read);
+  return new Map(rows.map((r) => [r.projector, r.version]));
+}
+
+export async function writeProjectorVersion(db: Queryable, projector: string, version: number): Promise<void> {
+  await db.query(ProjectorVersionSql.write, [projector, version]);
+}

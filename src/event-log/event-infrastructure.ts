@@ -26,6 +26,7 @@ type Settings = Pick<
   | 'appendTimeoutMs'
   | 'projectorBatchSize'
   | 'projectorPollMs'
+  | 'projectorVersionChange'
   | 'dedupeWindowHours'
 >;
 
@@ -46,6 +47,7 @@ export function createEventInfrastructure(config: Settings, db: Database, metric
     const runtime = new ProjectorRuntime(db, () => new PostgresFeed(db, log, feedOptions), metrics, {
       batchSize: config.projectorBatchSize,
       replayPartition: '',
+      onVersionChange: config.projectorVersionChange,
     });
     return { log, runtime };
   }
@@ -67,6 +69,7 @@ export function createEventInfrastructure(config: Settings, db: Database, metric
     {
       batchSize: config.projectorBatchSize,
       replayPartition: 'replay',
+      onVersionChange: config.projectorVersionChange,
       // Replay reads event_log: everything the live consumer already applied must be archived first.
       beforeReplay: () => runtime.catchUp([archiverProjector.name], 120_000),
       afterStop: () => admin.close(),

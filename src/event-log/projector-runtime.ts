@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
+import type { VersionChangePolicy } from '../config/app-config';
 import { Database } from '../database/database';
 import { Metrics } from '../metrics/metrics';
-import { CheckpointSql, writeCheckpoint } from './checkpoints';
+import { CheckpointSql, readProjectorVersions, writeCheckpoint, writeProjectorVersion } from './checkpoints';
 import { EventFeed, FeedBatch } from './event-feed';
 import { Projector } from './projector';
 import { readLogPage } from './postgres-feed';
@@ -32,6 +33,7 @@ export class ProjectorRuntime {
     private readonly options: Readonly<{
       batchSize: number;
       replayPartition: string;
+      onVersionChange?: VersionChangePolicy;
       beforeReplay?: () => Promise<void>;
       afterStop?: () => Promise<void>;
     }>,
@@ -59,8 +61,10 @@ export class ProjectorRuntime {
   }
 
   async start(): Promise<void> {
+    const stale = await this.staleEntries();
     this.started = true;
-    await Promise.all([...this.entries.values()].map((e) => this.startEntry(e)));
+    await Promise.all([...this.entries.values()].filter((e) => !stale.includes(e)).map((e) => this.startEntry(e)));
+    for (const entry of stale) void this.rebuild(entry);
   }
 
   async stop(): Promise<void> {
@@ -131,6 +135,9 @@ export class ProjectorRuntime {
         report({ projector: name, processed, total: Math.max(total, processed), done: false });
         if (!page.full) break;
       }
+      // Rebuilt by this code: its rows are now of this version (a replay cut short leaves the old one, so the
+      // next start rebuilds again).
+      await writeProjectorVersion(this.db, name, projector.version);
       const final = { projector: name, processed, total: Math.max(total, processed), done: true };
       report(final);
       return final;
@@ -141,6 +148,37 @@ export class ProjectorRuntime {
     } finally {
       if (this.started) await this.startEntry(entry);
     }
+  }
+
+  /**
+   * Projectors whose rows were written by another version than the code's, to be rebuilt (or a refusal to
+   * start). A projector seen for the first time records its version: it starts from the beginning anyway.
+   */
+  private async staleEntries(): Promise<Entry[]> {
+    const policy = this.options.onVersionChange ?? 'rebuild';
+    const stored = await readProjectorVersions(this.db);
+    const stale: Entry[] = [];
+    for (const entry of this.entries.values()) {
+      const { name, version } = entry.projector;
+      const was = stored.get(name);
+      if (was === undefined) await writeProjectorVersion(this.db, name, version);
+      else if (was !== version && policy !== 'ignore') stale.push(entry);
+    }
+    if (stale.length > 0 && policy === 'refuse') throw new ProjectorVersionChanged(stale.map((e) => ({ ...e.projector, was: stored.get(e.projector.name)! })));
+    return stale;
+  }
+
+  private async rebuild(entry: Entry): Promise<void> {
+    const { name, version } = entry.projector;
+    this.logger.warn(`projector ${name} is version ${version}, its rows were written by another: rebuilding it from the log`);
+    let logged = 0;
+    const progress = (p: ReplayProgress) => {
+      const tenth = p.total > 0 ? Math.floor((10 * p.processed) / p.total) : 10;
+      if (!p.done && tenth <= logged) return;
+      logged = tenth;
+      this.logger.log(`rebuilding ${name}: ${p.processed}/${p.total} events${p.done ? ', done' : ''}`);
+    };
+    await this.replay(name, progress).catch((err: Error) => this.logger.error(`rebuilding ${name} failed: ${err.message} (retry: npm run replay -- ${name})`));
   }
 
   private get(name: string): Entry {
@@ -188,6 +226,14 @@ export class ProjectorRuntime {
         if (lag !== undefined) this.m.lag.set({ projector: e.projector.name }, lag);
       }),
     );
+  }
+}
+
+export class ProjectorVersionChanged extends Error {
+  constructor(changed: readonly Readonly<{ name: string; version: number; was: number }>[]) {
+    const list = changed.map((p) => `${p.name} (rows of version ${p.was}, code version ${p.version})`).join(', ');
+    const replay = changed.map((p) => `npm run replay -- ${p.name}`).join('; ');
+    super(`projections out of date: ${list}. Rebuild them (${replay}) or start with PROJECTOR_VERSION_CHANGE=rebuild`);
   }
 }
 

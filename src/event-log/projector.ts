@@ -24,15 +24,21 @@ export type ConflictRule =
   | Readonly<{ target: readonly string[]; action: 'greatest'; column: string }>;
 
 /**
- * A projector: a name, the events it reads, the tables it owns (emptied before a replay) and a pure
- * function from one event to row writes. The runtime applies the writes together with the projector's
+ * A projector: a name, a version, the events it reads, the tables it owns (emptied before a replay) and a
+ * pure function from one event to row writes. The runtime applies the writes together with the projector's
  * checkpoint in one transaction, so each event's effect lands exactly once.
  */
 export interface Projector<E extends TelemetryEvent = TelemetryEvent> {
   readonly name: string;
+  /**
+   * Bump it whenever `project` would write other rows for an event it already applied (a changed rule, a
+   * new column): rows written by the old version are then stale, and the runtime rebuilds the projection
+   * from the log at start-up (PROJECTOR_VERSION_CHANGE) instead of leaving it to someone's memory.
+   */
+  readonly version: number;
   readonly streams: readonly EventStream[];
-  /** `'*'` = every event of the streams. */
-  readonly eventTypes: readonly string[] | '*';
+  /** Drawn from the event union `E`, so a misspelt type does not compile. `'*'` = every event of the streams. */
+  readonly eventTypes: readonly E['type'][] | '*';
   readonly tables: readonly string[];
   project(event: E): readonly RowWrite[];
   /** Called after a batch's rows and checkpoint committed (e.g. to wake a worker that reads those rows). */
@@ -40,5 +46,5 @@ export interface Projector<E extends TelemetryEvent = TelemetryEvent> {
 }
 
 export function consumes(projector: Projector, type: string): boolean {
-  return projector.eventTypes === '*' || projector.eventTypes.includes(type);
+  return projector.eventTypes === '*' || (projector.eventTypes as readonly string[]).includes(type);
 }

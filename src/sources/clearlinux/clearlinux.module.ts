@@ -1,5 +1,4 @@
 import { Module, OnModuleInit } from '@nestjs/common';
-import { Projector } from '../../event-log/projector';
 import { ProjectorRuntime } from '../../event-log/projector-runtime';
 import { CLEARLINUX_CONFIG, loadClearLinuxConfig } from './clearlinux.config';
 import { ClearLinuxMetrics } from './clearlinux.metrics';
@@ -34,6 +33,6 @@ export class ClearLinuxModule implements OnModuleInit {
   constructor(private readonly runtime: ProjectorRuntime) {}
 
   onModuleInit(): void {
-    this.runtime.register(recordsProjector as unknown as Projector);
+    this.runtime.register(recordsProjector);
   }
 }

@@ -29,6 +29,7 @@ export function projectActionLog(event: ActionLogRecorded): RowWrite[] {
 export const actionLogsProjector: Projector<ActionLogRecorded> = {
   name: 'fuel-action-logs',
   streams: ['fuel.action-logs'],
+  version: 1,
   eventTypes: ['fuel.action-log.recorded'],
   tables: ['fuel_action_logs'],
   project: projectActionLog,

@@ -80,6 +80,7 @@ export function projectInstallation(event: InstallationReported): RowWrite[] {
 export const installationsProjector: Projector<InstallationReported> = {
   name: 'fuel-installations',
   streams: ['fuel.installations'],
+  version: 1,
   eventTypes: ['fuel.installation.reported'],
   tables: ['fuel_installations', 'fuel_installation_versions', 'fuel_clusters', 'fuel_nodes'],
   project: projectInstallation,

@@ -78,6 +78,7 @@ export function projectOstfRun(event: OstfRunReported): RowWrite[] {
 export const oswlProjector: Projector<OswlReported | OstfRunReported> = {
   name: 'fuel-oswl',
   streams: ['fuel.oswl'],
+  version: 1,
   eventTypes: ['fuel.oswl.reported', 'fuel.ostf-run.reported'],
   tables: ['fuel_oswl', 'fuel_ostf_runs', 'fuel_ostf_tests'],
   project: (event) => (event.type === 'fuel.oswl.reported' ? projectOswl(event) : projectOstfRun(event)),

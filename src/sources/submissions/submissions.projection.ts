@@ -9,6 +9,7 @@ const REPLAY_DECOMPRESS_LIMIT = 1024 * 1024 * 1024;
 export const submissionDocumentsProjector: Projector<SubmissionEvent> = {
   name: 'submission-documents',
   streams: ['submissions.documents'],
+  version: 1,
   eventTypes: ['submissions.document.accepted'],
   tables: ['submission_documents'],
   project(event): readonly RowWrite[] {
@@ -37,6 +38,7 @@ export const submissionDocumentsProjector: Projector<SubmissionEvent> = {
 export const submissionErrorsProjector: Projector<SubmissionEvent> = {
   name: 'submission-errors',
   streams: ['submissions.errors'],
+  version: 1,
   eventTypes: ['submissions.document.rejected'],
   tables: ['submission_errors'],
   project(event): readonly RowWrite[] {

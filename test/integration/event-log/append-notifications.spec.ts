@@ -23,6 +23,7 @@ const SAFETY_POLL_MS = '600000';
   const seenByB = new Map<string, number>();
   const probe: Projector = {
     name: 'it-notify-probe',
+    version: 1,
     streams: ['platform.admin'],
     eventTypes: [PROBE_TYPE],
     tables: [],

@@ -30,6 +30,7 @@ describe.each(adapters)('event log contract (%s)', (adapter) => {
 
   const counter: Projector = {
     name: `counter_${run}`,
+    version: 1,
     streams: ['platform.admin'],
     eventTypes: [type],
     tables: ['it_counter_events'],

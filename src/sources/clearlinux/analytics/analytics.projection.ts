@@ -99,6 +99,7 @@ export function projectAnalytics(event: RecordAccepted): RowWrite[] {
 export const analyticsProjector: Projector<RecordAccepted> = {
   name: 'clearlinux-analytics',
   streams: ['telemetry.records'],
+  version: 1,
   eventTypes: [RECORD_ACCEPTED],
   tables: [MCE_EVENTS_TABLE, MCE_MACHINE_BUILDS_TABLE, MCE_MACHINE_TOTALS_TABLE, HEARTBEATS_TABLE, POPULATION_MACHINES_TABLE, POPULATION_TOTALS_TABLE],
   project: projectAnalytics,

@@ -1,6 +1,5 @@
 import { Logger, Module, OnModuleInit } from '@nestjs/common';
 import { RollupInstaller } from '../../../database/rollup-installer';
-import { Projector } from '../../../event-log/projector';
 import { ProjectorRuntime } from '../../../event-log/projector-runtime';
 import { AnalyticsApiController } from './analytics-api.controller';
 import { AnalyticsConsoleController } from './analytics-console.controller';
@@ -25,7 +24,7 @@ export class ClearLinuxAnalyticsModule implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.runtime.register(analyticsProjector as unknown as Projector);
+    this.runtime.register(analyticsProjector);
     for (const def of Object.values(CLR_ROLLUPS)) await this.rollups.install(def);
     this.logger.log(`rollups ${Object.values(CLR_ROLLUPS).map((d) => d.name).join(', ')} installed as ${this.rollups.mode}`);
   }

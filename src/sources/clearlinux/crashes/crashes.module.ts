@@ -1,7 +1,6 @@
 import { Logger, Module, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { RollupInstaller } from '../../../database/rollup-installer';
 import { CLR_CRASH_GUILTY_DAILY } from './crash-guilty-daily.rollup';
-import { Projector } from '../../../event-log/projector';
 import { ProjectorRuntime } from '../../../event-log/projector-runtime';
 import { CrashesApiController } from './crashes-api.controller';
 import { CrashesConsoleController } from './crashes-console.controller';
@@ -54,9 +53,9 @@ export class ClearLinuxCrashesModule implements OnModuleInit, OnApplicationBoots
   async onModuleInit(): Promise<void> {
     await this.list.reload();
     await this.rollups.install(CLR_CRASH_GUILTY_DAILY);
-    this.runtime.register(neverGuiltyProjector as unknown as Projector);
-    this.runtime.register(guiltyNotesProjector as unknown as Projector);
-    this.runtime.register(crashesProjector(this.list.current) as unknown as Projector);
+    this.runtime.register(neverGuiltyProjector);
+    this.runtime.register(guiltyNotesProjector);
+    this.runtime.register(crashesProjector(this.list.current));
   }
 
   onApplicationBootstrap(): void {

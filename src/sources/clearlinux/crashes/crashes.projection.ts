@@ -87,6 +87,7 @@ export function crashesProjector(list: () => NeverGuiltyView): Projector<RecordA
   return {
     name: CRASHES_PROJECTOR,
     streams: ['telemetry.records', 'platform.admin'],
+    version: 1,
     eventTypes: [RECORD_ACCEPTED, CRASH_REPROCESS_REQUESTED],
     tables: [CRASHES_TABLE],
     project: (event) => (event.type === CRASH_REPROCESS_REQUESTED ? reprocessCrash(event, list()) : projectCrash(event, list())),

@@ -55,6 +55,7 @@ export function projectRecord(event: RecordAccepted): RowWrite[] {
 export const recordsProjector: Projector<RecordAccepted> = {
   name: 'clearlinux-records',
   streams: ['telemetry.records'],
+  version: 1,
   eventTypes: [RECORD_ACCEPTED],
   tables: [RECORDS_TABLE],
   project: projectRecord,

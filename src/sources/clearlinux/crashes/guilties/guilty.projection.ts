@@ -30,6 +30,7 @@ export function projectGuiltyNotes(event: GuiltyEvent): RowWrite[] {
 export const guiltyNotesProjector: Projector<GuiltyEvent> = {
   name: GUILTY_NOTES_PROJECTOR,
   streams: ['platform.admin'],
+  version: 1,
   eventTypes: [GUILTY_HIDDEN, GUILTY_UNHIDDEN, GUILTY_COMMENTED],
   tables: [GUILTY_NOTES_TABLE],
   project: projectGuiltyNotes,

@@ -34,6 +34,7 @@ export function projectNeverGuilty(event: NeverGuiltyEvent): RowWrite[] {
 export const neverGuiltyProjector: Projector<NeverGuiltyEvent> = {
   name: 'clearlinux-never-guilty',
   streams: ['platform.admin'],
+  version: 1,
   eventTypes: [NEVER_GUILTY_MARKED, NEVER_GUILTY_UNMARKED],
   tables: [NEVER_GUILTY_TABLE],
   project: projectNeverGuilty,
