@@ -2,12 +2,12 @@ import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidInput, NotFound } from '../common/errors';
-import { formBody } from '../console/form-body';
 import { renderPage } from '../console/render';
 import { AlertsAdminService } from './alerts-admin.service';
 import { DeliveriesRepository } from './deliveries.repository';
 import { DeliveryWorker } from './delivery.worker';
 import { TRIGGER_KINDS } from './rules';
+import { formBody } from '../common/http-input';
 
 const RULES_PATH = '/console/alerts/rules';
 const DEAD_PATH = '/console/alerts/dead-letters';

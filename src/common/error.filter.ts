@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, ServiceUnavailable, Unauthenticated } from './errors';
+import { AppError, MethodNotAllowed, ServiceUnavailable, Unauthenticated } from './errors';
 
 /**
  * One place that turns errors into HTTP answers: `{"message": ...}` JSON for every 4xx/5xx, Retry-After on
@@ -55,6 +55,7 @@ export class ErrorFilter implements ExceptionFilter {
       return { status: 503, message: err.message, headers: { 'retry-after': String(err.retryAfterSeconds) } };
     }
     if (err instanceof Unauthenticated) return { status: 401, message: err.message, headers: { 'www-authenticate': 'Bearer' } };
+    if (err instanceof MethodNotAllowed && err.allow.length > 0) return { status: 405, message: err.message, headers: { allow: err.allow.join(', ') } };
     if (err instanceof AppError) return { status: err.status, message: err.message, headers: {} };
     if (err instanceof HttpException) {
       const response = err.getResponse();

@@ -26,6 +26,17 @@ export class NotFound extends AppError {
   readonly status = 404;
 }
 
+/** The path exists, the method does not. With `allow` known, the error filter sends it as `Allow`. */
+export class MethodNotAllowed extends AppError {
+  readonly status = 405;
+  constructor(
+    readonly allow: readonly string[] = [],
+    message = allow.length > 0 ? `Method not allowed; allowed: ${allow.join(', ')}` : 'method not allowed',
+  ) {
+    super(message, 'method_not_allowed');
+  }
+}
+
 export class PayloadTooLarge extends AppError {
   readonly status = 413;
 }

@@ -10,6 +10,7 @@ import { EventLog } from '../event-log/event-log';
 import { ProjectorRuntime } from '../event-log/projector-runtime';
 import { APP_CONFIG, DB_CAPABILITIES } from '../platform/tokens';
 import { renderPage } from './render';
+import { formBody } from '../common/http-input';
 
 /** Console shell: home (mode, capabilities, projector lag), login and logout. */
 @ApiExcludeController()
@@ -50,7 +51,7 @@ export class ConsoleController {
   @Public()
   @Post('login')
   login(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    const form = new URLSearchParams(Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '');
+    const form = formBody(request);
     const next = safeNext(form.get('next') ?? undefined);
     if (!this.token.matches(form.get('token') ?? undefined)) {
       return reply.status(401).view('pages/login.hbs', { title: 'Sign in', next, failed: true, anonymous: true }, { layout: 'layouts/main.hbs' });

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { formBody } from '../console/form-body';
+import { formBody } from '../common/http-input';
 import { renderPage } from '../console/render';
 import { parseReportQuery, queryString } from './report-filter';
 import { PAGE_SIZE, SupportService } from './support.service';

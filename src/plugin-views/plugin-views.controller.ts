@@ -3,11 +3,11 @@ import { ApiBearerAuth, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotFound } from '../common/errors';
 import { renderPage, scriptJson } from '../console/render';
-import { queryOf } from '../sources/clearlinux/records/records-api.query';
 import { parseParams } from './plugin-manifest';
 import { PLUGINS, pluginChartOption } from './plugin-views.service';
 import type { PluginView } from './plugin-registry';
 import { PluginViewsRepository } from './plugin-views.repository';
+import { queryOf } from '../common/http-input';
 
 /** Plugin views: `/console/plugins/<name>` (page) and `/api/plugins/<name>` (the same rows as JSON). */
 @ApiTags('plugin views')

@@ -1,10 +1,10 @@
 import { Controller, Get, Req } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { queryOf } from '../records/records-api.query';
 import { parseAnalyticsFilter, parsePage } from './analytics.filter';
 import { AnalyticsQuery } from './analytics.query';
 import { analyticsSchema } from './analytics.schemas';
+import { queryOf } from '../../../common/http-input';
 
 const FILTER_PARAMS = [
   ['from', 'YYYY-MM-DD, UTC, inclusive (default: view-specific, see each view)'],

@@ -2,11 +2,11 @@ import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { renderPage, scriptJson } from '../../../console/render';
-import { queryOf } from '../records/records-api.query';
-import { filterQuery, parseAnalyticsFilter, parsePage } from './analytics.filter';
+import { parseAnalyticsFilter, parsePage } from './analytics.filter';
 import { presentBuilds, presentMce, presentPopulation, presentStats, presentThermal, type ViewModel, windowText } from './analytics.present';
 import { AnalyticsQuery } from './analytics.query';
 import { AnalyticsRepository } from './analytics.repository';
+import { queryOf, queryString } from '../../../common/http-input';
 
 type ViewName = 'builds' | 'stats' | 'mce' | 'thermal' | 'population';
 const TITLES: Record<ViewName, string> = { builds: 'Builds', stats: 'Stats', mce: 'MCE', thermal: 'Thermal', population: 'Population' };
@@ -79,15 +79,15 @@ export class AnalyticsConsoleController {
       path,
       values,
       buildChoices: builds.map((b) => ({ value: b, selected: b === values.build })),
-      apiUrl: `/api/clearlinux/${view}${filterQuery(values)}`,
+      apiUrl: `/api/clearlinux/${view}${queryString(values)}`,
       windowText: windowText(window),
       notes: model.notes,
       tables: model.tables,
       charts: model.charts.map((c) => ({ ...c, option: scriptJson(c.option) })),
       pager: pager && {
         page: pager.page,
-        prevUrl: pager.prev ? path + filterQuery(values, { page: pager.prev }) : null,
-        nextUrl: pager.next ? path + filterQuery(values, { page: pager.next }) : null,
+        prevUrl: pager.prev ? path + queryString(values, { page: pager.prev }) : null,
+        nextUrl: pager.next ? path + queryString(values, { page: pager.next }) : null,
       },
     });
   }

@@ -42,14 +42,6 @@ function isDate(v: string): boolean {
   return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 
-/** `?from=…&to=…&build=…` with only the set values (plus extras), for links that keep the filter. */
-export function filterQuery(values: FilterValues, extra: Record<string, string | number> = {}): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries({ ...values, ...extra })) if (v !== '' && v !== undefined) q.set(k, String(v));
-  const s = q.toString();
-  return s ? `?${s}` : '';
-}
-
 /** `page` of a paged table, from 1. */
 export function parsePage(q: URLSearchParams): number {
   const raw = q.get('page');

@@ -20,8 +20,8 @@ import { jsonObjectBody, parseEditBody, parseReprocessScope } from './never-guil
 import { parseFramePairs } from './never-guilty/never-guilty.edit';
 import { NeverGuiltyRepository } from './never-guilty/never-guilty.repository';
 import { RegroupService } from './regroup.service';
-import { queryOf } from '../records/records-api.query';
 import { neverGuiltyEditSchema, topGuiltyResponseSchema } from '../clearlinux.schemas';
+import { queryOf } from '../../../common/http-input';
 
 const WINDOW_QUERIES = [
   ApiQuery({ name: 'from', required: false, description: 'first reception day, UTC YYYY-MM-DD (default: 6 days before today)' }),

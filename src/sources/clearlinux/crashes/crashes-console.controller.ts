@@ -7,12 +7,12 @@ import { renderPage, scriptJson } from '../../../console/render';
 import { OVERALL, parseBuildPath, parseCrashFilter, parseGuiltyParam } from './crashes.query';
 import { CRASH_LIST_LIMIT, CrashesQueryService } from './crashes.query-service';
 import { EditNeverGuilty, ReprocessAllCrashes, SetNeverGuiltyFromCrash } from './never-guilty/edit-never-guilty.command';
-import { checkedFrames, formBody, parseReprocessScope } from './never-guilty/edit-request';
+import { checkedFrames, parseReprocessScope } from './never-guilty/edit-request';
 import { offeredFrames } from './backtrace';
 import { parseFramePair } from './never-guilty/never-guilty.edit';
 import { NeverGuiltyRepository } from './never-guilty/never-guilty.repository';
 import { RegroupService, RegroupStatus } from './regroup.service';
-import { queryOf } from '../records/records-api.query';
+import { formBody, queryOf } from '../../../common/http-input';
 
 export const CRASHES_CONSOLE_PATH = '/console/clearlinux/crashes';
 export const NEVER_GUILTY_CONSOLE_PATH = '/console/clearlinux/never-guilty';
@@ -134,7 +134,7 @@ export class CrashesConsoleController {
 
   @Post('never-guilty')
   async mark(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    const form = formBody(request.body);
+    const form = formBody(request);
     const pair = parseFramePair({ function: form.get('function') ?? '', module: form.get('module') ?? '' }, 'form');
     const outcome = await this.commands.execute(new EditNeverGuilty([pair], [], new Date().toISOString()));
     return backToEditor(reply, outcome.warnings);
@@ -142,7 +142,7 @@ export class CrashesConsoleController {
 
   @Post('never-guilty/unmark')
   async unmark(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    const form = formBody(request.body);
+    const form = formBody(request);
     const pair = parseFramePair({ function: form.get('function') ?? '', module: form.get('module') ?? '' }, 'form');
     const outcome = await this.commands.execute(new EditNeverGuilty([], [pair], new Date().toISOString()));
     return backToEditor(reply, outcome.warnings);
@@ -151,7 +151,7 @@ export class CrashesConsoleController {
   @Post('crashes/:recordId/never-guilty')
   async fromCrash(@Param('recordId') recordId: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     if (!/^[0-9]{1,18}$/.test(recordId)) throw new NotFound(`crash record ${recordId} not found`, 'not_found');
-    const form = formBody(request.body);
+    const form = formBody(request);
     const checked = checkedFrames(form.getAll('frame'), 'frame');
     const scope = parseReprocessScope(form.get('reprocess'));
     const outcome = await this.commands.execute(new SetNeverGuiltyFromCrash(recordId, checked, scope, new Date().toISOString()));

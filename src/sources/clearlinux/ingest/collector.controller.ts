@@ -2,16 +2,12 @@ import { Controller, Delete, Get, Options, Patch, Post, Put, Req, Res } from '@n
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../../../common/errors';
+import { MethodNotAllowed } from '../../../common/errors';
 import { Public } from '../../../auth/admin.guard';
 import { normaliseRawHeaders } from '../record/header-names';
 import { RECORDS_CONSOLE_PATH } from '../records/records-console.controller';
 import { recordSchema } from '../clearlinux.schemas';
 import { SubmitOutcome, SubmitTelemetryRecord } from './submit-telemetry-record.command';
-
-class MethodNotAllowed extends AppError {
-  readonly status = 405;
-}
 
 const V2_PATHS = ['/', 'v2/collector'];
 const ALL_PATHS = [...V2_PATHS, 'v3/collector'];
@@ -69,5 +65,5 @@ export class CollectorController {
 }
 
 function notAllowed(): never {
-  throw new MethodNotAllowed('method not allowed', 'method');
+  throw new MethodNotAllowed();
 }

@@ -2,9 +2,10 @@ import { Controller, Get, Req } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../../../auth/admin.guard';
-import { parseApiRecordsQuery, queryOf } from './records-api.query';
+import { parseApiRecordsQuery } from './records-api.query';
 import { RecordsRepository } from './records.repository';
 import { recordsResponseSchema } from '../clearlinux.schemas';
+import { queryOf } from '../../../common/http-input';
 
 const PARAMS: [name: string, description: string][] = [
   ['severity', '1–4'],

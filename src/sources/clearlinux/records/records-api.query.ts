@@ -79,9 +79,3 @@ function isApiClassification(c: string): boolean {
   const len = (s: string) => [...s].length;
   return parts.length === 3 && len(c) <= 122 && len(c) <= 140 && parts.every((p) => p.length > 0 && len(p) <= 40);
 }
-
-/** The raw query string of a request URL (repeated keys preserved, so `get` returns the first). */
-export function queryOf(url: string): URLSearchParams {
-  const i = url.indexOf('?');
-  return new URLSearchParams(i < 0 ? '' : url.slice(i + 1));
-}

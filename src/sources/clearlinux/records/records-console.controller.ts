@@ -5,10 +5,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotFound } from '../../../common/errors';
 import { renderPage, scriptJson } from '../../../console/render';
 import { classificationFilterChoices } from '../record/classification';
-import { queryOf } from './records-api.query';
-import { CSV_HEADER, CSV_MAX_ROWS, csvLine, filterQueryString, parseConsoleQuery } from './records-console.filter';
+import { CSV_HEADER, CSV_MAX_ROWS, csvLine, parseConsoleQuery } from './records-console.filter';
 import { ConsoleRecordsFilter, RecordsRepository } from './records.repository';
 import type { RecordView } from '../record/record-view';
+import { queryOf, queryString } from '../../../common/http-input';
 
 export const RECORDS_CONSOLE_PATH = '/console/clearlinux/records';
 const PAYLOAD_PREVIEW = 80;
@@ -31,9 +31,9 @@ export class RecordsConsoleController {
       page: q.page,
       pageSize: q.pageSize,
       rows: rows.slice(0, q.pageSize).map((r) => rowModel(r, now)),
-      prevUrl: q.page > 1 ? RECORDS_CONSOLE_PATH + filterQueryString(q.values, { page: q.page - 1, page_size: q.pageSize }) : null,
-      nextUrl: rows.length > q.pageSize ? RECORDS_CONSOLE_PATH + filterQueryString(q.values, { page: q.page + 1, page_size: q.pageSize }) : null,
-      csvUrl: `${RECORDS_CONSOLE_PATH}.csv${filterQueryString(q.values)}`,
+      prevUrl: q.page > 1 ? RECORDS_CONSOLE_PATH + queryString(q.values, { page: q.page - 1, page_size: q.pageSize }) : null,
+      nextUrl: rows.length > q.pageSize ? RECORDS_CONSOLE_PATH + queryString(q.values, { page: q.page + 1, page_size: q.pageSize }) : null,
+      csvUrl: `${RECORDS_CONSOLE_PATH}.csv${queryString(q.values)}`,
       classifications: classificationFilterChoices(choices.classifications).map((c) => ({ value: c, selected: c === q.values.classification })),
       osNames: choices.osNames.map((o) => ({ value: o, selected: o === q.values.os_name })),
       builds: unique(choices.buildsPerOs.map((b) => b.build)).map((b) => ({ value: b, selected: b === q.values.build })),

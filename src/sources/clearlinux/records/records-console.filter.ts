@@ -56,15 +56,6 @@ function positive(text: string | null, fallback: number, max: number): number {
   return Math.min(Number(text), max);
 }
 
-/** The query string for these filter values (empty ones dropped), plus extra keys. */
-export function filterQueryString(values: Readonly<Record<string, string>>, extra: Record<string, string | number> = {}): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(values)) if (v !== '') q.set(k, v);
-  for (const [k, v] of Object.entries(extra)) q.set(k, String(v));
-  const s = q.toString();
-  return s ? `?${s}` : '';
-}
-
 /** §8.1 CSV: every value double-quoted, inner quotes doubled. */
 export function csvLine(values: readonly (string | number | boolean)[]): string {
   return `${values.map((v) => `"${String(v).replace(/"/g, '""')}"`).join(',')}\n`;

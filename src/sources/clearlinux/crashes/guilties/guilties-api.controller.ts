@@ -8,7 +8,7 @@ import { parseCrashListFilter } from '../crashes.query';
 import { CrashesQueryService } from '../crashes.query-service';
 import { jsonObjectBody } from '../never-guilty/edit-request';
 import { isGuiltyId, MAX_GUILTY_COMMENT, parseGuiltyChange } from '../guilty';
-import { queryOf } from '../../records/records-api.query';
+import { queryOf } from '../../../../common/http-input';
 
 /** Guilties (spec §7.5, §8.4): detail, backtraces, and the admin's hide / unhide / comment. */
 @ApiTags('clearlinux crashes')

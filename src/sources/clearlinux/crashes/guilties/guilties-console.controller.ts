@@ -8,9 +8,8 @@ import { AnnotateGuilty } from './annotate-guilty.command';
 import { CRASHES_CONSOLE_PATH, guiltyUrl, qs, redirect } from '../crashes-console.controller';
 import { parseCrashListFilter } from '../crashes.query';
 import { CRASH_LIST_LIMIT, CrashesQueryService } from '../crashes.query-service';
-import { formBody } from '../never-guilty/edit-request';
 import { isGuiltyId, MAX_GUILTY_COMMENT, parseGuiltyChange } from '../guilty';
-import { queryOf } from '../../records/records-api.query';
+import { formBody, queryOf } from '../../../../common/http-input';
 
 /** Guilty detail and backtraces (spec §8.4), with the admin's hide / unhide / comment (§7.5). */
 @ApiExcludeController()
@@ -64,7 +63,7 @@ export class GuiltiesConsoleController {
   /** Form fields `hidden` (`true` / `false`) and/or `comment`; back to the detail page. */
   @Post(':id')
   async annotate(@Param('id') id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    const form = formBody(request.body);
+    const form = formBody(request);
     const body: Record<string, unknown> = {};
     if (form.has('hidden')) body.hidden = form.get('hidden') === 'true';
     if (form.has('comment')) body.comment = form.get('comment');

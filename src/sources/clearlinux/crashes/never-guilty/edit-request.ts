@@ -25,10 +25,6 @@ export function parseEditBody(body: Record<string, unknown>): { mark: FramePair[
   return { mark, unmark };
 }
 
-/** Console forms post `application/x-www-form-urlencoded`. */
-export function formBody(body: unknown): URLSearchParams {
-  return new URLSearchParams(Buffer.isBuffer(body) ? body.toString('utf8') : '');
-}
 
 /**
  * The crash editor's checkboxes carry each frame as JSON `[function, module]` (values may hold any
