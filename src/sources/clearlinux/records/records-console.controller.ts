@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotFound } from '../../../common/errors';
 import { renderPage, scriptJson } from '../../../console/render';
 import { classificationFilterChoices } from '../record/classification';
-import { CSV_HEADER, CSV_MAX_ROWS, csvLine, parseConsoleQuery } from './records-console.filter';
+import { CSV_HEADER, CSV_MAX_ROWS, csvLines, parseConsoleQuery } from './records-console.filter';
 import { ConsoleRecordsFilter, RecordsRepository } from './records.repository';
 import type { RecordView } from '../record/record-view';
 import { queryOf, queryString } from '../../../common/http-input';
@@ -74,7 +74,7 @@ export class RecordsConsoleController {
     let sent = 0;
     while (sent < CSV_MAX_ROWS) {
       const page = await this.records.consoleRecords(filter, Math.min(1000, CSV_MAX_ROWS - sent), 0, beforeId);
-      for (const r of page) yield csvLine([r.id, r.external, r.ts_reception, r.severity, r.classification, r.build, r.machine_id, r.payload]);
+      if (page.length > 0) yield csvLines(page.map((r) => [r.id, r.external, r.ts_reception, r.severity, r.classification, r.build, r.machine_id, r.payload]));
       sent += page.length;
       if (page.length < 1000) return;
       beforeId = page[page.length - 1].id;

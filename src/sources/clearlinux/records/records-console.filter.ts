@@ -1,3 +1,4 @@
+import { csvText } from '../../../common/csv';
 import { InvalidInput } from '../../../common/errors';
 import { classificationPatternToLike } from '../record/classification';
 import type { ConsoleRecordsFilter } from './records.repository';
@@ -56,9 +57,9 @@ function positive(text: string | null, fallback: number, max: number): number {
   return Math.min(Number(text), max);
 }
 
-/** §8.1 CSV: every value double-quoted, inner quotes doubled. */
-export function csvLine(values: readonly (string | number | boolean)[]): string {
-  return `${values.map((v) => `"${String(v).replace(/"/g, '""')}"`).join(',')}\n`;
+/** §8.1 CSV: every value double-quoted, inner quotes doubled, booleans as `true`/`false`. */
+export function csvLines(rows: readonly (readonly (string | number | boolean)[])[]): string {
+  return csvText(rows, { quoted: true, cast: { boolean: (b) => String(b) } });
 }
 
 export const CSV_HEADER = 'id,external,server_timestamp,severity,classification,build,machine_id,payload\n';

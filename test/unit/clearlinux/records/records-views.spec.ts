@@ -4,7 +4,7 @@ import { parseV2Record } from '../../../../src/sources/clearlinux/ingest/record-
 import { recordAccepted } from '../../../../src/sources/clearlinux/record/record.events';
 import { formatTimestamp, viewFromEvent } from '../../../../src/sources/clearlinux/record/record-view';
 import { parseApiRecordsQuery } from '../../../../src/sources/clearlinux/records/records-api.query';
-import { csvLine, parseConsoleQuery } from '../../../../src/sources/clearlinux/records/records-console.filter';
+import { csvLines, parseConsoleQuery } from '../../../../src/sources/clearlinux/records/records-console.filter';
 import { projectRecord } from '../../../../src/sources/clearlinux/records/records.projection';
 import { V4_HEADERS } from '../helpers';
 
@@ -57,7 +57,12 @@ describe('console records query (spec §8.1)', () => {
     expect(message(() => parse('data_source=both'))).toBe('data_source must be external or internal');
   });
   it('quotes every CSV value and doubles inner quotes', () => {
-    expect(csvLine([1, false, 'say "hi"'])).toBe('"1","false","say ""hi"""\n');
+    expect(csvLines([[1, false, 'say "hi"']])).toBe('"1","false","say ""hi"""\n');
+    expect(csvLines([[1, true, 'a'], [2, false, 'b']])).toBe('"1","true","a"\n"2","false","b"\n');
+  });
+
+  it('keeps a payload that looks like a spreadsheet formula as text', () => {
+    expect(csvLines([[1, false, '=HYPERLINK("http://x")'], [2, false, '@SUM(A1)']])).toBe(`"1","false","'=HYPERLINK(""http://x"")"\n"2","false","'@SUM(A1)"\n`);
   });
 });
 
