@@ -1,4 +1,6 @@
 import { InvalidInput } from '../../../../src/common/errors';
+import { DirectorySchemas } from '../../../../src/common/directory-schemas';
+import { parseEditBody } from '../../../../src/sources/clearlinux/crashes/never-guilty/edit-request';
 import { diffGroups } from '../../../../src/sources/clearlinux/crashes/group-diff';
 import { parseFramePairs, planEdit, planFromCrash } from '../../../../src/sources/clearlinux/crashes/never-guilty/never-guilty.edit';
 import { NEVER_GUILTY_MARKED, NEVER_GUILTY_UNMARKED, neverGuiltyEdited } from '../../../../src/sources/clearlinux/crashes/never-guilty/never-guilty.events';
@@ -96,5 +98,42 @@ describe('diffGroups', () => {
   });
   it('no change, no rows', () => {
     expect(diffGroups([g('a', 1)], [g('a', 1)]).changes).toEqual([]);
+  });
+});
+
+/**
+ * The edit body is checked by hand (so a 400 names the field, e.g. `mark[1].function`, where ajv's `oneOf`
+ * could only say "must match exactly one schema"); its JSON Schema documents it in Swagger. Both must
+ * accept and refuse the same bodies.
+ */
+describe('never-guilty edit body: parser and JSON Schema agree', () => {
+  const schemas = new DirectorySchemas<'clearlinux/never-guilty-edit.v1'>('clearlinux');
+  const long = 'x'.repeat(4097);
+  const bodies: [string, Record<string, unknown>][] = [
+    ['one pair', { function: 'raise()', module: '/usr/lib64/libc.so.6' }],
+    ['one pair, empty module', { function: 'raise()', module: '' }],
+    ['lists', { mark: [libc('abort()')], unmark: [libc('raise()')] }],
+    ['mark only', { mark: [libc('abort()')] }],
+    ['empty function', { function: '', module: 'm' }],
+    ['function too long', { function: long, module: 'm' }],
+    ['module not a string', { function: 'f', module: 7 }],
+    ['module missing', { function: 'f' }],
+    ['list item without module', { mark: [{ function: 'f' }] }],
+    ['list item with a long module', { unmark: [{ function: 'f', module: long }] }],
+    ['mark not a list', { mark: libc('abort()') }],
+    ['nothing to do', {}],
+    ['two empty lists', { mark: [], unmark: [] }],
+  ];
+  it.each(bodies)('%s', (_name, body) => {
+    const byParser = (() => {
+      try {
+        parseEditBody(body);
+        return true;
+      } catch (err) {
+        expect(err).toBeInstanceOf(InvalidInput);
+        return false;
+      }
+    })();
+    expect(schemas.check('clearlinux/never-guilty-edit.v1', body) === null).toBe(byParser);
   });
 });
