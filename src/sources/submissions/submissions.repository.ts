@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../../database/database';
+import { type Statement, Where } from '../../database/where';
 import { InvalidInput } from '../../common/errors';
 
 export type DocumentFilter = Readonly<{ namespace?: string; doctype?: string; version?: string; documentId?: string; limit: number }>;
@@ -32,36 +33,24 @@ export function parseFilter(query: Readonly<Record<string, unknown>>, withErrorT
   };
 }
 
-/** `WHERE` built from fixed column names; values always bound as parameters. */
-function where(filter: ErrorFilter): { sql: string; params: unknown[] } {
-  const clauses: string[] = [];
-  const params: unknown[] = [];
-  const add = (column: string, value: string | undefined) => {
-    if (value === undefined) return;
-    params.push(value);
-    clauses.push(`${column} = $${params.length}`);
-  };
-  add('namespace', filter.namespace);
-  add('doctype', filter.doctype);
-  add('version', filter.version);
-  add('document_id', filter.documentId);
-  add('error_type', filter.errorType);
-  return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+/** The filtered reads, as pure functions of the filter (rendered for review in src/queries/submissions.repository.sql). */
+export const SubmissionsQueries = {
+  documents: (filter: DocumentFilter) => page('submission_documents', 'document_id, namespace, doctype, version, metadata, payload::text AS payload', filter),
+  errors: (filter: ErrorFilter) =>
+    page('submission_errors', 'event_id, received_at, uri, document_id, error_type, error_message, payload_base64, metadata', filter, filter.errorType),
+} as const;
+
+/** The count of all matches and one page of them, newest first; column names are literals, values bound. */
+function page(table: string, columns: string, filter: DocumentFilter, errorType?: string): { count: Statement; page: Statement } {
+  const w = new Where()
+    .equals('namespace', filter.namespace)
+    .equals('doctype', filter.doctype)
+    .equals('version', filter.version)
+    .equals('document_id', filter.documentId)
+    .equals('error_type', errorType);
+  const count = { sql: `SELECT count(*)::int AS n FROM ${table} ${w.sql()}`, params: [...w.params] };
+  return { count, page: { sql: `SELECT ${columns} FROM ${table} ${w.sql()} ORDER BY received_at DESC, event_id LIMIT ${w.bind(filter.limit)}`, params: w.params } };
 }
-
-const DOCUMENTS_SQL = (w: string, limitParam: number) => `
-  SELECT document_id, namespace, doctype, version, metadata, payload::text AS payload
-  FROM submission_documents ${w}
-  ORDER BY received_at DESC, event_id
-  LIMIT $${limitParam}`;
-const DOCUMENTS_COUNT_SQL = (w: string) => `SELECT count(*)::int AS n FROM submission_documents ${w}`;
-
-const ERRORS_SQL = (w: string, limitParam: number) => `
-  SELECT event_id, received_at, uri, document_id, error_type, error_message, payload_base64, metadata
-  FROM submission_errors ${w}
-  ORDER BY received_at DESC, event_id
-  LIMIT $${limitParam}`;
-const ERRORS_COUNT_SQL = (w: string) => `SELECT count(*)::int AS n FROM submission_errors ${w}`;
 
 const STATS_SQL = `
   SELECT 'accepted' AS kind, count(*)::int AS n FROM submission_documents WHERE ($1::text IS NULL OR namespace = $1)
@@ -105,9 +94,9 @@ export class SubmissionsRepository {
   constructor(private readonly db: Database) {}
 
   async documents(filter: DocumentFilter): Promise<Page<Record<string, unknown>>> {
-    const w = where(filter);
-    const [{ n }] = await this.db.query<{ n: number }>(DOCUMENTS_COUNT_SQL(w.sql), w.params);
-    const rows = await this.db.query<Record<string, unknown>>(DOCUMENTS_SQL(w.sql, w.params.length + 1), [...w.params, filter.limit]);
+    const q = SubmissionsQueries.documents(filter);
+    const [{ n }] = await this.db.query<{ n: number }>(q.count.sql, q.count.params);
+    const rows = await this.db.query<Record<string, unknown>>(q.page.sql, q.page.params);
     return {
       count: n,
       items: rows.map((r) => ({
@@ -123,9 +112,9 @@ export class SubmissionsRepository {
   }
 
   async errors(filter: ErrorFilter): Promise<Page<Record<string, unknown>>> {
-    const w = where(filter);
-    const [{ n }] = await this.db.query<{ n: number }>(ERRORS_COUNT_SQL(w.sql), w.params);
-    const rows = await this.db.query<Record<string, unknown>>(ERRORS_SQL(w.sql, w.params.length + 1), [...w.params, filter.limit]);
+    const q = SubmissionsQueries.errors(filter);
+    const [{ n }] = await this.db.query<{ n: number }>(q.count.sql, q.count.params);
+    const rows = await this.db.query<Record<string, unknown>>(q.page.sql, q.page.params);
     return {
       count: n,
       items: rows.map((r) => ({

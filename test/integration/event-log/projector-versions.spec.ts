@@ -27,18 +27,23 @@ describe('projector versions', () => {
     project: (e) => [{ kind: 'insert', table: 'it_labels', rows: [{ event_id: e.id, label: `v${version}` }] }],
   });
 
+  const stop = async () => {
+    await infra?.runtime.stop();
+    await infra?.log.stop();
+    infra = undefined;
+  };
   const start = async (projector: Projector, policy: VersionChangePolicy = 'rebuild') => {
     const config = loadConfig({ DATABASE_URL: database.url, PROJECTOR_POLL_MS: '50', PROJECTOR_VERSION_CHANGE: policy });
     infra = createEventInfrastructure(config, database.db, new Metrics(false), () => undefined);
     infra.runtime.register(projector);
     await infra.log.start();
-    await infra.runtime.start();
+    try {
+      await infra.runtime.start();
+    } catch (err) {
+      await stop(); // a refused start must not leave the log's listener behind
+      throw err;
+    }
     return infra;
-  };
-  const stop = async () => {
-    await infra?.runtime.stop();
-    await infra?.log.stop();
-    infra = undefined;
   };
   const labels = async () =>
     (await database.db.query<{ label: string; n: number }>('SELECT label, count(*)::int AS n FROM it_labels GROUP BY label ORDER BY label')).map(
