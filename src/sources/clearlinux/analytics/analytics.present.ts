@@ -3,7 +3,7 @@ import type { BuildsView, MceView, PopulationView, StatsView, ThermalView, Windo
 
 /**
  * Pure: API answers → what the console draws. Each chart is an ECharts option (rendered by
- * /static/analytics-charts.js); each table shows the same numbers as text.
+ * /static/charts.js); each table shows the same numbers as text.
  */
 export type Chart = Readonly<{ id: string; title: string; option: Record<string, unknown> }>;
 export type Table = Readonly<{ id: string; title: string; columns: string[]; rows: (string | number)[][] }>;

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotFound } from '../../../common/errors';
-import { renderPage, scriptJson } from '../../../console/render';
+import { renderPage } from '../../../console/render';
 import { OVERALL, parseBuildPath, parseCrashFilter, parseGuiltyParam } from './crashes.query';
 import { CRASH_LIST_LIMIT, CrashesQueryService } from './crashes.query-service';
 import { EditNeverGuilty, ReprocessAllCrashes, SetNeverGuiltyFromCrash } from './never-guilty/edit-never-guilty.command';
@@ -13,6 +13,7 @@ import { parseFramePair } from './never-guilty/never-guilty.edit';
 import { NeverGuiltyRepository } from './never-guilty/never-guilty.repository';
 import { RegroupService, RegroupStatus } from './regroup.service';
 import { formBody, queryOf } from '../../../common/http-input';
+import { chart, columns, pie, rankedBars } from '../../../console/charts';
 
 export const CRASHES_CONSOLE_PATH = '/console/clearlinux/crashes';
 export const NEVER_GUILTY_CONSOLE_PATH = '/console/clearlinux/never-guilty';
@@ -49,10 +50,9 @@ export class CrashesConsoleController {
       },
       hidden: overview && (await this.query.annotated()).filter((g) => g.hidden).map((g) => ({ ...g, url: guiltyUrl(g.id) })),
       apiUrl: `/api/clearlinux/crashes/top-guilty${qs(f.values)}`,
-      // `<` escaped: frame names are client text and this JSON sits inside a <script> element.
-      chart: scriptJson({ labels: table.rows.map((r) => r.label), totals: table.rows.map((r) => r.total) }),
+      chart: chart('clr-top', rankedBars(table.rows.map((r) => r.label), table.rows.map((r) => r.total), 'crashes'), { class: 'chart', testid: 'clr-top-chart' }),
       regroup: regroupModel(this.regroup.current()),
-      overview: overview && scriptJson(overview),
+      overview: overview && overviewCharts(overview),
     };
     return renderPage(request, reply, { page: 'pages/clearlinux/crashes.hbs', partial: 'partials/_clr_crashes_top.hbs', title: 'Crashes' }, model);
   }
@@ -203,5 +203,22 @@ export function regroupModel(s: RegroupStatus) {
       delta: c.after - c.before > 0 ? `+${c.after - c.before}` : String(c.after - c.before),
       url: c.function === null ? null : `${CRASHES_CONSOLE_PATH}/guilty${qs({ function: c.function, module: c.module ?? '' })}`,
     })),
+  };
+}
+
+/** The two all-time charts: crashes per classification, and backtrace crashes of the 10 highest builds (lowest first). */
+export function overviewCharts(o: Awaited<ReturnType<CrashesQueryService['overview']>>) {
+  const builds = [...o.byBuild].reverse();
+  return {
+    byClassification: chart('clr-class', pie(o.byClassification.map((c) => ({ name: c.classification, value: c.crashes }))), {
+      class: 'chart half',
+      testid: 'clr-class-chart',
+      title: 'crashes per classification',
+    }),
+    byBuild: chart('clr-build', columns(builds.map((b) => b.build), builds.map((b) => b.crashes), 'crashes'), {
+      class: 'chart half',
+      testid: 'clr-build-chart',
+      title: 'backtrace crashes per build (10 highest)',
+    }),
   };
 }

@@ -1,5 +1,6 @@
-// Draws every [data-chart] element with the ECharts option in its sibling <script type="application/json">,
-// on page load and again after each htmx swap (filters refresh only #analytics-body).
+// The console's one chart protocol (src/console/charts.ts): draws every [data-chart] element with the
+// ECharts option the server put in its sibling <script type="application/json">, on page load and again
+// after each htmx swap (filters refresh only part of a page).
 (function () {
   function render(root) {
     root.querySelectorAll('[data-chart]').forEach(function (el) {
