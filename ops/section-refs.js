@@ -13,8 +13,8 @@
 // Which document a bare reference means, first rule that applies:
 //   1. OVERRIDES: a distinctive snippet of the line it is on (not a line number: files move and grow);
 //   2. a lettered section (`§A.7`, `§B.10`) that exactly one doc has;
-//   3. CONTEXT_RULES on the file's path (the source's name in it: `/clearlinux/`, `fuel`, `failure-report`,
-//      `/alerts/`, `submission`, `nodes`), so the mapping survives moves inside a source; in Markdown files the
+//   3. CONTEXT_RULES on the file's path (the source's name in it: `clearlinux`, `fuel`, `failure`(-reports),
+//      `alert`(s), `submission`, `nodes`), so the mapping survives moves inside a source; in Markdown files the
 //      nearest heading above the line is matched too (the README has one chapter per source).
 // References to external documents (`RFC 9110 §10.2.3`) are left alone.
 'use strict';
@@ -37,7 +37,7 @@ const ALIASES = {
 /** Rule 3. Tested against the file's path, then (Markdown) against `# <nearest heading>`; order matters. */
 const CONTEXT_RULES = [
   { pattern: /clearlinux|clear-linux|clear linux|telemetrics|^# plugin views/i, doc: 'clearlinux.md' },
-  { pattern: /fuel|failure[-_ ]?reports?|(^|[/_ ])alerts?([/_. ]|$)/i, doc: 'fuelstats.md' },
+  { pattern: /fuel|failure|alert/i, doc: 'fuelstats.md' },
   { pattern: /submissions?|(^|\/)submit|(^|[/_-])nodes?([/_.-]|$)|^# node telemetry/i, doc: 'submissions-and-nodes.md' },
 ];
 

@@ -48,6 +48,7 @@ describe('qualifyText', () => {
     expect(qualifyText(`// ${S}3.2 step 5`, 'src/sources/fuel/intake/action-logs.handler.ts', docs).text).toBe(`// fuelstats.md ${S}3.2 step 5`);
     expect(qualifyText(`// ${S}7 report`, 'src/failure-reports/handler.ts', docs).text).toBe(`// fuelstats.md ${S}7 report`);
     expect(qualifyText(`// ${S}7 report`, 'migrations/Migration1_failure_alerts.ts', docs).text).toBe(`// fuelstats.md ${S}7 report`);
+    expect(qualifyText(`// ${S}7 report`, 'src/alerting/rules.ts', docs).text).toBe(`// fuelstats.md ${S}7 report`);
   });
   it('lettered sections go to the one doc that has them, wherever the file is', () => {
     expect(qualifyText(`per ${S}A.7's rule (${S}B.1 DECISION)`, 'src/common/client-address.ts', docs).text).toBe(
