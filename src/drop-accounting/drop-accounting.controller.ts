@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nest
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { renderPage } from '../console/render';
 import { NodesRepository } from '../sources/nodes/nodes.repository';
-import { SubmissionsRepository } from '../sources/submissions/submissions.repository';
+import { SubmissionsRepository } from '../sources/submissions/documents/submissions.repository';
 import { DropAccounting, dropAccounting } from './drop-accounting';
 
 /**

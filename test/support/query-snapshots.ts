@@ -1,6 +1,6 @@
 import type { Statement } from '../../src/database/where';
 import { RecordsQueries } from '../../src/sources/clearlinux/records/records.repository';
-import { SubmissionsQueries } from '../../src/sources/submissions/submissions.repository';
+import { SubmissionsQueries } from '../../src/sources/submissions/documents/submissions.repository';
 
 /**
  * The statements the dynamic filters build, for representative filter sets: rendered into

@@ -1,5 +1,5 @@
 import { eventIdFromKey, newEventId, TelemetryEvent } from '../../event-log/event';
-import { Metadata } from './submission-metadata';
+import { Metadata } from './intake/submission-metadata';
 
 export type SubmissionErrorType = 'uri' | 'too_large' | 'decompress' | 'json' | 'schema' | 'schema_missing' | 'duplicate';
 

@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CsvRangesGeoLookup, loadGeoLookup, UNKNOWN_GEO } from '../../../src/sources/submissions/geoip';
-import { buildMetadata } from '../../../src/sources/submissions/submission-metadata';
+import { CsvRangesGeoLookup, loadGeoLookup, UNKNOWN_GEO } from '../../../src/sources/submissions/intake/geoip';
+import { buildMetadata } from '../../../src/sources/submissions/intake/submission-metadata';
 
 const CSV = [
   'start_ip,end_ip,country,subdivision1,subdivision2,city,population',

@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { decodePayload } from '../../../src/sources/submissions/payload-decoding';
+import { decodePayload } from '../../../src/sources/submissions/intake/payload-decoding';
 
 describe('decodePayload', () => {
   it('decodes the fixture gzip of {} by magic bytes', () => {

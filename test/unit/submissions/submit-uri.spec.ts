@@ -1,5 +1,5 @@
 import { readFixture } from '../../support/fixtures';
-import { parseSubmitUri } from '../../../src/sources/submissions/submit-uri';
+import { parseSubmitUri } from '../../../src/sources/submissions/intake/submit-uri';
 
 type UriCase = { uri: string; expect: 'accept' | 'reject'; upstream_error?: string; status?: number };
 const { cases } = readFixture<{ cases: UriCase[] }>('submissions/uri-cases.json');

@@ -1,4 +1,4 @@
-import { parseUserAgent } from '../../../src/sources/submissions/user-agent';
+import { parseUserAgent } from '../../../src/sources/submissions/intake/user-agent';
 
 describe('parseUserAgent', () => {
   it('Firefox on Windows 10', () => {

@@ -2,7 +2,7 @@ import { All, Controller, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Public } from '../../auth/admin.guard';
+import { Public } from '../../../auth/admin.guard';
 import { SubmitDocument, SubmitOutcome } from './submit-document.command';
 
 /**

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { InvalidInput } from '../../common/errors';
-import { SubmissionSchemaRegistry } from './schema-registry';
+import { InvalidInput } from '../../../common/errors';
+import { SubmissionSchemaRegistry } from '../intake/schema-registry';
 import { countSeries, parseCountsQuery } from './submission-counts';
 import { parseFilter, SubmissionsRepository } from './submissions.repository';
 

@@ -1,14 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { EventLog } from '../../event-log/event-log';
-import { Metrics } from '../../metrics/metrics';
+import { EventLog } from '../../../event-log/event-log';
+import { Metrics } from '../../../metrics/metrics';
 import { decodePayload } from './payload-decoding';
 import { SubmissionSchemaRegistry } from './schema-registry';
-import { clientAddress } from '../../common/client-address';
+import { clientAddress } from '../../../common/client-address';
 import { GEO_LOOKUP, GeoFields, GeoLookup } from './geoip';
 import { buildMetadata, headerValue, oversizeAttribute } from './submission-metadata';
-import { DocumentRejectedData, documentAccepted, documentRejected, SubmissionErrorType } from './submission.events';
-import { SUBMISSIONS_CONFIG, SubmissionsConfig } from './submissions.config';
+import { DocumentRejectedData, documentAccepted, documentRejected, SubmissionErrorType } from '../submission.events';
+import { SUBMISSIONS_CONFIG, SubmissionsConfig } from '../submissions.config';
 import { parseSubmitUri, SubmitUri } from './submit-uri';
 import { SubmitDocument, SubmitOutcome } from './submit-document.command';
 

@@ -1,8 +1,8 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { NotFound } from '../../common/errors';
-import { renderPage } from '../../console/render';
+import { NotFound } from '../../../common/errors';
+import { renderPage } from '../../../console/render';
 import { payloadView } from './payload-view';
 import { countSeries, parseCountsQuery } from './submission-counts';
 import { ERROR_TYPES, parseFilter, SubmissionsRepository } from './submissions.repository';

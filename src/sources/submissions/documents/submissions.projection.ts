@@ -1,6 +1,6 @@
-import { Projector, RowWrite } from '../../event-log/projector';
-import { decodePayload } from './payload-decoding';
-import { SubmissionEvent } from './submission.events';
+import { Projector, RowWrite } from '../../../event-log/projector';
+import { decodePayload } from '../intake/payload-decoding';
+import { SubmissionEvent } from '../submission.events';
 
 /** No size cap on replay: the limit was applied when the event was accepted. */
 const REPLAY_DECOMPRESS_LIMIT = 1024 * 1024 * 1024;

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { SCHEMAS_DIR } from '../../common/paths';
+import { SCHEMAS_DIR } from '../../../common/paths';
 
 export const SUBMISSION_SCHEMAS_DIR = join(SCHEMAS_DIR, 'submissions');
 

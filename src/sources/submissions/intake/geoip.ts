@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isIPv4, isIPv6 } from 'node:net';
-import { ConfigError } from '../../config/app-config';
+import { ConfigError } from '../../../config/app-config';
 
 export const GEO_LOOKUP = Symbol('GEO_LOOKUP');
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../../database/database';
-import { type Statement, Where } from '../../database/where';
-import { InvalidInput } from '../../common/errors';
+import { Database } from '../../../database/database';
+import { type Statement, Where } from '../../../database/where';
+import { InvalidInput } from '../../../common/errors';
 
 export type DocumentFilter = Readonly<{ namespace?: string; doctype?: string; version?: string; documentId?: string; limit: number }>;
 export type ErrorFilter = DocumentFilter & Readonly<{ errorType?: string }>;

@@ -1,4 +1,4 @@
-import { InvalidInput } from '../../common/errors';
+import { InvalidInput } from '../../../common/errors';
 import { COUNT_BUCKETS, CountBucket } from './submissions.repository';
 
 export type CountSeries = Readonly<{ namespace: string; points: [string, number][] }>;
