@@ -1,9 +1,11 @@
+import { findUnstorable, STORABLE_LIMITS } from '../../common/storable-json';
+
 /**
  * One websocket frame → the row to store (spec §B.3, §B.10 #1–#3). Pure.
  * Flat form: `{msg, ts, level, ...}`. Envelope form: `{id, ts, payload: {msg, ...}}` — stored as the
  * payload with `ts` copied in and `id` kept as `telemetry_id`, so msg-based queries see both forms.
  */
-export type DropReason = 'invalid_json' | 'not_object' | 'oversize' | 'insert_failed' | 'no_timestamp' | 'bad_timestamp';
+export type DropReason = 'invalid_json' | 'not_object' | 'unstorable' | 'oversize' | 'insert_failed' | 'no_timestamp' | 'bad_timestamp';
 
 export type NormalisedMessage = Readonly<{
   logs: Record<string, unknown>;
@@ -15,7 +17,7 @@ export type NormalisedMessage = Readonly<{
   timestampProblem?: 'no_timestamp' | 'bad_timestamp';
 }>;
 
-export type ParseResult = Readonly<{ ok: true; message: NormalisedMessage }> | Readonly<{ ok: false; reason: 'invalid_json' | 'not_object' }>;
+export type ParseResult = Readonly<{ ok: true; message: NormalisedMessage }> | Readonly<{ ok: false; reason: 'invalid_json' | 'not_object' | 'unstorable' }>;
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
@@ -27,6 +29,8 @@ export function parseNodeFrame(text: string, receivedAt: string): ParseResult {
     return { ok: false, reason: 'invalid_json' };
   }
   if (!isObject(value)) return { ok: false, reason: 'not_object' };
+  // NULs are replaced below (stripNul); too deep or a lone surrogate cannot be stored at all.
+  if (findUnstorable(value, { ...STORABLE_LIMITS, allowNul: true })) return { ok: false, reason: 'unstorable' };
   return { ok: true, message: normaliseMessage(value, receivedAt) };
 }
 

@@ -45,7 +45,7 @@ export class NodesMetrics {
       totalSwap: metrics.gauge('total_swap', 'Host swap, KiB'),
       usedSwap: metrics.gauge('used_swap', 'Host swap in use, KiB'),
     };
-    for (const reason of ['invalid_json', 'no_timestamp', 'bad_timestamp', 'oversize', 'not_object', 'insert_failed']) this.droppedMessages.inc({ reason }, 0);
+    for (const reason of ['invalid_json', 'no_timestamp', 'bad_timestamp', 'oversize', 'not_object', 'unstorable', 'insert_failed']) this.droppedMessages.inc({ reason }, 0);
     for (const route of ['/', '/audit']) this.stored.inc({ route }, 0);
   }
 

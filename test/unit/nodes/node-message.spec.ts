@@ -40,6 +40,13 @@ describe('parseNodeFrame / normaliseMessage (spec §B.3)', () => {
     expect(m.telemetryId).toBeNull();
   });
 
+  it('a frame nested too deep or with a lone surrogate is dropped as unstorable; NULs are replaced, not dropped', () => {
+    const deep = '{"msg":' + '['.repeat(5_000) + ']'.repeat(5_000) + '}';
+    expect(parseNodeFrame(deep, RECEIVED)).toEqual({ ok: false, reason: 'unstorable' });
+    expect(parseNodeFrame('{"msg":"x\\udfff"}', RECEIVED)).toEqual({ ok: false, reason: 'unstorable' });
+    expect(parseNodeFrame('{"msg":"x\\u0000"}', RECEIVED)).toMatchObject({ ok: true, message: { logs: { msg: 'x\uFFFD' } } });
+  });
+
   it('no ts → stored with the server time, counted no_timestamp', () => {
     expect(normaliseMessage({ msg: 'block.import' }, RECEIVED)).toMatchObject({ createdAt: RECEIVED, tsSource: 'server', timestampProblem: 'no_timestamp' });
   });

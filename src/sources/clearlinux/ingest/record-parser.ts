@@ -1,4 +1,5 @@
 import { InvalidInput } from '../../../common/errors';
+import { unstorableText } from '../../../common/storable-json';
 import { splitClassification } from '../record/classification';
 import { headerValue, normaliseHeaderName, type NormalisedHeaders } from '../record/header-names';
 import { replaceNul } from './payload-decoding';
@@ -252,6 +253,13 @@ function codePoints(value: string): number {
  * (first spelling wins); strings are kept as sent (the client's cut-at-first-space values
  * included), numbers become their decimal text, null counts as missing.
  */
+/** A lone surrogate would be stored as U+FFFD in text columns and refused by jsonb ones: refused here instead. */
+function storableField(name: string, value: string): string {
+  const problem = unstorableText(value);
+  if (problem) fail(`invalid JSON body: ${name} ${problem}`, 'json');
+  return value;
+}
+
 function v3Fields(bodyText: string): Record<string, string> {
   let body: unknown;
   try {
@@ -266,7 +274,7 @@ function v3Fields(bodyText: string): Record<string, string> {
   for (const [rawKey, value] of Object.entries(body)) {
     const key = normaliseHeaderName(rawKey);
     if (value === null || Object.hasOwn(fields, key)) continue;
-    if (typeof value === 'string') fields[key] = replaceNul(value);
+    if (typeof value === 'string') fields[key] = storableField(rawKey, replaceNul(value));
     else if (typeof value === 'number') fields[key] = String(value);
     // A record field that is neither string nor number cannot be checked by any §3.1 rule.
     else if (V3_KNOWN_KEYS.has(key)) fail('invalid JSON body', 'json');

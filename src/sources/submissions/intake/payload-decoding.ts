@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib';
+import { findUnstorable } from '../../../common/storable-json';
 
 export type DecodeErrorType = 'decompress' | 'json' | 'too_large';
 export type Decoded =
@@ -31,9 +32,14 @@ export function decodePayload(body: Buffer, maxDecompressedBytes: number): Decod
   } catch {
     return { ok: false, errorType: 'json', message: 'payload is not valid UTF-8', gzip };
   }
+  let document: unknown;
   try {
-    return { ok: true, document: JSON.parse(text), gzip };
+    document = JSON.parse(text);
   } catch (err) {
     return { ok: false, errorType: 'json', message: `invalid JSON: ${(err as Error).message}`, gzip };
   }
+  // Kept as an error with its payload (base64, so it round-trips) rather than as a document no projection could store.
+  const unstorable = findUnstorable(document);
+  if (unstorable) return { ok: false, errorType: 'json', message: `unstorable JSON: ${unstorable.path} ${unstorable.problem}`, gzip };
+  return { ok: true, document, gzip };
 }

@@ -541,6 +541,12 @@ describe('parseV3Record (spec 5)', () => {
     );
   });
 
+  it('refuses a lone surrogate in any string field, naming it (storage cannot hold it)', () => {
+    const bad = body().replace('"p\\n"', '"p\\ud800"');
+    expect(rejection(() => parseV3Record(bad, TID))).toMatchObject({ status: 400, reason: 'json', message: 'invalid JSON body: payload contains an unpaired UTF-16 surrogate' });
+    expect(parseV3Record(body({ payload: 'emoji \ud83d\ude00 ok' }), TID).payload).toBe('emoji \ud83d\ude00 ok');
+  });
+
   it('treats null as missing', () => {
     expect(rejection(() => parseV3Record(body({ machine_id: null }), TID))).toEqual({
       status: 400,
