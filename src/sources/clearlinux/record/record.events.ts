@@ -19,8 +19,18 @@ export type RecordAcceptedData = ParsedRecord &
 export type RecordAccepted = TelemetryEvent<typeof RECORD_ACCEPTED, RecordAcceptedData, 1>;
 export type ClearLinuxEvent = RecordAccepted;
 
-/** Headers that identify a person or a session are not part of the record and are not kept. */
-const DROPPED_HEADERS = new Set(['authorization', 'cookie', 'x-forwarded-for', 'forwarded', 'x-real-ip']);
+/**
+ * The headers an event keeps: those that carry record fields (§3.1, names normalised) and what decoding
+ * the body needs. Anything else a client or a proxy adds (CF-Connecting-IP, True-Client-IP, X-Client-IP,
+ * Proxy-Authorization, X-Api-Key, cookies …) identifies a person or a session: a list of what to drop
+ * always misses the next one, so the event keeps only what it names.
+ */
+export const KEPT_HEADERS: ReadonlySet<string> = new Set([
+  'arch', 'build', 'creation-timestamp', 'classification', 'host-type', 'kernel-version', 'machine-id', 'severity',
+  'record-format-version', 'payload-format-version', 'system-name', 'x-telemetry-tid', 'board-name', 'bios-version',
+  'cpu-model', 'event-id', 'x-clr-external',
+  'content-type', 'content-encoding', 'user-agent',
+]);
 
 /** Pure: the event for one accepted record. Its id derives from the record key (§4). */
 export function recordAccepted(
@@ -31,7 +41,7 @@ export function recordAccepted(
 ): RecordAccepted {
   const key = recordKey(parsed);
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(raw.headers)) if (!DROPPED_HEADERS.has(name)) headers[name] = value;
+  for (const [name, value] of Object.entries(raw.headers)) if (KEPT_HEADERS.has(name)) headers[name] = value;
   return {
     id: recordEventId(key),
     type: RECORD_ACCEPTED,

@@ -70,6 +70,18 @@ describe('record event and projection', () => {
   const parsed = parseV2Record(normaliseHeaderEntries(Object.entries(V4_HEADERS)), 'bt\n');
   const event = recordAccepted(parsed, 42, '2026-11-23T10:00:00.500Z', { protocol: 'v2', headers: { cookie: 'x', arch: 'x86_64' }, payload: 'bt\n' });
 
+  it('keeps the record headers and drops every other one: addresses, credentials, cookies', () => {
+    const sent = normaliseHeaderEntries(Object.entries({
+      ...V4_HEADERS, 'Content-Encoding': 'gzip', 'User-Agent': 'telemetrics-client/2.3.5',
+      'CF-Connecting-IP': '203.0.113.7', 'True-Client-IP': '203.0.113.7', 'X-Client-IP': '203.0.113.7', 'X-Original-Forwarded-For': '203.0.113.7',
+      'X-Envoy-External-Address': '203.0.113.7', 'X-Forwarded-For': '203.0.113.7', Forwarded: 'for=203.0.113.7', 'X-Real-IP': '203.0.113.7',
+      'Proxy-Authorization': 'Basic c2VjcmV0', Authorization: 'Bearer secret', 'X-Api-Key': 'secret', Cookie: 'session=secret',
+    }));
+    const kept = recordAccepted(parsed, 43, '2026-11-23T10:00:00.500Z', { protocol: 'v2', headers: sent, payload: 'bt\n' }).data.raw.headers;
+    expect(Object.keys(kept).sort()).toEqual([...Object.keys(normaliseHeaderEntries(Object.entries(V4_HEADERS))), 'content-encoding', 'user-agent'].sort());
+    expect(JSON.stringify(kept)).not.toMatch(/203\.0\.113\.7|secret|c2VjcmV0/);
+  });
+
   it('keys the event by machine id on telemetry.records, drops cookies, survives a JSON round trip', () => {
     expect(event).toMatchObject({ type: 'clearlinux.record.accepted', stream: 'telemetry.records', key: '66c196ce4222dd761470da5e7e35f6f1' });
     expect(event.data.raw.headers).toEqual({ arch: 'x86_64' });
