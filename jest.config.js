@@ -19,6 +19,8 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.spec.ts', '<rootDir>/test/conformance/**/*.spec.ts', '<rootDir>/test/process/**/*.spec.ts'],
     },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.spec.ts'] },
+    // property-based fuzzing of the ingest endpoints (FUZZ_RUNS cases): its own CI stage, like soak
+    { ...base, displayName: 'fuzz', testMatch: ['<rootDir>/test/fuzz/**/*.spec.ts'] },
     // minutes of traffic against a real app process (SOAK_SECONDS): its own CI stage, never in `npm test`
     { ...base, displayName: 'soak', testMatch: ['<rootDir>/test/soak/**/*.spec.ts'] },
   ],
