@@ -2,12 +2,12 @@ import { Logger, Module, OnApplicationBootstrap, OnModuleInit } from '@nestjs/co
 import { AppConfig, runtimeMode } from '../config/app-config';
 import { Projector } from '../event-log/projector';
 import { ProjectorRuntime } from '../event-log/projector-runtime';
-import { ContactCipher } from '../failure-reports/contact-cipher';
-import { FailureReportsRepository } from '../failure-reports/failure-reports.repository';
-import { SubmitFailureReportHandler } from '../failure-reports/submit-failure-report.handler';
-import { SupportApiController } from '../failure-reports/support-api.controller';
-import { SupportConsoleController } from '../failure-reports/support-console.controller';
-import { SupportService } from '../failure-reports/support.service';
+import { ContactCipher } from '../sources/fuel/failure-reports/contact-cipher';
+import { FailureReportsRepository } from '../sources/fuel/failure-reports/failure-reports.repository';
+import { SubmitFailureReportHandler } from '../sources/fuel/failure-reports/submit-failure-report.handler';
+import { SupportApiController } from '../sources/fuel/failure-reports/support-api.controller';
+import { SupportConsoleController } from '../sources/fuel/failure-reports/support-console.controller';
+import { SupportService } from '../sources/fuel/failure-reports/support.service';
 import { APP_CONFIG } from '../platform/tokens';
 import { AlertsAdminService } from './alerts-admin.service';
 import { AlertsApiController } from './alerts-api.controller';

@@ -4,8 +4,8 @@ import {
   FAILURE_REPORT_ASSIGNED,
   FAILURE_REPORT_RECEIVED,
   FailureReportEvent,
-} from '../failure-reports/failure-report.events';
-import { FAILURE_REPORT_TABLES, projectFailureReport } from '../failure-reports/failure-reports.projection';
+} from '../sources/fuel/failure-reports/failure-report.events';
+import { FAILURE_REPORT_TABLES, projectFailureReport } from '../sources/fuel/failure-reports/failure-reports.projection';
 import { RECORD_ACCEPTED, RecordAccepted } from '../sources/clearlinux/record.events';
 import { CHANNEL_DELETED, CHANNEL_SAVED, RULE_DELETED, RULE_SAVED, AlertsEvent } from './alerts.events';
 import { crashGroupTrigger, failureReportTrigger, TRIGGER_TABLES } from './triggers.projection';

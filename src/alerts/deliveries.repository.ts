@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
-import { reportDetailSelect, ReportDetailRow } from '../failure-reports/failure-reports.repository';
+import { reportDetailSelect, ReportDetailRow } from '../sources/fuel/failure-reports/failure-reports.repository';
 import type { AlertChannel, AlertRule, AlertTrigger, PlannedDelivery, TriggerKind } from './rules';
 
 export type DeliveryState = 'pending' | 'sending' | 'retrying' | 'sent' | 'dead';

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { projectAlerts } from '../../../src/alerts/alerts.projection';
 import { crashGroupOf } from '../../../src/alerts/crash-group';
-import { ContactCipher } from '../../../src/failure-reports/contact-cipher';
-import { parseReportQuery } from '../../../src/failure-reports/report-filter';
-import { buildFailureReportEvent } from '../../../src/failure-reports/submit-failure-report.handler';
+import { ContactCipher } from '../../../src/sources/fuel/failure-reports/contact-cipher';
+import { parseReportQuery } from '../../../src/sources/fuel/failure-reports/report-filter';
+import { buildFailureReportEvent } from '../../../src/sources/fuel/failure-reports/submit-failure-report.handler';
 import { recordAccepted } from '../../../src/sources/clearlinux/record.events';
 import { parseV2Record } from '../../../src/sources/clearlinux/record-parser';
 import { aFailureReport, CONTACT_MARKERS } from '../../support/failure-reports';
