@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
+import { SCHEMAS_DIR } from '../../../../src/common/paths';
 import { projectActionLog } from '../../../../src/sources/fuel/projections/action-logs.projection';
 import { actionLogRecorded, installationReported, oswlReported } from '../../../../src/sources/fuel/fuel.events';
 import { projectInstallation } from '../../../../src/sources/fuel/projections/installations.projection';
@@ -71,7 +72,7 @@ describe('fuel events and projections (pure)', () => {
 });
 
 describe('schemas/fuel/*.json', () => {
-  const dir = join(__dirname, '..', '..', '..', 'schemas', 'fuel');
+  const dir = join(SCHEMAS_DIR, 'fuel');
   const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
   it.each(files)('%s compiles strictly, $id matches its path and its examples validate', (file) => {
     const schema = JSON.parse(readFileSync(join(dir, file), 'utf8'));
