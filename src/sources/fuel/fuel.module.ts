@@ -17,7 +17,6 @@ import { oswlProjector } from './projections/oswl.projection';
 import { ReportsController } from './reports/reports.controller';
 import { ReportsConsoleController } from './reports/reports-console.controller';
 import { FuelReports } from './reports/reports.service';
-import { ReportsRepository } from './reports/reports.repository';
 import { SubmitActionLogsHandler } from './intake/submit-action-logs.handler';
 import { SubmitInstallationHandler } from './intake/submit-installation.handler';
 import { SubmitOstfRunsHandler, SubmitOswlStatsHandler } from './intake/submit-oswl-stats.handler';
@@ -34,7 +33,6 @@ let formatterRegistered = false;
     FuelSchemas,
     FuelMetrics,
     ClaimsRepository,
-    ReportsRepository,
     FuelReports,
     CsvExportsRepository,
     CsvExports,

@@ -8,17 +8,11 @@ import { CsvExports } from './csv-exports.service';
 import { csvTar } from './csv-tar';
 import { OSWL_CSV_TYPES, csvFormat, isOswlCsvType } from './export-columns';
 import { CsvExportsRepository } from './csv-exports.repository';
-import { InstallationsReport, installationsReport } from '../reports/installations-report';
-import { reportWindow } from '../reports/reports.service';
-import { ReportWindow } from '../reports/reports.repository';
-
-/** §5.7: the installations report is cached per release key for up to an hour; `refresh` bypasses. */
-export const INSTALLATIONS_REPORT_TTL_MS = 3_600_000;
+import { ReportWindow, reportWindow } from '../reports/report-window';
 
 /**
  * Upstream-compatible analytics exports (spec §5): CSV streamed row by row from keyset pages through
- * csv-stringify (backpressure all the way, nothing buffered), the tar of all CSVs, and the JSON
- * installations report. Protected by the admin credential like every read API, and by the analytics
+ * csv-stringify (backpressure all the way, nothing buffered), and the tar of all CSVs. Protected by the admin credential like every read API, and by the analytics
  * network rule.
  */
 @ApiTags('fuel exports')
@@ -27,7 +21,6 @@ export const INSTALLATIONS_REPORT_TTL_MS = 3_600_000;
 @Controller('api/v1')
 export class CsvExportsController {
   private readonly logger = new Logger('fuel-exports');
-  private readonly reportCache = new Map<string, { at: number; report: InstallationsReport }>();
 
   constructor(
     private readonly repo: CsvExportsRepository,
@@ -59,22 +52,6 @@ export class CsvExportsController {
   @ApiQuery({ name: 'to_date', required: false })
   plugins(@Query() q: Record<string, string>, @Res() reply: FastifyReply) {
     return this.sendCsv('plugins', (w) => this.csv.installationRows('plugins', w), q, reply);
-  }
-
-  @Get('json/report/installations')
-  @ApiOperation({ summary: 'Installations and environments summary (spec §5.7), cached an hour per release' })
-  @ApiQuery({ name: 'release', required: false })
-  @ApiQuery({ name: 'refresh', required: false, description: 'any non-empty value bypasses the cache' })
-  @ApiOkResponse({ description: '{installations:{count,environments_num}, environments:{count,operable_envs_count,statuses,nodes_num,hypervisors_num,oses_num}}' })
-  async installations(@Query() q: Record<string, string>): Promise<InstallationsReport> {
-    const release = typeof q.release === 'string' && q.release !== '' ? q.release : null;
-    const key = release ?? '';
-    const cached = this.reportCache.get(key);
-    const now = Date.now();
-    if (cached && !q.refresh && now - cached.at < INSTALLATIONS_REPORT_TTL_MS) return cached.report;
-    const report = installationsReport(await this.repo.installationsReport(release));
-    this.reportCache.set(key, { at: now, report });
-    return report;
   }
 
   @Get('csv/all')

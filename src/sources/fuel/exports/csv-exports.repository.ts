@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Database } from '../../../database/database';
 import { ExportInstallation } from './export-rows';
 import { OSWL_CSV_TYPES, OswlCsvType } from './export-columns';
-import { InstallationsReportRow } from '../reports/installations-report';
 import { OswlExportRecord, VersionFallback, VersionInfo } from './oswl-export';
-import { ReportWindow } from '../reports/reports.repository';
+import { ReportWindow } from '../reports/report-window';
 
 /**
  * A naive UTC time as Python renders it: str(datetime) (`sep` ' ', the CSV exports) or isoformat() (`sep` 'T',
@@ -58,10 +57,6 @@ export const CsvExportsSql = {
       FROM fuel_installations i WHERE i.master_node_uid = ANY($1::text[])`,
   /** §5.5: which of the given types have stored records (any installation, any date, as upstream). */
   storedTypes: `SELECT t FROM unnest($1::text[]) t WHERE EXISTS (SELECT 1 FROM fuel_oswl o WHERE o.resource_type = t) ORDER BY t`,
-  /** §5.7 input: every installation not filtered, optionally of one release. */
-  installationsReport: `
-    SELECT i.structure->'clusters_num' AS clusters_num, i.structure->'clusters' AS clusters
-      FROM fuel_installations i WHERE i.is_filtered IS NOT TRUE AND ($1::text IS NULL OR i.release = $1)`,
 } as const;
 
 /** Installations per page: a 9.x structure with hundreds of nodes is several MB, so pages stay small. */
@@ -132,9 +127,5 @@ export class CsvExportsRepository {
   /** The §5.4 types with a column set that have stored records, sorted. */
   async storedOswlTypes(): Promise<OswlCsvType[]> {
     return (await this.db.query<{ t: OswlCsvType }>(CsvExportsSql.storedTypes, [OSWL_CSV_TYPES])).map((r) => r.t);
-  }
-
-  installationsReport(release: string | null): Promise<InstallationsReportRow[]> {
-    return this.db.query<InstallationsReportRow>(CsvExportsSql.installationsReport, [release]);
   }
 }

@@ -4,7 +4,7 @@ import { CsvResource, exportRows } from './export-rows';
 import { CsvExportsRepository } from './csv-exports.repository';
 import { CsvEntry } from './csv-tar';
 import { OswlExportRecord, VersionFallback, fillDateGaps, hasOwnVersionInfo, oswlCsvRows, versionInfoOf } from './oswl-export';
-import { ReportWindow } from '../reports/reports.repository';
+import { ReportWindow } from '../reports/report-window';
 
 /**
  * The rows (header first) of every CSV export of spec §5.2–§5.5, produced page by page from the repository

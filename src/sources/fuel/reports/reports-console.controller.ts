@@ -3,8 +3,9 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { renderPage } from '../../../console/render';
 import { OSWL_CSV_TYPES } from '../exports/export-columns';
-import { REPORT_NAMES, ReportName, FuelReports, reportWindow } from './reports.service';
-import { REPORT_TITLES, reportView } from './reports-view';
+import { CONSOLE_REPORTS } from './report-registry';
+import { reportWindow } from './report-window';
+import { FuelReports } from './reports.service';
 
 export const FUEL_REPORTS_CONSOLE_PATH = '/console/fuel/reports';
 
@@ -22,16 +23,17 @@ export class ReportsConsoleController {
   @Get('reports')
   async page(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const q = (request.query ?? {}) as Record<string, string>;
-    const name: ReportName = (REPORT_NAMES as readonly string[]).includes(q.report) ? (q.report as ReportName) : 'os';
+    const report = CONSOLE_REPORTS.find((r) => r.name === q.report) ?? CONSOLE_REPORTS[0];
+    const name = report.name;
     const w = reportWindow(q);
-    const view = reportView(name, await this.reports.run(name, q));
+    const view = await this.reports.page(report, q);
     const range = { from_date: w.from, to_date: w.to };
     const keep = { ...range, release: w.release };
     return renderPage(request, reply, { page: 'pages/fuel/reports.hbs', partial: 'partials/_fuel_report.hbs', title: view.title }, {
       nav: 'fuel-reports',
       report: name,
       values: { from_date: w.from, to_date: w.to, release: w.release ?? '' },
-      tabs: REPORT_NAMES.map((n) => ({ name: n, title: REPORT_TITLES[n], url: FUEL_REPORTS_CONSOLE_PATH + queryString({ report: n, ...keep }), current: n === name })),
+      tabs: CONSOLE_REPORTS.map((r) => ({ name: r.name, title: r.console.title, url: FUEL_REPORTS_CONSOLE_PATH + queryString({ report: r.name, ...keep }), current: r === report })),
       view,
       chartJson: JSON.stringify(view.chart),
       exports: [

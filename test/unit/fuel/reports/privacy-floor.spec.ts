@@ -1,6 +1,11 @@
-import { ostfReport } from '../../../../src/sources/fuel/reports/ostf-report-maths';
-import { Backed, applyFloor, deploymentTimeReport, failuresBeforeSuccessReport, nodeRolesReport } from '../../../../src/sources/fuel/reports/report-maths';
-import { hardwareReport, osReport, releasesReport } from '../../../../src/sources/fuel/reports/structure-report-maths';
+import { failuresBeforeSuccessReport } from '../../../../src/sources/fuel/reports/deployment-failures.report';
+import { deploymentTimeReport } from '../../../../src/sources/fuel/reports/deployment-time.report';
+import { hardwareReport } from '../../../../src/sources/fuel/reports/hardware.report';
+import { nodeRolesReport } from '../../../../src/sources/fuel/reports/node-roles.report';
+import { osReport } from '../../../../src/sources/fuel/reports/os.report';
+import { ostfReport } from '../../../../src/sources/fuel/reports/ostf.report';
+import { releasesReport } from '../../../../src/sources/fuel/reports/releases.report';
+import { Backed, applyFloor } from '../../../../src/sources/fuel/reports/report-maths';
 
 /** §6.0 REPORT_MIN_INSTALLATIONS: every expected map below is worked out by hand with a floor of 2 installations. */
 const backed = (value: number, ...uids: string[]): Backed<number> => ({ value, installations: new Set(uids) });

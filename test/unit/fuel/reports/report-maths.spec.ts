@@ -1,11 +1,8 @@
-import {
-  deploymentTimeReport,
-  durationStats,
-  failuresBeforeSuccessReport,
-  nodeRolesReport,
-  parseNaiveUtcMicros,
-} from '../../../../src/sources/fuel/reports/report-maths';
-import { reportWindow } from '../../../../src/sources/fuel/reports/reports.controller';
+import { failuresBeforeSuccessReport } from '../../../../src/sources/fuel/reports/deployment-failures.report';
+import { deploymentTimeReport, durationStats } from '../../../../src/sources/fuel/reports/deployment-time.report';
+import { nodeRolesReport } from '../../../../src/sources/fuel/reports/node-roles.report';
+import { parseNaiveUtcMicros } from '../../../../src/sources/fuel/reports/report-maths';
+import { reportWindow } from '../../../../src/sources/fuel/reports/report-window';
 import { InvalidInput } from '../../../../src/common/errors';
 
 describe('parseNaiveUtcMicros (§6.0)', () => {

@@ -1,5 +1,7 @@
-import { ostfReport } from '../../../../src/sources/fuel/reports/ostf-report-maths';
-import { hardwareReport, isVirtualHardware, osReport, releasesReport } from '../../../../src/sources/fuel/reports/structure-report-maths';
+import { hardwareReport, isVirtualHardware } from '../../../../src/sources/fuel/reports/hardware.report';
+import { osReport } from '../../../../src/sources/fuel/reports/os.report';
+import { ostfReport } from '../../../../src/sources/fuel/reports/ostf.report';
+import { releasesReport } from '../../../../src/sources/fuel/reports/releases.report';
 
 const cluster = (status: string | null, os: string | null, version: string | null = null, name: string | null = null, uid = 'u') => ({
   master_node_uid: uid, status, release_os: os, release_version: version, release_name: name,

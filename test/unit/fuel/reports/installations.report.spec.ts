@@ -1,4 +1,4 @@
-import { installationsReport } from '../../../../src/sources/fuel/reports/installations-report';
+import { installationsReport } from '../../../../src/sources/fuel/reports/installations.report';
 import { readFixture } from '../../../support/fixtures';
 
 type Stored = { master_node_uid: string; is_filtered: boolean; release: string; structure: { clusters: unknown[]; clusters_num: number } };

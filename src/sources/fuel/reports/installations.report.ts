@@ -1,6 +1,16 @@
-/** Pure: GET /api/v1/json/report/installations (spec §5.7) over the non-filtered installations. */
-import { bump, orderedCounts } from './report-maths';
-import { DEPLOYED_STATUSES } from './structure-report-maths';
+/** GET /api/v1/json/report/installations (spec §5.7): installations and environments over the non-filtered installations. */
+import { defineReport } from './fuel-report';
+import { DEPLOYED_STATUSES, bump, orderedCounts } from './report-maths';
+
+/** §5.7: the answer is cached per release key for up to an hour; `refresh` bypasses. */
+export const INSTALLATIONS_REPORT_TTL_MS = 3_600_000;
+
+export const InstallationsReportSql = {
+  /** §5.7 input: every installation not filtered, optionally of one release. */
+  installations: `
+    SELECT i.structure->'clusters_num' AS clusters_num, i.structure->'clusters' AS clusters
+      FROM fuel_installations i WHERE i.is_filtered IS NOT TRUE AND ($1::text IS NULL OR i.release = $1)`,
+} as const;
 
 export type InstallationsReportRow = Readonly<{ clusters_num: unknown; clusters: unknown }>;
 export type InstallationsReport = Readonly<{
@@ -56,3 +66,15 @@ export function installationsReport(rows: readonly InstallationsReportRow[]): In
     },
   };
 }
+const releaseOf = (q: Readonly<Record<string, unknown>>): string | null => (typeof q.release === 'string' && q.release !== '' ? q.release : null);
+
+export const INSTALLATIONS_REPORT = defineReport<InstallationsReport>({
+  name: 'installations',
+  summary: 'Installations and environments summary (spec §5.7), cached an hour per release',
+  response: '{installations:{count,environments_num}, environments:{count,operable_envs_count,statuses,nodes_num,hypervisors_num,oses_num}}',
+  query: [{ name: 'release', required: false }, { name: 'refresh', required: false, description: 'any non-empty value bypasses the cache' }],
+  cache: { ttlMs: INSTALLATIONS_REPORT_TTL_MS, key: (q) => releaseOf(q) ?? '', bypass: (q) => Boolean(q.refresh) },
+  async answer({ db, query }) {
+    return installationsReport(await db.query<InstallationsReportRow>(InstallationsReportSql.installations, [releaseOf(query)]));
+  },
+});
