@@ -4,6 +4,9 @@ import { ProjectorRuntime } from '../../event-log/projector-runtime';
 import { actionLogsProjector } from './projections/action-logs.projection';
 import { ClaimsRepository } from './intake/claims.repository';
 import { CollectorController } from './intake/collector.controller';
+import { COLLECTOR_ENDPOINTS } from './intake/collector-endpoint';
+import { FailureReportIntake } from './failure-reports/failure-report-intake';
+import { FailureReportsModule } from './failure-reports/failure-reports.module';
 import { CsvExportsController } from './exports/csv-exports.controller';
 import { CsvExportsRepository } from './exports/csv-exports.repository';
 import { CsvExports } from './exports/csv-exports.service';
@@ -25,12 +28,14 @@ import { ENVIRONMENT } from '../../platform/tokens';
 
 let formatterRegistered = false;
 
-/** Fuel anonymous statistics (spec fuelstats.md): collector, projections, reports. */
+/** Fuel anonymous statistics (spec fuelstats.md): collector, projections, reports, exports; failure reports in their own module. */
 @Module({
+  imports: [FailureReportsModule],
   controllers: [ReportsController, CsvExportsController, JsonExportsController, ReportsConsoleController, CollectorController],
   providers: [
     { provide: FUEL_CONFIG, inject: [ENVIRONMENT], useFactory: (env: Env) => loadFuelConfig(env) },
     FuelSchemas,
+    { provide: COLLECTOR_ENDPOINTS, inject: [FailureReportIntake], useFactory: (failureReports: FailureReportIntake) => [failureReports] },
     FuelMetrics,
     ClaimsRepository,
     FuelReports,

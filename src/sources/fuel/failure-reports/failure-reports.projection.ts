@@ -1,4 +1,4 @@
-import type { RowWrite } from '../../../event-log/projector';
+import type { Projector, RowWrite } from '../../../event-log/projector';
 import {
   FAILURE_REPORT_ACKNOWLEDGED,
   FAILURE_REPORT_ASSIGNED,
@@ -73,5 +73,36 @@ export function projectFailureReport(event: FailureReportEvent): RowWrite[] {
       const never: never = event;
       return never;
     }
+  }
+}
+
+export const FAILURE_REPORTS_PROJECTOR = 'fuel-failure-reports';
+
+/**
+ * The report tables, written by their own projector (replaying it rebuilds them, and nothing else). The
+ * alerts projector reads the same events for notifications only; `onCommitted` tells its delivery worker
+ * that reports it may have been waiting for are now readable.
+ */
+export function failureReportsProjector(onCommitted: () => void): Projector<FailureReportEvent> {
+  return {
+    name: FAILURE_REPORTS_PROJECTOR,
+    streams: ['fuel.failure-reports'],
+    eventTypes: [FAILURE_REPORT_RECEIVED, FAILURE_REPORT_ACKNOWLEDGED, FAILURE_REPORT_ASSIGNED],
+    tables: [...FAILURE_REPORT_TABLES],
+    project: projectFailureReport,
+    afterCommit: onCommitted,
+  };
+}
+
+/** Listeners to "new report rows committed", so readers of the tables (the alert worker) need not poll. */
+export class FailureReportsCommitted {
+  private readonly listeners: (() => void)[] = [];
+
+  subscribe(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  notify(): void {
+    for (const listener of this.listeners) listener();
   }
 }

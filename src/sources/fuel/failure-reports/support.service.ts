@@ -1,18 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { InvalidInput, NotFound } from '../../../common/errors';
 import { EventLog } from '../../../event-log/event-log';
 import { ProjectorRuntime } from '../../../event-log/projector-runtime';
-import { AttemptRow, DeliveriesRepository, DeliveryRow } from '../../../alerts/deliveries.repository';
 import { ContactCipher, ContactDecryptionError, CustomerContact } from './contact-cipher';
 import { failureReportAcknowledged, failureReportAssigned } from './failure-report.events';
+import { FAILURE_REPORTS_PROJECTOR } from './failure-reports.projection';
 import { FailureReportsRepository, ReportDetailRow, ReportFilter, ReportRow } from './failure-reports.repository';
+import { DeliveriesOfReport, ReportDelivery } from './report-deliveries.query';
 
 export type ReportDetail = Readonly<{
   report: Omit<ReportDetailRow, 'sealed_contact'>;
   /** Decrypted for the support role only; `contactError` says why it could not be read. */
   contact: CustomerContact | null;
   contactError: string | null;
-  deliveries: (DeliveryRow & { attemptsLog: AttemptRow[] })[];
+  deliveries: ReportDelivery[];
 }>;
 
 export const PAGE_SIZE = 50;
@@ -24,7 +26,7 @@ export class SupportService {
 
   constructor(
     private readonly reports: FailureReportsRepository,
-    private readonly deliveries: DeliveriesRepository,
+    private readonly queries: QueryBus,
     private readonly cipher: ContactCipher,
     private readonly log: EventLog,
     private readonly runtime: ProjectorRuntime,
@@ -52,9 +54,8 @@ export class SupportService {
         contactError = err.message;
       }
     }
-    const deliveries = await this.deliveries.forSubject(row.report_uuid);
-    const attempts = await this.deliveries.attemptsFor(deliveries.map((d) => d.id));
-    return { report, contact, contactError, deliveries: deliveries.map((d) => ({ ...d, attemptsLog: attempts.filter((a) => a.delivery_id === d.id) })) };
+    const deliveries = await this.queries.execute(new DeliveriesOfReport(row.report_uuid));
+    return { report, contact, contactError, deliveries };
   }
 
   async acknowledge(reportUuid: string, by: string, note: string | null): Promise<void> {
@@ -77,6 +78,6 @@ export class SupportService {
   }
 
   private async settle(): Promise<void> {
-    await this.runtime.catchUp(['alerts'], 10_000).catch((err) => this.logger.warn(`change not yet visible: ${(err as Error).message}`));
+    await this.runtime.catchUp([FAILURE_REPORTS_PROJECTOR], 10_000).catch((err) => this.logger.warn(`change not yet visible: ${(err as Error).message}`));
   }
 }

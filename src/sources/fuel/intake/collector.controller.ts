@@ -1,4 +1,4 @@
-import { All, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { All, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -6,41 +6,37 @@ import { NotFound } from '../../../common/errors';
 import { Public } from '../../../auth/admin.guard';
 import { MethodNotAllowed } from '../fuel.errors';
 import { FuelSchemaId, FuelSchemas } from '../fuel-schemas';
-import { decodeJsonBody } from './request-body';
+import { COLLECTOR_ENDPOINTS, CollectorEndpoint, CollectorHandler, execTime, readCollectorBody } from './collector-endpoint';
 import { SubmitActionLogs } from './submit-action-logs.command';
 import { SubmitInstallation } from './submit-installation.command';
 import { SubmitOstfRuns, SubmitOswlStats } from './submit-oswl-stats.command';
-import { SubmitFailureReport } from '../failure-reports/submit-failure-report.command';
 
-type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<Record<string, unknown>>;
-
-/** exec_time (§2.2): seconds as a float with microsecond precision. */
-function execTime(startedNs: bigint): number {
-  return Math.round(Number(process.hrtime.bigint() - startedNs) / 1000) / 1e6;
-}
 
 /**
  * Fuel collector (spec §2). Senders post to paths WITH a trailing slash, which Nest strips from route
  * paths; those requests (and wrong methods, and unknown paths) reach the `api/v1/*` catch-all, which
- * dispatches by the normalised path so both spellings behave identically (no redirect, §1).
+ * dispatches by the normalised path so both spellings behave identically (no redirect, §1). Endpoints
+ * served elsewhere in Fuel (COLLECTOR_ENDPOINTS: the failure reports) are dispatched the same way.
  */
 @ApiTags('fuel collector')
 @Public()
 @Controller('api/v1')
 export class CollectorController {
-  private readonly routes: Record<string, Record<string, Handler>> = {
+  private readonly routes: Record<string, Record<string, CollectorHandler>> = {
     ping: { GET: (req, reply) => this.ping(req, reply), HEAD: (req, reply) => this.ping(req, reply) },
     action_logs: { POST: (req, reply) => this.actionLogs(req, reply) },
     installation_structure: { POST: (req, reply) => this.installationStructure(req, reply) },
     oswl_stats: { POST: (req, reply) => this.oswlStats(req, reply) },
     ostf_runs: { POST: (req, reply) => this.ostfRuns(req, reply) },
-    failure_reports: { POST: (req, reply) => this.failureReports(req, reply) },
   };
 
   constructor(
     private readonly commands: CommandBus,
     private readonly schemas: FuelSchemas,
-  ) {}
+    @Inject(COLLECTOR_ENDPOINTS) endpoints: readonly CollectorEndpoint[],
+  ) {
+    for (const e of endpoints) this.routes[e.path] = { ...this.routes[e.path], [e.method]: e.handle };
+  }
 
   @Get('ping')
   @ApiOperation({ summary: 'Liveness for the Fuel sender (also /api/v1/ping/)' })
@@ -102,18 +98,6 @@ export class CollectorController {
     return { status: 'ok', ostf_runs: results, exec_time: execTime(started) };
   }
 
-  @Post('failure_reports')
-  @ApiOperation({ summary: 'Immediate failure report: 201 new (notified when a contact is given) / 200 known report_uuid (spec §7.3, NEW)' })
-  @ApiBody({ description: 'schemas/fuel/failure-report-request.v1.json' })
-  @ApiOkResponse({ description: 'schemas/fuel/failure-report-response.v1.json' })
-  async failureReports(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
-    const started = process.hrtime.bigint();
-    const body = this.readBody(req, 'fuel/failure-report-request.v1');
-    const outcome = await this.commands.execute(new SubmitFailureReport(body as never, new Date().toISOString()));
-    void reply.status(outcome.existed ? 200 : 201);
-    return { status: 'ok', exec_time: execTime(started), ...outcome };
-  }
-
   /** Trailing-slash spellings, wrong methods (405 + Allow) and unknown paths (404) under /api/v1/. */
   @All('*')
   async fallback(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
@@ -130,8 +114,6 @@ export class CollectorController {
   }
 
   private readBody(req: FastifyRequest, schema: FuelSchemaId): Record<string, unknown> {
-    const body = decodeJsonBody(req.headers, req.body as Buffer | undefined);
-    this.schemas.assert(schema, body);
-    return body;
+    return readCollectorBody(req, this.schemas, schema);
   }
 }
