@@ -1,9 +1,7 @@
 /** R5: failed deployment attempts before the first success, per environment (spec §6). */
-import { ReportEnvelope, WINDOW_QUERY, defineReport, envelope } from './fuel-report';
+import { ReportEnvelope, seedReport } from './fuel-report';
 import { OTHER, Tally, applyFloor, parseNaiveUtcMicros, round6, tally } from './report-maths';
-import { populationInstallations } from './report-sql';
 import { ReportView, countsChart, countsTable, installationsHeadline } from './report-view';
-import { reportWindow } from './report-window';
 
 export const DeploymentFailuresReportSql = {
   /** Top-level cluster_changes attempts (R5); end date filtered in SQL only when it looks like a date. */
@@ -91,18 +89,12 @@ export function deploymentFailuresView(r: Partial<DeploymentFailuresAnswer>): Re
   };
 }
 
-export const DEPLOYMENT_FAILURES_REPORT = defineReport<DeploymentFailuresAnswer>({
+export const DEPLOYMENT_FAILURES_REPORT = seedReport({
   name: 'deployment_failures',
-  summary: 'R5 failed deployment attempts before the first success, per environment (spec §6)',
-  response: '{…envelope, environments_with_success, average_failures_before_success, distribution, environments_never_succeeded, failed_attempts_total, unparseable}',
-  query: WINDOW_QUERY,
-  async answer({ db, query, floor }) {
-    const w = reportWindow(query);
-    const [installations, attempts] = await Promise.all([
-      populationInstallations(db, w),
-      db.query<AttemptRow>(DeploymentFailuresReportSql.attempts, [w.from, w.to, w.release]),
-    ]);
-    return { ...envelope(w, installations), ...failuresBeforeSuccessReport(attempts, floor) };
-  },
-  console: { title: 'R5 Failures before success', view: deploymentFailuresView },
+  title: 'R5 Failures before success',
+  api: { summary: 'R5 failed deployment attempts before the first success, per environment (spec §6)', response: '{…envelope, environments_with_success, average_failures_before_success, distribution, environments_never_succeeded, failed_attempts_total, unparseable}' },
+  population: 'all',
+  read: (db, w) => db.query<AttemptRow>(DeploymentFailuresReportSql.attempts, [w.from, w.to, w.release]),
+  compute: (attempts, floor) => failuresBeforeSuccessReport(attempts, floor),
+  view: deploymentFailuresView,
 });

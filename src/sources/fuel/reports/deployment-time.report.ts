@@ -1,9 +1,7 @@
 /** R2: duration of successful deployments, with their provision/deployment phases (spec §6). */
-import { ReportEnvelope, WINDOW_QUERY, defineReport, envelope } from './fuel-report';
+import { ReportEnvelope, seedReport } from './fuel-report';
 import { Backed, applyFloor, parseNaiveUtcMicros, round6 } from './report-maths';
-import { populationInstallations } from './report-sql';
 import { Cell, ReportView, installationsHeadline } from './report-view';
-import { reportWindow } from './report-window';
 
 export const DeploymentTimeReportSql = {
   /** R2: successful tasks; top-level `deploy` or the `provision`/`deployment` sub-tasks. */
@@ -103,20 +101,18 @@ export function deploymentTimeView(r: Partial<DeploymentTimeAnswer>): ReportView
   };
 }
 
-export const DEPLOYMENT_TIME_REPORT = defineReport<DeploymentTimeAnswer>({
+/** Top-level `deploy` tasks, and the `provision`/`deployment` phases below them. */
+const splitTasks = (tasks: readonly (TaskRow & { top_level: boolean })[]) => ({
+  deploys: tasks.filter((t) => t.top_level && t.action_name === 'deploy'),
+  phases: tasks.filter((t) => !t.top_level && t.action_name !== 'deploy'),
+});
+
+export const DEPLOYMENT_TIME_REPORT = seedReport({
   name: 'deployment_time',
-  summary: 'R2 deployment duration of successful deploy tasks, with provision/deployment phases (spec §6)',
-  response: '{…envelope, deploy:{group:{count,mean_s,median_s,p90_s,min_s,max_s}}, phases, unparseable}',
-  query: WINDOW_QUERY,
-  async answer({ db, query, floor }) {
-    const w = reportWindow(query);
-    const [installations, tasks] = await Promise.all([
-      populationInstallations(db, w),
-      db.query<TaskRow & { top_level: boolean }>(DeploymentTimeReportSql.tasks, [w.from, w.to, w.release]),
-    ]);
-    const deploys = tasks.filter((t) => t.top_level && t.action_name === 'deploy');
-    const phases = tasks.filter((t) => !t.top_level && t.action_name !== 'deploy');
-    return { ...envelope(w, installations), ...deploymentTimeReport(deploys, phases, floor) };
-  },
-  console: { title: 'R2 Average deployment time', view: deploymentTimeView },
+  title: 'R2 Average deployment time',
+  api: { summary: 'R2 deployment duration of successful deploy tasks, with provision/deployment phases (spec §6)', response: '{…envelope, deploy:{group:{count,mean_s,median_s,p90_s,min_s,max_s}}, phases, unparseable}' },
+  population: 'all',
+  read: async (db, w) => splitTasks(await db.query<TaskRow & { top_level: boolean }>(DeploymentTimeReportSql.tasks, [w.from, w.to, w.release])),
+  compute: ({ deploys, phases }, floor) => deploymentTimeReport(deploys, phases, floor),
+  view: deploymentTimeView,
 });

@@ -1,7 +1,8 @@
 import type { ApiQueryOptions } from '@nestjs/swagger';
 import type { Queryable } from '../../../database/database';
 import type { ReportView } from './report-view';
-import type { ReportQuery, ReportWindow } from './report-window';
+import { populationInstallations, windowedInstallations } from './report-sql';
+import { ReportQuery, ReportWindow, reportWindow } from './report-window';
 
 /** What a report reads from: the database, the request's query parameters and the §6.0 privacy floor. */
 export type ReportContext = Readonly<{ db: Queryable; query: ReportQuery; floor: number }>;
@@ -54,3 +55,37 @@ export const WINDOW_QUERY: readonly ApiQueryOptions[] = [
   { name: 'to_date', required: false, description: 'YYYY-MM-DD, default today' },
   { name: 'release', required: false, description: 'Fuel release of the installation, e.g. 9.0' },
 ];
+
+/** Who a seed report counts as its population (§6.0): the windowed installations, all of them, or its own rows. */
+export type Population<Rows> = 'windowed' | 'all' | ((rows: Rows) => number);
+
+/** A §6 seed report (R1–R7): the date window, its population and rows read together, pure maths over the rows. */
+export type SeedReport<Rows, R extends object> = Readonly<{
+  name: string;
+  title: string;
+  /** Swagger: operation summary, the answer's shape, query parameters beyond the window. */
+  api: Readonly<{ summary: string; response: string; query?: readonly ApiQueryOptions[] }>;
+  population: Population<NoInfer<Rows>>;
+  read(db: Queryable, w: ReportWindow, q: ReportQuery): Promise<Rows>;
+  compute(rows: Rows, floor: number, q: ReportQuery): R;
+  view(answer: Partial<ReportEnvelope & R>): ReportView;
+}>;
+
+export function seedReport<Rows, R extends object>(r: SeedReport<Rows, R>): FuelReport {
+  return defineReport<ReportEnvelope & R>({
+    name: r.name,
+    summary: r.api.summary,
+    response: r.api.response,
+    query: [...WINDOW_QUERY, ...(r.api.query ?? [])],
+    async answer({ db, query, floor }) {
+      const w = reportWindow(query);
+      const { population } = r;
+      const [installations, rows] = await Promise.all([
+        population === 'windowed' ? windowedInstallations(db, w) : population === 'all' ? populationInstallations(db, w) : 0,
+        r.read(db, w, query),
+      ]);
+      return { ...envelope(w, typeof population === 'function' ? population(rows) : installations), ...r.compute(rows, floor, query) };
+    },
+    console: { title: r.title, view: r.view },
+  });
+}

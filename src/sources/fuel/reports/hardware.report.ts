@@ -1,9 +1,8 @@
 /** R4: node hardware by manufacturer and model, virtual vs bare metal (spec §6). */
-import { ReportEnvelope, WINDOW_QUERY, defineReport, envelope } from './fuel-report';
+import { ReportEnvelope, seedReport } from './fuel-report';
 import { Tally, flooredCounts, tally, text } from './report-maths';
-import { WINDOWED, windowedInstallations } from './report-sql';
+import { WINDOWED } from './report-sql';
 import { ReportView, countsChart, countsTable, installationsHeadline } from './report-view';
-import { reportWindow } from './report-window';
 
 export const HardwareReportSql = {
   hardware: `
@@ -47,18 +46,12 @@ export function hardwareView(r: Partial<HardwareAnswer>): ReportView {
   };
 }
 
-export const HARDWARE_REPORT = defineReport<HardwareAnswer>({
+export const HARDWARE_REPORT = seedReport({
   name: 'hardware',
-  summary: 'R4 node hardware by manufacturer and model, virtual vs bare metal (spec §6)',
-  response: '{…envelope, by_manufacturer, by_model, virtual, bare_metal}',
-  query: WINDOW_QUERY,
-  async answer({ db, query, floor }) {
-    const w = reportWindow(query);
-    const [installations, nodes] = await Promise.all([
-      windowedInstallations(db, w),
-      db.query<HardwareRow>(HardwareReportSql.hardware, [w.from, w.to, w.release]),
-    ]);
-    return { ...envelope(w, installations), ...hardwareReport(nodes, floor) };
-  },
-  console: { title: 'R4 Hardware server types', view: hardwareView },
+  title: 'R4 Hardware server types',
+  api: { summary: 'R4 node hardware by manufacturer and model, virtual vs bare metal (spec §6)', response: '{…envelope, by_manufacturer, by_model, virtual, bare_metal}' },
+  population: 'windowed',
+  read: (db, w) => db.query<HardwareRow>(HardwareReportSql.hardware, [w.from, w.to, w.release]),
+  compute: (nodes, floor) => hardwareReport(nodes, floor),
+  view: hardwareView,
 });

@@ -1,9 +1,8 @@
 /** R6: node roles, including combined roles (spec §6). */
-import { ReportEnvelope, WINDOW_QUERY, defineReport, envelope } from './fuel-report';
+import { ReportEnvelope, seedReport } from './fuel-report';
 import { Tally, flooredCounts, tally } from './report-maths';
-import { WINDOWED, windowedInstallations } from './report-sql';
+import { WINDOWED } from './report-sql';
 import { ReportView, countsChart, countsTable, installationsHeadline } from './report-view';
-import { reportWindow } from './report-window';
 
 export const NodeRolesReportSql = {
   nodes: `
@@ -51,18 +50,12 @@ export function nodeRolesView(r: Partial<NodeRolesAnswer>): ReportView {
   };
 }
 
-export const NODE_ROLES_REPORT = defineReport<NodeRolesAnswer>({
+export const NODE_ROLES_REPORT = seedReport({
   name: 'node_roles',
-  summary: 'R6 node roles incl. combined roles (spec §6)',
-  response: '{…envelope, by_role, by_combination, combined_nodes, total_nodes}',
-  query: [...WINDOW_QUERY, { name: 'node_status', required: false, description: '"any" lifts the status=ready filter' }],
-  async answer({ db, query, floor }) {
-    const w = reportWindow(query);
-    const [installations, nodes] = await Promise.all([
-      windowedInstallations(db, w),
-      db.query<NodeRolesRow>(NodeRolesReportSql.nodes, [w.from, w.to, w.release, query.node_status === 'any']),
-    ]);
-    return { ...envelope(w, installations), ...nodeRolesReport(nodes, floor) };
-  },
-  console: { title: 'R6 Node roles', view: nodeRolesView },
+  title: 'R6 Node roles',
+  api: { summary: 'R6 node roles incl. combined roles (spec §6)', response: '{…envelope, by_role, by_combination, combined_nodes, total_nodes}', query: [{ name: 'node_status', required: false, description: '"any" lifts the status=ready filter' }] },
+  population: 'windowed',
+  read: (db, w, q) => db.query<NodeRolesRow>(NodeRolesReportSql.nodes, [w.from, w.to, w.release, q.node_status === 'any']),
+  compute: (nodes, floor) => nodeRolesReport(nodes, floor),
+  view: nodeRolesView,
 });

@@ -1,9 +1,8 @@
 /** R1: OS distribution of the deployed (operational/error) environments and of their nodes (spec §6). */
-import { ReportEnvelope, WINDOW_QUERY, defineReport, envelope } from './fuel-report';
+import { ReportEnvelope, seedReport } from './fuel-report';
 import { Tally, flooredCounts, isDeployed, tally, text } from './report-maths';
-import { ClusterRow, WINDOWED, windowedClusters, windowedInstallations } from './report-sql';
+import { ClusterRow, WINDOWED, windowedClusters } from './report-sql';
 import { ReportView, countsChart, countsTable, installationsHeadline } from './report-view';
-import { reportWindow } from './report-window';
 
 export const OsReportSql = {
   clusterNodesOs: `
@@ -43,19 +42,12 @@ export function osView(r: Partial<OsAnswer>): ReportView {
   };
 }
 
-export const OS_REPORT = defineReport<OsAnswer>({
+export const OS_REPORT = seedReport({
   name: 'os',
-  summary: 'R1 OS distribution of operational/error environments and their nodes (spec §6)',
-  response: '{from_date,to_date,release,population, environments:{os:n}, nodes:{os:n}, total_environments}',
-  query: WINDOW_QUERY,
-  async answer({ db, query, floor }) {
-    const w = reportWindow(query);
-    const [installations, clusters, nodes] = await Promise.all([
-      windowedInstallations(db, w),
-      windowedClusters(db, w),
-      db.query<ClusterNodeOsRow>(OsReportSql.clusterNodesOs, [w.from, w.to, w.release]),
-    ]);
-    return { ...envelope(w, installations), ...osReport(clusters, nodes, floor) };
-  },
-  console: { title: 'R1 OS distribution', view: osView },
+  title: 'R1 OS distribution',
+  api: { summary: 'R1 OS distribution of operational/error environments and their nodes (spec §6)', response: '{from_date,to_date,release,population, environments:{os:n}, nodes:{os:n}, total_environments}' },
+  population: 'windowed',
+  read: (db, w) => Promise.all([windowedClusters(db, w), db.query<ClusterNodeOsRow>(OsReportSql.clusterNodesOs, [w.from, w.to, w.release])]),
+  compute: ([clusters, nodes], floor) => osReport(clusters, nodes, floor),
+  view: osView,
 });

@@ -1,10 +1,9 @@
 /** R7: health-check (OSTF) failure rate per test vs total runs (spec §6). */
 import { InvalidInput } from '../../../common/errors';
-import { ReportEnvelope, WINDOW_QUERY, defineReport, envelope } from './fuel-report';
+import { ReportEnvelope, seedReport } from './fuel-report';
 import { OTHER, applyFloor, parseNaiveUtcMicros } from './report-maths';
-import { populationInstallations } from './report-sql';
 import { ReportView, installationsHeadline } from './report-view';
-import { ReportQuery, reportWindow } from './report-window';
+import { ReportQuery } from './report-window';
 
 const OSTF_DEFAULT_LIMIT = 50;
 const OSTF_MAX_LIMIT = 10_000;
@@ -84,19 +83,12 @@ export function ostfView(r: Partial<OstfAnswer>): ReportView {
   };
 }
 
-export const OSTF_REPORT = defineReport<OstfAnswer>({
+export const OSTF_REPORT = seedReport({
   name: 'ostf',
-  summary: 'R7 health-check (OSTF) failure rate per test vs total runs (spec §6)',
-  response: '{…envelope, tests:[{id,testset,runs,failures,failure_rate,installations}], total_runs, unparseable}',
-  query: [...WINDOW_QUERY, { name: 'limit', required: false, description: 'tests listed, default 50' }],
-  async answer({ db, query, floor }) {
-    const w = reportWindow(query);
-    const limit = limitOf(query);
-    const [installations, rows] = await Promise.all([
-      populationInstallations(db, w),
-      db.query<OstfTestRow>(OstfReportSql.ostfTests, [w.from, w.to, w.release]),
-    ]);
-    return { ...envelope(w, installations), ...ostfReport(rows, limit, floor) };
-  },
-  console: { title: 'R7 Health-check failure rates', view: ostfView },
+  title: 'R7 Health-check failure rates',
+  api: { summary: 'R7 health-check (OSTF) failure rate per test vs total runs (spec §6)', response: '{…envelope, tests:[{id,testset,runs,failures,failure_rate,installations}], total_runs, unparseable}', query: [{ name: 'limit', required: false, description: 'tests listed, default 50' }] },
+  population: 'all',
+  read: (db, w) => db.query<OstfTestRow>(OstfReportSql.ostfTests, [w.from, w.to, w.release]),
+  compute: (rows, floor, q) => ostfReport(rows, limitOf(q), floor),
+  view: ostfView,
 });

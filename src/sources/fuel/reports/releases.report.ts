@@ -1,9 +1,8 @@
 /** R3: Fuel releases of the installations, OpenStack releases of the deployed environments (spec §6). */
-import { ReportEnvelope, WINDOW_QUERY, defineReport, envelope } from './fuel-report';
+import { ReportEnvelope, seedReport } from './fuel-report';
 import { Backed, Tally, applyFloor, flooredCounts, isDeployed, orderedCounts, tally, text } from './report-maths';
 import { ClusterRow, WINDOWED, windowedClusters } from './report-sql';
 import { ReportView, countsChart, countsTable, installationsHeadline } from './report-view';
-import { reportWindow } from './report-window';
 
 export const ReleasesReportSql = {
   windowedReleases: `SELECT i.master_node_uid, i.release FROM fuel_installations i WHERE ${WINDOWED}`,
@@ -52,18 +51,12 @@ export function releasesView(r: Partial<ReleasesAnswer>): ReportView {
   };
 }
 
-export const RELEASES_REPORT = defineReport<ReleasesAnswer>({
+export const RELEASES_REPORT = seedReport<[InstallationReleaseRow[], ClusterRow[]], ReleasesReport>({
   name: 'releases',
-  summary: 'R3 Fuel releases of installations, OpenStack releases of deployed environments (spec §6)',
-  response: '{…envelope, fuel_releases:{release:n}, openstack_releases:{version:{environments,name}}}',
-  query: WINDOW_QUERY,
-  async answer({ db, query, floor }) {
-    const w = reportWindow(query);
-    const [installations, clusters] = await Promise.all([
-      db.query<InstallationReleaseRow>(ReleasesReportSql.windowedReleases, [w.from, w.to, w.release]),
-      windowedClusters(db, w),
-    ]);
-    return { ...envelope(w, installations.length), ...releasesReport(installations, clusters, floor) };
-  },
-  console: { title: 'R3 Releases deployed', view: releasesView },
+  title: 'R3 Releases deployed',
+  api: { summary: 'R3 Fuel releases of installations, OpenStack releases of deployed environments (spec §6)', response: '{…envelope, fuel_releases:{release:n}, openstack_releases:{version:{environments,name}}}' },
+  population: ([installations]) => installations.length,
+  read: (db, w) => Promise.all([db.query<InstallationReleaseRow>(ReleasesReportSql.windowedReleases, [w.from, w.to, w.release]), windowedClusters(db, w)]),
+  compute: ([installations, clusters], floor) => releasesReport(installations, clusters, floor),
+  view: releasesView,
 });
