@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InvalidInput, NotFound } from '../common/errors';
 import { EventLog } from '../event-log/event-log';
 import { ProjectorRuntime } from '../event-log/projector-runtime';
-import { ContactCipher } from '../failure-reports/contact-cipher';
+import { ContactCipher } from '../sources/fuel/failure-reports/contact-cipher';
 import { channelDeleted, channelSaved, ruleDeleted, ruleSaved } from './alerts.events';
 import { AlertsSchemas } from './alerts-schemas';
 import { DeliveriesRepository } from './deliveries.repository';

@@ -2,7 +2,7 @@ import { Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from 
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { InvalidInput, NotFound } from '../common/errors';
-import { jsonBody } from '../failure-reports/support-api.controller';
+import { jsonBody } from '../sources/fuel/failure-reports/support-api.controller';
 import { AlertsAdminService } from './alerts-admin.service';
 import { DeliveriesRepository, DeliveryState } from './deliveries.repository';
 import { DeliveryWorker } from './delivery.worker';

@@ -5,8 +5,6 @@ import type { BackoffPolicy } from './backoff';
  * Failure-alert settings, read once from the environment by AlertsModule (README "Immediate failure reports").
  */
 export type AlertsConfig = Readonly<{
-  /** base64 of 32 bytes; unset = generated into DATA_DIR/contact-key. */
-  contactEncryptionKey?: string;
   workerEnabled: boolean;
   /**
    * Longest sleep of the delivery worker: it is woken in-process for new work and sleeps until the next
@@ -29,7 +27,6 @@ export const ALERTS_CONFIG = Symbol('ALERTS_CONFIG');
 
 export function loadAlertsConfig(env: Env): AlertsConfig {
   return {
-    contactEncryptionKey: env.CONTACT_ENCRYPTION_KEY?.trim() || undefined,
     workerEnabled: bool(env, 'ALERT_WORKER_ENABLED', true),
     pollMs: int(env, 'ALERT_POLL_MS', 30_000, 10, 600_000),
     concurrency: int(env, 'ALERT_CONCURRENCY', 16, 1, 1000),

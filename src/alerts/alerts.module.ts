@@ -1,53 +1,34 @@
 import { Logger, Module, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
-import { AppConfig, runtimeMode } from '../config/app-config';
 import { ProjectorRuntime } from '../event-log/projector-runtime';
-import { ContactCipher } from '../failure-reports/contact-cipher';
-import { FailureReportsRepository } from '../failure-reports/failure-reports.repository';
-import { SubmitFailureReportHandler } from '../failure-reports/submit-failure-report.handler';
-import { SupportApiController } from '../failure-reports/support-api.controller';
-import { SupportConsoleController } from '../failure-reports/support-console.controller';
-import { SupportService } from '../failure-reports/support.service';
-import { APP_CONFIG } from '../platform/tokens';
+import { FailureReportsCommitted } from '../sources/fuel/failure-reports/failure-reports.projection';
+import { FailureReportsModule } from '../sources/fuel/failure-reports/failure-reports.module';
 import { AlertsAdminService } from './alerts-admin.service';
 import { AlertsApiController } from './alerts-api.controller';
 import { AlertsConsoleController } from './alerts-console.controller';
-import { ALERTS_CONFIG, AlertsConfig, loadAlertsConfig } from './alerts.config';
+import { ALERTS_CONFIG, loadAlertsConfig } from './alerts.config';
 import { alertRulesProjector, alertsProjector } from './alerts.projection';
 import { AlertsSchemas } from './alerts-schemas';
 import { DeliveriesRepository } from './deliveries.repository';
 import { DeliveryWorker } from './delivery.worker';
+import { DeliveriesOfReportHandler } from './deliveries-of-report.handler';
 import type { Env } from '../config/env-readers';
 import { ENVIRONMENT } from '../platform/tokens';
 
 /**
- * Immediate failure reports (spec fuelstats §7) and alerting: intake (the route itself is served by the
- * Fuel collector controller, which dispatches SubmitFailureReport), support API + console, rules and
- * channels, and the delivery worker (webhook, SMTP).
+ * Alerting: rules and channels (API + console), the alerts projector (failure-report and crash-group
+ * triggers) and the delivery worker (webhook, SMTP) with its audit trail, which it also answers to the
+ * support detail of a failure report (DeliveriesOfReport). The reports themselves are FailureReportsModule's.
  */
 @Module({
-  controllers: [SupportApiController, AlertsApiController, SupportConsoleController, AlertsConsoleController],
+  imports: [FailureReportsModule],
+  controllers: [AlertsApiController, AlertsConsoleController],
   providers: [
     { provide: ALERTS_CONFIG, inject: [ENVIRONMENT], useFactory: (env: Env) => loadAlertsConfig(env) },
-    {
-      provide: ContactCipher,
-      useFactory: (app: AppConfig, alerts: AlertsConfig) => {
-        const { cipher, generatedAt } = ContactCipher.resolve(alerts.contactEncryptionKey, app.dataDir);
-        if (generatedAt) {
-          const logger = new Logger('alerts');
-          logger.log(`contact encryption key ${cipher.keyId} is in ${generatedAt} (set CONTACT_ENCRYPTION_KEY to choose one)`);
-          if (runtimeMode(app) !== 'embedded') logger.warn('CONTACT_ENCRYPTION_KEY is not set: every instance sharing this database needs the same key');
-        }
-        return cipher;
-      },
-      inject: [APP_CONFIG, ALERTS_CONFIG],
-    },
-    FailureReportsRepository,
     DeliveriesRepository,
     DeliveryWorker,
+    DeliveriesOfReportHandler,
     AlertsSchemas,
     AlertsAdminService,
-    SupportService,
-    SubmitFailureReportHandler,
   ],
 })
 export class AlertsModule implements OnModuleInit, OnApplicationBootstrap {
@@ -57,12 +38,15 @@ export class AlertsModule implements OnModuleInit, OnApplicationBootstrap {
     private readonly runtime: ProjectorRuntime,
     private readonly worker: DeliveryWorker,
     private readonly admin: AlertsAdminService,
+    private readonly reportsCommitted: FailureReportsCommitted,
   ) {}
 
   onModuleInit(): void {
     const wake = () => this.worker.wake();
     this.runtime.register(alertsProjector(wake));
     this.runtime.register(alertRulesProjector(wake));
+    // A failure-report trigger waits for its report row (another projector's); that row's commit wakes the worker.
+    this.reportsCommitted.subscribe(wake);
   }
 
   /** In the background: the event log starts in the platform's own bootstrap hook. */

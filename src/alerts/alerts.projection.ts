@@ -1,26 +1,19 @@
 import type { Projector, RowWrite } from '../event-log/projector';
-import {
-  FAILURE_REPORT_ACKNOWLEDGED,
-  FAILURE_REPORT_ASSIGNED,
-  FAILURE_REPORT_RECEIVED,
-  FailureReportEvent,
-} from '../failure-reports/failure-report.events';
-import { FAILURE_REPORT_TABLES, projectFailureReport } from '../failure-reports/failure-reports.projection';
+import { FAILURE_REPORT_RECEIVED, FailureReportReceived } from '../sources/fuel/failure-reports/failure-report.events';
 import { RECORD_ACCEPTED, RecordAccepted } from '../sources/clearlinux/record/record.events';
 import { CHANNEL_DELETED, CHANNEL_SAVED, RULE_DELETED, RULE_SAVED, AlertsEvent } from './alerts.events';
 import { crashGroupTrigger, failureReportTrigger, TRIGGER_TABLES } from './triggers.projection';
 
-type AlertsInput = FailureReportEvent | RecordAccepted;
+type AlertsInput = FailureReportReceived | RecordAccepted;
 
 /**
- * Pure: failure reports (rows + trigger, in one transaction, so a trigger never points at a report that
- * is not there yet) and new crash groups. `afterCommit` wakes the delivery worker at once: the latency
+ * Pure: the triggers of opted-in failure reports and of new crash groups. The report rows are the
+ * `fuel-failure-reports` projector's; a failure-report trigger is dispatched only once its report row is
+ * there (DeliveriesSql.pendingTriggers). `afterCommit` wakes the delivery worker at once: the latency
  * target (report accepted → webhook received, p99 < 1 s) does not allow waiting for a poll.
  */
 export function projectAlerts(event: AlertsInput): RowWrite[] {
-  if (event.type === RECORD_ACCEPTED) return crashGroupTrigger(event);
-  const rows = projectFailureReport(event);
-  return event.type === FAILURE_REPORT_RECEIVED ? [...rows, ...failureReportTrigger(event)] : rows;
+  return event.type === RECORD_ACCEPTED ? crashGroupTrigger(event) : failureReportTrigger(event);
 }
 
 export function alertsProjector(onCommitted: () => void): Projector<AlertsInput> {
@@ -28,8 +21,8 @@ export function alertsProjector(onCommitted: () => void): Projector<AlertsInput>
     name: 'alerts',
     streams: ['fuel.failure-reports', 'telemetry.records'],
     version: 1,
-    eventTypes: [FAILURE_REPORT_RECEIVED, FAILURE_REPORT_ACKNOWLEDGED, FAILURE_REPORT_ASSIGNED, RECORD_ACCEPTED],
-    tables: [...FAILURE_REPORT_TABLES, ...TRIGGER_TABLES],
+    eventTypes: [FAILURE_REPORT_RECEIVED, RECORD_ACCEPTED],
+    tables: [...TRIGGER_TABLES],
     project: projectAlerts,
     afterCommit: onCommitted,
   };

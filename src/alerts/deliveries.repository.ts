@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
-import { reportDetailSelect, ReportDetailRow } from '../failure-reports/failure-reports.repository';
+import { reportDetailSelect, ReportDetailRow } from '../sources/fuel/failure-reports/failure-reports.repository';
 import type { AlertChannel, AlertRule, AlertTrigger, PlannedDelivery, TriggerKind } from './rules';
 
 export type DeliveryState = 'pending' | 'sending' | 'retrying' | 'sent' | 'dead';
@@ -30,12 +30,19 @@ const DELIVERY_COLUMNS = `id::text AS id, dedupe_key, trigger_event_id::text AS 
   rule_id::text AS rule_id, channel_id::text AS channel_id, state, attempts, last_error, last_status,
   ${ISO('next_attempt_at')} AS next_attempt_at, ${ISO('created_at')} AS created_at, ${ISO('updated_at')} AS updated_at, ${ISO('sent_at')} AS sent_at`;
 
+/**
+ * A trigger not yet turned into deliveries, and ready: a failure report's trigger waits until the
+ * `fuel-failure-reports` projector has stored the report it points at (the two projectors commit apart).
+ */
+const DISPATCHABLE = `t.dispatched_at IS NULL
+    AND (t.kind <> 'failure_report' OR EXISTS (SELECT 1 FROM failure_reports r WHERE r.report_uuid = t.subject_key))`;
+
 export const DeliveriesSql = {
   /** Triggers not yet turned into deliveries; SKIP LOCKED lets several instances share the work. */
-  anyPendingTrigger: `SELECT 1 FROM alert_triggers WHERE dispatched_at IS NULL LIMIT 1`,
+  anyPendingTrigger: `SELECT 1 FROM alert_triggers t WHERE ${DISPATCHABLE} LIMIT 1`,
   pendingTriggers: `
     SELECT event_id::text AS "eventId", kind, subject_key AS "subjectKey", facts, ${ISO('occurred_at')} AS "occurredAt"
-    FROM alert_triggers WHERE dispatched_at IS NULL ORDER BY occurred_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    FROM alert_triggers t WHERE ${DISPATCHABLE} ORDER BY occurred_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
   rules: `SELECT id::text AS id, name, enabled, kind, release, operation, channel_ids AS "channelIds" FROM alert_rules ORDER BY name, id`,
   channels: `
     SELECT id::text AS id, name, kind, enabled, target, timeout_ms AS "timeoutMs", sealed_secret AS "sealedSecret"

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ContactCipher } from '../failure-reports/contact-cipher';
-import type { ReportDetailRow } from '../failure-reports/failure-reports.repository';
+import { ContactCipher } from '../sources/fuel/failure-reports/contact-cipher';
+import type { ReportDetailRow } from '../sources/fuel/failure-reports/failure-reports.repository';
 import { Metrics } from '../metrics/metrics';
 import { ALERTS_CONFIG, AlertsConfig } from './alerts.config';
 import { nextStep, SendOutcome } from './backoff';

@@ -1,5 +1,5 @@
-import type { CustomerContact } from '../failure-reports/contact-cipher';
-import type { ReportDetailRow } from '../failure-reports/failure-reports.repository';
+import type { CustomerContact } from '../sources/fuel/failure-reports/contact-cipher';
+import type { ReportDetailRow } from '../sources/fuel/failure-reports/failure-reports.repository';
 import type { AlertTrigger } from './rules';
 
 /** What one delivery says, in both shapes: JSON for webhooks, subject + text for e-mail. */

@@ -1,6 +1,6 @@
 import type { RowWrite } from '../event-log/projector';
-import type { FailureReportReceived } from '../failure-reports/failure-report.events';
-import { operationOf, releaseOf } from '../failure-reports/failure-reports.projection';
+import type { FailureReportReceived } from '../sources/fuel/failure-reports/failure-report.events';
+import { operationOf, releaseOf } from '../sources/fuel/failure-reports/failure-reports.projection';
 import type { RecordAccepted } from '../sources/clearlinux/record/record.events';
 import { crashGroupOf } from './crash-group';
 

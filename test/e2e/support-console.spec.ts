@@ -57,7 +57,7 @@ describe('support console in Chromium', () => {
     const anonymous = aFailureReport({ release: '9.0', contact: null });
     for (const b of [old, latest, anonymous]) expect((await post(b)).statusCode).toBe(201);
     await receiver.waitFor(2);
-    await t.runtime.catchUp(['alerts']);
+    await t.runtime.catchUp(['fuel-failure-reports', 'alerts']);
 
     await page.goto(`${baseUrl}/console/support/failure-reports`);
     const order = await page.locator('[data-testid=failure-reports] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-report')));

@@ -1,6 +1,6 @@
 import { CidrList } from '../../common/cidr-list';
 import { ConfigError, Env, int, list } from '../../config/env-readers';
-import { FilteringRules, FilteringRulesError, parseFilteringRules } from './filtering-rules';
+import { FilteringRules, FilteringRulesError, parseFilteringRules } from './intake/filtering-rules';
 
 /** Loopback and the RFC 1918 private ranges: upstream relied on the analytics API being reachable only from inside. */
 export const DEFAULT_ANALYTICS_CIDRS = ['127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];

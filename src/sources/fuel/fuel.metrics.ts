@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Metrics } from '../../metrics/metrics';
-import { RemovalCounts, SanitiseRule } from './sanitiser';
+import { RemovalCounts, SanitiseRule } from './intake/sanitiser';
 
 /** Counts only (§3.6: never the removed values). */
 @Injectable()

@@ -1,42 +1,45 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { ErrorFilter } from '../../common/error.filter';
 import { ProjectorRuntime } from '../../event-log/projector-runtime';
-import { actionLogsProjector } from './action-logs.projection';
-import { ClaimsRepository } from './claims.repository';
-import { CollectorController } from './collector.controller';
-import { ExportsController } from './exports.controller';
-import { ExportsRepository } from './exports.repository';
-import { CsvExports } from './csv-exports.service';
-import { JsonExportsController } from './json-exports.controller';
-import { JsonExportsRepository } from './json-exports.repository';
+import { actionLogsProjector } from './projections/action-logs.projection';
+import { ClaimsRepository } from './intake/claims.repository';
+import { CollectorController } from './intake/collector.controller';
+import { COLLECTOR_ENDPOINTS } from './intake/collector-endpoint';
+import { FailureReportIntake } from './failure-reports/failure-report-intake';
+import { FailureReportsModule } from './failure-reports/failure-reports.module';
+import { CsvExportsController } from './exports/csv-exports.controller';
+import { CsvExportsRepository } from './exports/csv-exports.repository';
+import { CsvExports } from './exports/csv-exports.service';
+import { JsonExportsController } from './exports/json-exports.controller';
+import { JsonExportsRepository } from './exports/json-exports.repository';
 import { FUEL_CONFIG, loadFuelConfig } from './fuel.config';
 import { FuelMetrics } from './fuel.metrics';
 import { FuelSchemas } from './fuel-schemas';
-import { installationsProjector } from './installations.projection';
-import { oswlProjector } from './oswl.projection';
-import { ReportsController } from './reports.controller';
-import { ReportsConsoleController } from './reports-console.controller';
-import { FuelReports } from './reports.service';
-import { ReportsRepository } from './reports.repository';
-import { SubmitActionLogsHandler } from './submit-action-logs.handler';
-import { SubmitInstallationHandler } from './submit-installation.handler';
-import { SubmitOstfRunsHandler, SubmitOswlStatsHandler } from './submit-oswl-stats.handler';
+import { installationsProjector } from './projections/installations.projection';
+import { oswlProjector } from './projections/oswl.projection';
+import { ReportsController } from './reports/reports.controller';
+import { ReportsConsoleController } from './reports/reports-console.controller';
+import { FuelReports } from './reports/reports.service';
+import { SubmitActionLogsHandler } from './intake/submit-action-logs.handler';
+import { SubmitInstallationHandler } from './intake/submit-installation.handler';
+import { SubmitOstfRunsHandler, SubmitOswlStatsHandler } from './intake/submit-oswl-stats.handler';
 import type { Env } from '../../config/env-readers';
 import { ENVIRONMENT } from '../../platform/tokens';
 
 let formatterRegistered = false;
 
-/** Fuel anonymous statistics (spec fuelstats.md): collector, projections, reports. */
+/** Fuel anonymous statistics (spec fuelstats.md): collector, projections, reports, exports; failure reports in their own module. */
 @Module({
-  controllers: [ReportsController, ExportsController, JsonExportsController, ReportsConsoleController, CollectorController],
+  imports: [FailureReportsModule],
+  controllers: [ReportsController, CsvExportsController, JsonExportsController, ReportsConsoleController, CollectorController],
   providers: [
     { provide: FUEL_CONFIG, inject: [ENVIRONMENT], useFactory: (env: Env) => loadFuelConfig(env) },
     FuelSchemas,
+    { provide: COLLECTOR_ENDPOINTS, inject: [FailureReportIntake], useFactory: (failureReports: FailureReportIntake) => [failureReports] },
     FuelMetrics,
     ClaimsRepository,
-    ReportsRepository,
     FuelReports,
-    ExportsRepository,
+    CsvExportsRepository,
     CsvExports,
     JsonExportsRepository,
     SubmitActionLogsHandler,

@@ -10,7 +10,7 @@ const FUEL_PROJECTORS = ['fuel-action-logs', 'fuel-installations', 'fuel-oswl'];
 import { FuelSchemaId, FuelSchemas } from '../../../src/sources/fuel/fuel-schemas';
 import { LogUnavailable } from '../../../src/common/errors';
 import { EventLog } from '../../../src/event-log/event-log';
-import { ClaimsRepository } from '../../../src/sources/fuel/claims.repository';
+import { ClaimsRepository } from '../../../src/sources/fuel/intake/claims.repository';
 
 type Invalid = { note: string; body: unknown; expect: number };
 type Body = Record<string, unknown>;

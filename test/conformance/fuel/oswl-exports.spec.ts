@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { SPOOL_PREFIX } from '../../../src/sources/fuel/csv-tar';
+import { SPOOL_PREFIX } from '../../../src/sources/fuel/exports/csv-tar';
 import { startTestApp, TestApp } from '../../support/app';
 import { parseCsv } from '../../support/csv';
 import { readFixture } from '../../support/fixtures';

@@ -114,7 +114,7 @@ describe('immediate failure reports and their notifications', () => {
     const res = await postReport(body);
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({ notified: false, action_log_status: 'added' });
-    await t.runtime.catchUp(['alerts']);
+    await t.runtime.catchUp(['fuel-failure-reports', 'alerts']);
     const [row] = await t.db.query<{ context: unknown; notified: boolean }>('SELECT context, notified FROM failure_reports WHERE report_uuid = $1', [uuid]);
     expect(row).toEqual({ context: null, notified: false });
     expect(await t.db.query('SELECT 1 FROM customer_contacts WHERE report_uuid = $1', [uuid])).toHaveLength(0);
@@ -220,7 +220,7 @@ describe('immediate failure reports and their notifications', () => {
     const matching = aFailureReport({ release: '8.0', operation: 'update' });
     for (const b of [other, alsoOther, matching]) expect((await postReport(b)).statusCode).toBe(201);
     await hook.receiver.waitFor(1);
-    await t.runtime.catchUp(['alerts']);
+    await t.runtime.catchUp(['fuel-failure-reports', 'alerts']);
     const uuid = matching.failure_report.report_uuid as string;
     await eventually(async () => (await deliveriesOf(uuid))[0]?.state === 'sent', 20_000, 'sent');
     expect(hook.receiver.received.map((r) => JSON.parse(r.body).report.report_uuid)).toEqual([uuid]);
@@ -258,7 +258,7 @@ describe('immediate failure reports and their notifications', () => {
     const body = aFailureReport();
     const uuid = body.failure_report.report_uuid as string;
     const res = await postReport(body);
-    await t.runtime.catchUp(['alerts']);
+    await t.runtime.catchUp(['fuel-failure-reports', 'alerts']);
     const logged = await t.db.query<{ payload: string }>(`SELECT payload::text AS payload FROM event_log`);
     const sealed = await t.db.query<{ sealed: string }>('SELECT sealed FROM customer_contacts WHERE report_uuid = $1', [uuid]);
     expect(sealed).toHaveLength(1);
@@ -281,7 +281,7 @@ describe('immediate failure reports and their notifications', () => {
     const body = aFailureReport();
     const uuid = body.failure_report.report_uuid as string;
     await postReport(body);
-    await t.runtime.catchUp(['alerts']);
+    await t.runtime.catchUp(['fuel-failure-reports', 'alerts']);
     expect((await api('POST', `/api/support/failure-reports/${uuid}/assign`, { assignee: 'alice' })).json()).toMatchObject({ assignee: 'alice', status: 'open' });
     expect((await api('POST', `/api/support/failure-reports/${uuid}/acknowledge`, { by: 'alice', note: 'called back' })).json()).toMatchObject({
       status: 'acknowledged', acknowledged_by: 'alice', ack_note: 'called back',
