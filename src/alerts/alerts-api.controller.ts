@@ -2,7 +2,7 @@ import { Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from 
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { InvalidInput, NotFound } from '../common/errors';
-import { jsonBody } from '../sources/fuel/failure-reports/support-api.controller';
+import { jsonObjectBody } from '../common/http-input';
 import { AlertsAdminService } from './alerts-admin.service';
 import { DeliveriesRepository, DeliveryState } from './deliveries.repository';
 import { DeliveryWorker } from './delivery.worker';
@@ -30,7 +30,7 @@ export class AlertsApiController {
   @ApiOperation({ summary: 'Create a rule' })
   @ApiBody({ description: 'schemas/alerts/rule.v1.json' })
   createRule(@Req() req: FastifyRequest) {
-    return this.admin.saveRule(jsonBody(req));
+    return this.admin.saveRule(jsonObjectBody(req, { allowEmpty: true }));
   }
 
   @Put('rules/:id')
@@ -38,7 +38,7 @@ export class AlertsApiController {
   async updateRule(@Param('id') id: string, @Req() req: FastifyRequest) {
     const known = (await this.admin.rules()).some((r) => r.id === id);
     if (!known) throw new NotFound(`rule ${id} not found`, 'not_found');
-    return this.admin.saveRule(jsonBody(req), id);
+    return this.admin.saveRule(jsonObjectBody(req, { allowEmpty: true }), id);
   }
 
   @Delete('rules/:id')
@@ -57,13 +57,13 @@ export class AlertsApiController {
   @HttpCode(201)
   @ApiBody({ description: 'schemas/alerts/channel.v1.json' })
   createChannel(@Req() req: FastifyRequest) {
-    return this.admin.saveChannel(jsonBody(req));
+    return this.admin.saveChannel(jsonObjectBody(req, { allowEmpty: true }));
   }
 
   @Put('channels/:id')
   @ApiBody({ description: 'schemas/alerts/channel.v1.json (omit secret to keep the current one)' })
   updateChannel(@Param('id') id: string, @Req() req: FastifyRequest) {
-    return this.admin.saveChannel(jsonBody(req), id);
+    return this.admin.saveChannel(jsonObjectBody(req, { allowEmpty: true }), id);
   }
 
   @Delete('channels/:id')

@@ -1,4 +1,4 @@
-import { TelemetryEvent, newEventId } from '../event-log/event';
+import { TelemetryEvent, adminEvent as platformAdminEvent } from '../event-log/event';
 import type { AlertChannel, AlertRule } from './rules';
 
 /** Rule and channel changes are facts on the admin stream; the `alert-rules` projector keeps the current set. */
@@ -14,11 +14,10 @@ export type ChannelDeleted = TelemetryEvent<typeof CHANNEL_DELETED, { channelId:
 export type AlertsEvent = RuleSaved | RuleDeleted | ChannelSaved | ChannelDeleted;
 
 /** Keyed by rule/channel id so the changes of one rule stay in order (Kafka partition). */
-function adminEvent<T extends AlertsEvent['type'], D>(type: T, key: string, data: D, at: string, id = newEventId()) {
-  return { id, type, version: 1 as const, stream: 'platform.admin' as const, source: 'alerts', key, receivedAt: at, data };
-}
+const adminEvent = <E extends AlertsEvent>(type: E['type'], key: string, data: E['data'], at: string, id?: string): E =>
+  platformAdminEvent<E>(type, 'alerts', key, data, at, id);
 
-export const ruleSaved = (rule: AlertRule, at: string, id?: string): RuleSaved => adminEvent(RULE_SAVED, rule.id, { rule }, at, id);
-export const ruleDeleted = (ruleId: string, at: string): RuleDeleted => adminEvent(RULE_DELETED, ruleId, { ruleId }, at);
-export const channelSaved = (channel: AlertChannel, at: string): ChannelSaved => adminEvent(CHANNEL_SAVED, channel.id, { channel }, at);
-export const channelDeleted = (channelId: string, at: string): ChannelDeleted => adminEvent(CHANNEL_DELETED, channelId, { channelId }, at);
+export const ruleSaved = (rule: AlertRule, at: string, id?: string): RuleSaved => adminEvent<RuleSaved>(RULE_SAVED, rule.id, { rule }, at, id);
+export const ruleDeleted = (ruleId: string, at: string): RuleDeleted => adminEvent<RuleDeleted>(RULE_DELETED, ruleId, { ruleId }, at);
+export const channelSaved = (channel: AlertChannel, at: string): ChannelSaved => adminEvent<ChannelSaved>(CHANNEL_SAVED, channel.id, { channel }, at);
+export const channelDeleted = (channelId: string, at: string): ChannelDeleted => adminEvent<ChannelDeleted>(CHANNEL_DELETED, channelId, { channelId }, at);

@@ -1,3 +1,6 @@
+import { InvalidInput } from './errors';
+import { findUnstorable } from './storable-json';
+
 /**
  * Reading what a request carries, one way everywhere. Bodies arrive as raw bytes (create-app.ts registers
  * a buffer parser for every content type), so each route decides how to decode its own.
@@ -30,4 +33,23 @@ export function queryString(...parts: readonly QueryValues[]): string {
   }
   const text = q.toString();
   return text ? `?${text}` : '';
+}
+
+/**
+ * A JSON object body of an API call (admin and console APIs; the collectors decode their own wire formats):
+ * strict UTF-8, a JSON object, nothing storage could not hold. An empty body is `{}` when `allowEmpty`.
+ */
+export function jsonObjectBody(request: Readonly<{ body?: unknown }>, options: Readonly<{ allowEmpty?: boolean }> = {}): Record<string, unknown> {
+  const bytes = Buffer.isBuffer(request.body) ? request.body : typeof request.body === 'string' ? Buffer.from(request.body) : Buffer.alloc(0);
+  if (bytes.length === 0 && options.allowEmpty) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw new InvalidInput('body must be a JSON object', 'body');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidInput('body must be a JSON object', 'body');
+  const unstorable = findUnstorable(value);
+  if (unstorable) throw new InvalidInput(`body ${unstorable.path} ${unstorable.problem}`, 'body');
+  return value as Record<string, unknown>;
 }

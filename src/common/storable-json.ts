@@ -49,3 +49,19 @@ export function findUnstorable(value: unknown, limits: StorableOptions = STORABL
   }
   return null;
 }
+
+const NOT_STORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Text a row must hold even though a client made it hostile (a rejected request's URI, an error message
+ * quoting the bad byte): NUL and unpaired surrogates become U+FFFD. Only for descriptive text whose
+ * original is kept elsewhere (the payload in base64) or does not matter byte for byte.
+ */
+export function storableText(text: string): string {
+  return text.replace(NOT_STORABLE, '\uFFFD');
+}
+
+/** JSON text for a jsonb column, every string value passed through `storableText`. */
+export function storableJsonText(value: unknown): string {
+  return JSON.stringify(value ?? null, (_key, v: unknown) => (typeof v === 'string' ? storableText(v) : v));
+}

@@ -30,6 +30,21 @@ export type TelemetryEvent<T extends string = string, D = unknown, V extends num
   data: Readonly<D>;
 }>;
 
+/**
+ * An operator's change (a rule, a list entry, a note) as a fact on the `platform.admin` stream, version 1.
+ * `key` keeps the changes of one thing in order (Kafka partition); the id is time-ordered at `at`.
+ */
+export function adminEvent<E extends TelemetryEvent<string, unknown, 1>>(
+  type: E['type'],
+  source: string,
+  key: string,
+  data: E['data'],
+  at: string,
+  id: string = newEventId(Date.parse(at)),
+): E {
+  return { id, type, version: 1, stream: 'platform.admin', source, key, receivedAt: at, data } as E;
+}
+
 /** Time-ordered UUID (v7): ids sort by creation, which keeps the unique index append-friendly. */
 export function newEventId(now: number = Date.now()): string {
   const bytes = randomBytes(16);

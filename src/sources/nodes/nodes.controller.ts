@@ -4,7 +4,8 @@ import type { FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Public } from '../../auth/admin.guard';
-import { InvalidInput, PayloadTooLarge } from '../../common/errors';
+import { PayloadTooLarge } from '../../common/errors';
+import { jsonObjectBody } from '../../common/http-input';
 import { PROJECT_ROOT } from '../../common/paths';
 import { naiveUtc, optionalString, optionalTime, positiveInt, Query, requiredString } from './node-query-params';
 import { NodesRepository } from './nodes.repository';
@@ -130,14 +131,6 @@ export class NodesController {
 }
 
 function jsonBody(req: FastifyRequest): string {
-  const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-  if (body.length > JSON_BODY_LIMIT) throw new PayloadTooLarge(`JSON body over ${JSON_BODY_LIMIT} bytes`);
-  let value: unknown;
-  try {
-    value = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new InvalidInput('body must be JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidInput('body must be a JSON object');
-  return JSON.stringify(value).replaceAll('\\u0000', '\\ufffd');
+  if (Buffer.isBuffer(req.body) && req.body.length > JSON_BODY_LIMIT) throw new PayloadTooLarge(`JSON body over ${JSON_BODY_LIMIT} bytes`);
+  return JSON.stringify(jsonObjectBody(req));
 }

@@ -1,4 +1,4 @@
-import { findUnstorable, unstorableText } from '../../../src/common/storable-json';
+import { findUnstorable, storableJsonText, storableText, unstorableText } from '../../../src/common/storable-json';
 
 describe('findUnstorable', () => {
   const nested = (depth: number): unknown => {
@@ -34,5 +34,12 @@ describe('findUnstorable', () => {
   it('unstorableText: only NUL and unpaired surrogates', () => {
     expect(unstorableText('plain \u00e9 \ud83d\ude00')).toBeNull();
     expect(unstorableText('\ud83d')).toMatch(/surrogate/);
+  });
+});
+
+describe('storableText / storableJsonText', () => {
+  it('turn NUL and unpaired surrogates into U+FFFD and leave the rest, emoji included', () => {
+    expect(storableText('/submit/\u0000/x\ud800/😀')).toBe('/submit/\uFFFD/x\uFFFD/😀');
+    expect(JSON.parse(storableJsonText({ ua: 'a\u0000b', list: ['\udc00'] }))).toEqual({ ua: 'a\uFFFDb', list: ['\uFFFD'] });
   });
 });

@@ -16,12 +16,12 @@ import { NotFound } from '../../../common/errors';
 import { OVERALL, parseBuildPath, parseCrashFilter, parseGuiltyParam } from './crashes.query';
 import { CrashesQueryService } from './crashes.query-service';
 import { EditNeverGuilty, EditOutcome, ReprocessAllCrashes, SetNeverGuiltyFromCrash } from './never-guilty/edit-never-guilty.command';
-import { jsonObjectBody, parseEditBody, parseReprocessScope } from './never-guilty/edit-request';
+import { parseEditBody, parseReprocessScope } from './never-guilty/edit-request';
 import { parseFramePairs } from './never-guilty/never-guilty.edit';
 import { NeverGuiltyRepository } from './never-guilty/never-guilty.repository';
 import { RegroupService } from './regroup.service';
 import { neverGuiltyEditSchema, topGuiltyResponseSchema } from '../clearlinux.schemas';
-import { queryOf } from '../../../common/http-input';
+import { jsonObjectBody, queryOf } from '../../../common/http-input';
 
 const WINDOW_QUERIES = [
   ApiQuery({ name: 'from', required: false, description: 'first reception day, UTC YYYY-MM-DD (default: 6 days before today)' }),
@@ -110,7 +110,7 @@ export class CrashesApiController {
   @ApiOkResponse({ description: 'list unchanged' })
   async fromCrash(@Param('recordId') recordId: string, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     if (!/^[0-9]{1,18}$/.test(recordId)) throw new NotFound(`crash record ${recordId} not found`, 'not_found');
-    const json = jsonObjectBody(body);
+    const json = jsonObjectBody({ body });
     const checked = parseFramePairs(json.never_guilty ?? [], 'never_guilty');
     const scope = parseReprocessScope(json.reprocess);
     return this.answer(reply, await this.commands.execute(new SetNeverGuiltyFromCrash(recordId, checked, scope, new Date().toISOString())));
@@ -137,7 +137,7 @@ export class CrashesApiController {
   @ApiOkResponse({ description: 'nothing to change (pair already listed): `warnings` says why' })
   @ApiBadRequestResponse({ description: '{"message": "<which field is invalid>"}' })
   async mark(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
-    const { mark, unmark } = parseEditBody(jsonObjectBody(body));
+    const { mark, unmark } = parseEditBody(jsonObjectBody({ body }));
     return this.answer(reply, await this.commands.execute(new EditNeverGuilty(mark, unmark, new Date().toISOString())));
   }
 

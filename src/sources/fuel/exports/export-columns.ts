@@ -1,4 +1,4 @@
-import { Stringifier, stringify } from 'csv-stringify';
+import { csvStream } from '../../../common/csv';
 
 /**
  * CSV export columns (spec §5.1–§5.4), derived from upstream's export skeletons rather than listed:
@@ -162,4 +162,4 @@ export function valueAt(root: unknown, column: Column): string {
 export const cellsOf = (root: unknown, columns: readonly Column[]): string[] => columns.map((c) => valueAt(root, c));
 
 /** §5.1 framing: comma, CRLF after every row, quotes only when needed (comma and quote by default, CR/LF added). */
-export const csvFormat = (): Stringifier => stringify({ record_delimiter: 'windows', quoted_match: /[\r\n]/ });
+export const csvFormat = () => csvStream({ record_delimiter: 'windows', quoted_match: /[\r\n]/ });

@@ -30,9 +30,3 @@ export function parseReportQuery(q: Readonly<Record<string, string | undefined>>
     values,
   };
 }
-
-export function queryString(values: Readonly<Record<string, string>>, extra: Readonly<Record<string, string | number>> = {}): string {
-  const params = new URLSearchParams({ ...values, ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, String(v)])) });
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/comm
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { InvalidInput } from '../../../common/errors';
-import { decodeJsonBody } from '../intake/request-body';
+import { jsonObjectBody } from '../../../common/http-input';
 import { parseReportQuery } from './report-filter';
 import { PAGE_SIZE, SupportService } from './support.service';
 
@@ -35,7 +35,7 @@ export class SupportApiController {
   @HttpCode(200)
   @ApiBody({ description: '{"by"?: string, "note"?: string}' })
   async acknowledge(@Param('uuid') uuid: string, @Req() req: FastifyRequest) {
-    const body = jsonBody(req);
+    const body = jsonObjectBody(req, { allowEmpty: true });
     await this.support.acknowledge(uuid, optionalString(body, 'by') ?? 'support', optionalString(body, 'note'));
     return (await this.support.detail(uuid)).report;
   }
@@ -44,15 +44,9 @@ export class SupportApiController {
   @HttpCode(200)
   @ApiBody({ description: '{"assignee": string | null}' })
   async assign(@Param('uuid') uuid: string, @Req() req: FastifyRequest) {
-    await this.support.assign(uuid, optionalString(jsonBody(req), 'assignee'));
+    await this.support.assign(uuid, optionalString(jsonObjectBody(req, { allowEmpty: true }), 'assignee'));
     return (await this.support.detail(uuid)).report;
   }
-}
-
-export function jsonBody(req: FastifyRequest): Record<string, unknown> {
-  const raw = req.body as Buffer | undefined;
-  if (!raw || raw.length === 0) return {};
-  return decodeJsonBody(req.headers, raw, 1024 * 1024);
 }
 
 function optionalString(body: Record<string, unknown>, key: string): string | null {

@@ -1,9 +1,9 @@
 import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { formBody } from '../../../common/http-input';
+import { formBody, queryString } from '../../../common/http-input';
 import { renderPage } from '../../../console/render';
-import { parseReportQuery, queryString } from './report-filter';
+import { parseReportQuery } from './report-filter';
 import { PAGE_SIZE, SupportService } from './support.service';
 
 export const REPORTS_CONSOLE_PATH = '/console/support/failure-reports';

@@ -2,9 +2,8 @@ import { All, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { NotFound } from '../../../common/errors';
+import { MethodNotAllowed, NotFound } from '../../../common/errors';
 import { Public } from '../../../auth/admin.guard';
-import { MethodNotAllowed } from '../fuel.errors';
 import { FuelSchemaId, FuelSchemas } from '../fuel-schemas';
 import { COLLECTOR_ENDPOINTS, CollectorEndpoint, CollectorHandler, execTime, readCollectorBody } from './collector-endpoint';
 import { SubmitActionLogs } from './submit-action-logs.command';
@@ -106,9 +105,7 @@ export class CollectorController {
     if (!byMethod) throw new NotFound(`Not found: ${req.url.split('?')[0]}`, 'not_found');
     const handler = byMethod[req.method];
     if (!handler) {
-      const allow = Object.keys(byMethod);
-      void reply.header('allow', allow.join(', '));
-      throw new MethodNotAllowed(allow);
+      throw new MethodNotAllowed(Object.keys(byMethod));
     }
     return handler(req, reply);
   }

@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { InvalidInput, PayloadTooLarge } from '../../../common/errors';
+import { findUnstorable } from '../../../common/storable-json';
 
 /** §2.1: bodies up to 32 MiB decompressed (a 9.x structure with hardware `meta` is several MB). */
 export const FUEL_MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -50,5 +51,8 @@ export function decodeJsonBody(headers: Headers, body: Buffer | undefined, limit
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new InvalidInput('body must be a JSON object', 'json');
   }
+  // Acknowledged, such a body would fail its projector on every retry (jsonb refuses NUL and lone surrogates).
+  const unstorable = findUnstorable(parsed);
+  if (unstorable) throw new InvalidInput(`body ${unstorable.path} ${unstorable.problem}`, 'json');
   return parsed as Record<string, unknown>;
 }

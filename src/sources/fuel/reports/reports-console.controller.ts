@@ -6,13 +6,9 @@ import { OSWL_CSV_TYPES } from '../exports/export-columns';
 import { CONSOLE_REPORTS } from './report-registry';
 import { reportWindow } from './report-window';
 import { FuelReports } from './reports.service';
+import { queryString } from '../../../common/http-input';
 
 export const FUEL_REPORTS_CONSOLE_PATH = '/console/fuel/reports';
-
-const queryString = (params: Record<string, string | null>) => {
-  const q = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== null && e[1] !== ''));
-  return q.size > 0 ? `?${q}` : '';
-};
 
 /** Fuel analytics (spec §6): one report at a time as a chart and tables; date range and release in the URL. */
 @ApiExcludeController()

@@ -1,3 +1,4 @@
+import { storableJsonText, storableText } from '../../../common/storable-json';
 import { Projector, RowWrite } from '../../../event-log/projector';
 import { decodePayload } from '../intake/payload-decoding';
 import { SubmissionEvent } from '../submission.events';
@@ -24,7 +25,7 @@ export const submissionDocumentsProjector: Projector<SubmissionEvent> = {
         rows: [
           {
             ...submissionColumns(event),
-            metadata: JSON.stringify(d.metadata),
+            metadata: storableJsonText(d.metadata),
             payload: JSON.stringify(payload),
           },
         ],
@@ -52,9 +53,9 @@ export const submissionErrorsProjector: Projector<SubmissionEvent> = {
           {
             ...submissionColumns(event),
             error_type: d.errorType,
-            error_message: d.errorMessage,
+            error_message: storableText(d.errorMessage),
             payload_base64: d.payloadBase64,
-            metadata: JSON.stringify(d.metadata),
+            metadata: storableJsonText(d.metadata),
           },
         ],
         conflict: { target: ['event_id', 'received_at'], action: 'nothing' },
@@ -63,16 +64,20 @@ export const submissionErrorsProjector: Projector<SubmissionEvent> = {
   },
 };
 
-/** The columns both submission tables share: the event's identity and the document's URI parts. */
+/**
+ * The columns both submission tables share: the event's identity and the document's URI parts. A rejected
+ * request's URI is whatever the client sent (`/submit/%00/…` decodes to a NUL), so its text is made storable.
+ */
 function submissionColumns(event: SubmissionEvent) {
   const d = event.data;
+  const text = (v: string | null | undefined) => (typeof v === 'string' ? storableText(v) : v);
   return {
     event_id: event.id,
     received_at: event.receivedAt,
-    uri: d.uri,
-    namespace: d.namespace,
-    doctype: d.doctype,
-    version: d.version,
-    document_id: d.documentId,
+    uri: text(d.uri),
+    namespace: text(d.namespace),
+    doctype: text(d.doctype),
+    version: text(d.version),
+    document_id: text(d.documentId),
   };
 }

@@ -6,9 +6,8 @@ import { NotFound } from '../../../../common/errors';
 import { AnnotateGuilty } from './annotate-guilty.command';
 import { parseCrashListFilter } from '../crashes.query';
 import { CrashesQueryService } from '../crashes.query-service';
-import { jsonObjectBody } from '../never-guilty/edit-request';
 import { isGuiltyId, MAX_GUILTY_COMMENT, parseGuiltyChange } from '../guilty';
-import { queryOf } from '../../../../common/http-input';
+import { jsonObjectBody, queryOf } from '../../../../common/http-input';
 
 /** Guilties (spec §7.5, §8.4): detail, backtraces, and the admin's hide / unhide / comment. */
 @ApiTags('clearlinux crashes')
@@ -63,6 +62,6 @@ export class GuiltiesApiController {
   @ApiBadRequestResponse({ description: '{"message": "comment must be at most 80 characters"}' })
   @ApiNotFoundResponse({ description: 'no guilty with this id' })
   annotate(@Param('id') id: string, @Body() body: unknown) {
-    return this.commands.execute(new AnnotateGuilty(id, parseGuiltyChange(jsonObjectBody(body)), new Date().toISOString()));
+    return this.commands.execute(new AnnotateGuilty(id, parseGuiltyChange(jsonObjectBody({ body })), new Date().toISOString()));
   }
 }

@@ -1,4 +1,4 @@
-import { newEventId, TelemetryEvent } from '../../../../event-log/event';
+import { adminEvent, TelemetryEvent } from '../../../../event-log/event';
 import type { FramePair } from '../backtrace';
 import { guiltyId } from '../guilty';
 
@@ -30,14 +30,5 @@ function ref(pair: FramePair): GuiltyRef {
 }
 
 function guiltyEvent<E extends GuiltyEvent>(type: E['type'], data: E['data'], at: string): E {
-  return {
-    id: newEventId(Date.parse(at)),
-    type,
-    version: 1,
-    stream: 'platform.admin',
-    source: 'clearlinux',
-    key: `guilty:${data.guiltyId}`,
-    receivedAt: at,
-    data,
-  } as E;
+  return adminEvent<E>(type, 'clearlinux', `guilty:${data.guiltyId}`, data, at);
 }

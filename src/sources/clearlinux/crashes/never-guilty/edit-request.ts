@@ -3,19 +3,6 @@ import type { FramePair } from '../backtrace';
 import { REPROCESS_SCOPES, type ReprocessScope } from './edit-never-guilty.command';
 import { parseFramePair, parseFramePairs } from './never-guilty.edit';
 
-/** Raw body (every content type arrives as bytes) → JSON object, or a 400. */
-export function jsonObjectBody(body: unknown): Record<string, unknown> {
-  const text = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : '';
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new InvalidInput('body must be a JSON object', 'body');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidInput('body must be a JSON object', 'body');
-  return value as Record<string, unknown>;
-}
-
 /** POST /api/clearlinux/never-guilty: `{function, module}` or `{mark: [...], unmark: [...]}`. */
 export function parseEditBody(body: Record<string, unknown>): { mark: FramePair[]; unmark: FramePair[] } {
   if ('function' in body) return { mark: [parseFramePair(body, 'body')], unmark: [] };

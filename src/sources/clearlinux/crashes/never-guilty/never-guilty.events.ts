@@ -1,4 +1,4 @@
-import { newEventId, TelemetryEvent } from '../../../../event-log/event';
+import { adminEvent, TelemetryEvent } from '../../../../event-log/event';
 import type { FramePair } from '../backtrace';
 
 export const NEVER_GUILTY_MARKED = 'clearlinux.never-guilty.marked';
@@ -18,14 +18,6 @@ export function neverGuiltyEdited<T extends NeverGuiltyEvent['type']>(
   frames: readonly FramePair[],
   at: string,
 ): Extract<NeverGuiltyEvent, { type: T }> {
-  return {
-    id: newEventId(Date.parse(at)),
-    type,
-    version: 1,
-    stream: 'platform.admin',
-    source: 'clearlinux',
-    key: 'never-guilty',
-    receivedAt: at,
-    data: { frames: frames.map((f) => ({ function: f.function, module: f.module })) },
-  } as unknown as Extract<NeverGuiltyEvent, { type: T }>;
+  const data = { frames: frames.map((f) => ({ function: f.function, module: f.module })) };
+  return adminEvent<NeverGuiltyEvent>(type, 'clearlinux', 'never-guilty', data, at) as Extract<NeverGuiltyEvent, { type: T }>;
 }
