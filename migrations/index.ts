@@ -12,6 +12,7 @@ import { Migration20261123151000ClearlinuxAnalyticsMachines } from './Migration2
 import { Migration20261123152000ClearlinuxGuilties } from './Migration20261123152000_clearlinux_guilties';
 import { Migration20261123153000ProjectorNames } from './Migration20261123153000_projector_names';
 import { Migration20261123154000ClearlinuxPopulationTotals } from './Migration20261123154000_clearlinux_population_totals';
+import { Migration20261124090000SharedSettings } from './Migration20261124090000_shared_settings';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list runs from compiled JS at
@@ -32,4 +33,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261123152000_clearlinux_guilties', class: Migration20261123152000ClearlinuxGuilties },
   { name: 'Migration20261123153000_projector_names', class: Migration20261123153000ProjectorNames },
   { name: 'Migration20261123154000_clearlinux_population_totals', class: Migration20261123154000ClearlinuxPopulationTotals },
+  { name: 'Migration20261124090000_shared_settings', class: Migration20261124090000SharedSettings },
 ];

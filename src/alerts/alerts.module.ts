@@ -50,6 +50,7 @@ import { ENVIRONMENT } from '../platform/tokens';
     SupportService,
     SubmitFailureReportHandler,
   ],
+  exports: [ContactCipher],
 })
 export class AlertsModule implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger('alerts');
