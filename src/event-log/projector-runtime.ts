@@ -102,7 +102,7 @@ export class ProjectorRuntime {
     return Promise.all(
       [...this.entries.values()].map(async (e) => ({
         name: e.projector.name,
-        lag: e.live ? await e.feed.lag().catch(() => null) : null,
+        lag: await this.lagOf(e).catch(() => null),
         replay: e.replay,
         ...(this.started && !e.live ? { runsElsewhere: true } : {}),
       })),
@@ -120,13 +120,13 @@ export class ProjectorRuntime {
       const entry = this.get(name);
       let lastError: Error | undefined;
       for (;;) {
-        const lag = await entry.feed.lag().catch((err: Error) => ((lastError = err), undefined));
+        const lag = await this.lagOf(entry).catch((err: Error) => ((lastError = err), undefined));
         if (lag === 0) break;
         if (Date.now() > deadline) {
           const cause = lastError ? ` (last lag reading failed: ${lastError.message})` : '';
           throw new Error(`projector ${name} did not catch up within ${timeoutMs} ms${cause}`);
         }
-        await new Promise((r) => setTimeout(r, lag === undefined ? 200 : 20));
+        await new Promise((r) => setTimeout(r, lag === undefined ? 200 : entry.live ? 20 : 100));
       }
     }
   }
@@ -188,6 +188,23 @@ export class ProjectorRuntime {
     } finally {
       if (this.started && entry.live) await this.startEntry(entry);
     }
+  }
+
+  /**
+   * A projector running here knows its lag. One running on another instance (PostgreSQL log, leases) is
+   * as far behind as events of its types logged past its committed checkpoint (its feed here is not
+   * reading, so its own position means nothing): read-your-writes waits (catchUp) work on any instance.
+   */
+  private async lagOf(entry: Entry): Promise<number> {
+    if (entry.live || !this.started) return entry.feed.lag();
+    const types = entry.projector.eventTypes === '*' ? null : [...entry.projector.eventTypes];
+    const [{ n }] = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM event_log
+       WHERE position > coalesce((SELECT position FROM projector_checkpoints WHERE projector = $1 AND partition = $2), 0)
+         AND ($3::text[] IS NULL OR type = ANY($3::text[]))`,
+      [entry.projector.name, this.options.replayPartition, types],
+    );
+    return n;
   }
 
   private get(name: string): Entry {
