@@ -19,6 +19,8 @@ export abstract class Leases {
   abstract withdraw(names: readonly string[]): Promise<void>;
   abstract holds(name: string): boolean;
   abstract heldLeases(): string[];
+  /** True from `start()` until `stop()`. */
+  abstract readonly running: boolean;
   abstract start(): Promise<void>;
   /** Withdraws every lease: the work stops, and other instances may take it over at once. */
   abstract stop(): Promise<void>;
@@ -91,6 +93,10 @@ export abstract class LeaseBook extends Leases {
 /** This process is the only one: every lease is held from `start()` on. */
 export class LocalLeases extends LeaseBook {
   private started = false;
+
+  get running(): boolean {
+    return this.started;
+  }
 
   constructor(onError: (lease: string, err: unknown) => void = () => undefined) {
     super(onError);

@@ -79,6 +79,10 @@ export class PostgresLeases extends LeaseBook {
     super(options.onError);
   }
 
+  get running(): boolean {
+    return !this.stopped;
+  }
+
   runWhileHeld(name: string, start: StartWork): void {
     const key = leaseKey(name);
     const clash = this.keys.get(key);

@@ -40,6 +40,7 @@ export class ProjectorRuntime {
   private readonly m;
   private readonly leases: Leases;
   private started = false;
+  private ownsLeases = false;
   /** Events applied by all projectors of this process so far: lets periodic work skip when nothing changed. */
   private applied = 0;
 
@@ -52,7 +53,7 @@ export class ProjectorRuntime {
       replayPartition: string;
       beforeReplay?: () => Promise<void>;
       afterStop?: () => Promise<void>;
-      /** Shared with other work; started and stopped by its owner. Without it every projector runs here. */
+      /** Shared with other work (started here unless already running). Without it every projector runs here. */
       leases?: Leases;
       guardCheckpoints?: boolean;
     }>,
@@ -89,12 +90,18 @@ export class ProjectorRuntime {
   async start(): Promise<void> {
     this.started = true;
     for (const entry of this.entries.values()) this.runWhileHeld(entry);
-    if (!this.options.leases) await this.leases.start();
+    // Whoever starts first starts the leases (the platform registers its jobs before); then we stop them too.
+    if (!this.leases.running) {
+      this.ownsLeases = true;
+      await this.leases.start();
+    }
   }
 
   async stop(): Promise<void> {
     this.started = false;
     await this.leases.withdraw(this.names().map(projectorLease));
+    if (this.ownsLeases) await this.leases.stop();
+    this.ownsLeases = false;
     await this.options.afterStop?.();
   }
 

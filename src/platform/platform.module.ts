@@ -80,7 +80,6 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
     const mode = runtimeMode(this.config);
     this.logger.log(`mode ${mode}: ${describeCapabilities(this.database.capabilities)}; event log ${this.events.log.kind}`);
     await this.events.log.start();
-    await this.events.runtime.start();
     // PGlite runs no TimescaleDB background jobs, so continuous aggregates are refreshed from here (by one
     // instance of those sharing a database).
     this.events.leases.runWhileHeld('job:rollup-refresh', () => {
@@ -88,8 +87,10 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
       this.refreshTimer.unref();
       return () => clearInterval(this.refreshTimer);
     });
-    // Projectors and every job registered so far are in: the first look spreads them all at once.
-    await this.events.leases.start();
+    // Starts the leases too: projectors and every job registered so far are in, the first look spreads them all.
+    await this.events.runtime.start();
+    // Kafka mode: projectors follow consumer groups, the shared leases only carry the jobs.
+    if (!this.events.leases.running) await this.events.leases.start();
   }
 
   /**

@@ -125,12 +125,19 @@ const modes: [string, boolean][] = [
         [machineId],
       );
       return rows.length >= acknowledged.size && logged === rows.length;
-    }, 60_000, 'every acknowledged record projected (and, with Kafka, archived)');
+    }, 90_000, 'every acknowledged record projected (and, with Kafka, archived)').catch((err: Error) => {
+      throw new Error(`${err.message}: ${rows.length} of ${acknowledged.size} projected, ${logged} logged; survivor: ${b.output().split('\n').filter((l) => /leases|WARN|ERROR/.test(l)).slice(-8).join('\n')}`);
+    });
     const stored = new Map(rows.map((r) => [r.event_id, r.copies]));
     expect([...acknowledged].filter((id) => !stored.has(id))).toEqual([]);
     expect(rows.filter((r) => r.copies !== 1)).toEqual([]);
     expect(rows.length).toBe(logged);
 
+    // The survivor runs every projector now: let all of them catch up before counting their work.
+    await until(async () => {
+      const res = await fetch(`${b.base}/api/admin/status`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      return ((await res.json()) as { projectors: { lag: number | null }[] }).projectors.every((p) => p.lag === 0);
+    }, 60_000, 'every projector caught up on the survivor');
     // Projector work summed over both, per projector: at most one application per event (A's last scrape
     // may miss its final batches). The projectors reading records applied about one per record.
     const appliedByB = await applied(b);
