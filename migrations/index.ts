@@ -13,6 +13,7 @@ import { Migration20261123152000ClearlinuxGuilties } from './Migration2026112315
 import { Migration20261123153000ProjectorNames } from './Migration20261123153000_projector_names';
 import { Migration20261123154000ClearlinuxPopulationTotals } from './Migration20261123154000_clearlinux_population_totals';
 import { Migration20261124090000FailureReportsProjector } from './Migration20261124090000_failure_reports_projector';
+import { Migration20261124090000SharedSettings } from './Migration20261124090000_shared_settings';
 import { Migration20261204030000ProjectorVersions } from './Migration20261204030000_projector_versions';
 
 /**
@@ -35,5 +36,6 @@ export const MIGRATIONS = [
   { name: 'Migration20261123153000_projector_names', class: Migration20261123153000ProjectorNames },
   { name: 'Migration20261123154000_clearlinux_population_totals', class: Migration20261123154000ClearlinuxPopulationTotals },
   { name: 'Migration20261124090000_failure_reports_projector', class: Migration20261124090000FailureReportsProjector },
+  { name: 'Migration20261124090000_shared_settings', class: Migration20261124090000SharedSettings },
   { name: 'Migration20261204030000_projector_versions', class: Migration20261204030000ProjectorVersions },
 ];

@@ -6,7 +6,11 @@ import { AdminController } from './admin/admin.controller';
 import { AdminGuard } from './auth/admin.guard';
 import { AdminToken } from './auth/admin-token';
 import { ErrorFilter } from './common/error.filter';
-import { AppConfig } from './config/app-config';
+import { AppConfig, runtimeMode } from './config/app-config';
+import { checkSharedSettings, keyedFingerprint, sealedCanary } from './coordination/shared-settings';
+import { Database } from './database/database';
+import { ContactCipher } from './sources/fuel/failure-reports/contact-cipher';
+import { APP_CONFIG } from './platform/tokens';
 import type { Env } from './config/env-readers';
 import { ConsoleController } from './console/console.controller';
 import { HealthController } from './health/health.controller';
@@ -24,6 +28,8 @@ import { DropAccountingModule } from './drop-accounting/drop-accounting.module';
 /** `env`: where the source and alert modules read their own settings (`process.env` outside tests). */
 export type AppModuleOptions = Readonly<{ config: AppConfig; env: Env; adminToken: AdminToken; metrics?: Metrics }>;
 
+const SHARED_SETTINGS_CHECKED = Symbol('SHARED_SETTINGS_CHECKED');
+
 @Module({})
 export class AppModule {
   static forRoot({ config, env, adminToken, metrics }: AppModuleOptions): DynamicModule {
@@ -35,6 +41,18 @@ export class AppModule {
         { provide: AdminToken, useValue: adminToken },
         { provide: APP_GUARD, useClass: AdminGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
+        // Instances sharing a database must share their secrets: checked before anything starts, refused on a mismatch.
+        {
+          provide: SHARED_SETTINGS_CHECKED,
+          useFactory: async (cfg: AppConfig, db: Database, token: AdminToken, cipher: ContactCipher) => {
+            if (runtimeMode(cfg) === 'embedded') return;
+            await checkSharedSettings(db, [
+              sealedCanary('contact-encryption-key', 'CONTACT_ENCRYPTION_KEY', cipher),
+              keyedFingerprint('admin-token', 'ADMIN_TOKEN', token.sessionValue()),
+            ]);
+          },
+          inject: [APP_CONFIG, Database, AdminToken, ContactCipher],
+        },
       ],
     };
   }

@@ -49,6 +49,11 @@ export type AppConfig = Readonly<{
   rollupRefreshIntervalS: number;
   /** Accept re-installing continuous aggregates as plain views (moving to a server without them); off: refuse to start. */
   rollupAllowDowngrade: boolean;
+  /**
+   * Instances sharing a database look this often for leases (projectors, singleton jobs) whose holder died
+   * or that balancing moves: the longest a kill -9'd instance's work waits for a new owner.
+   */
+  leaseCheckMs: number;
 }>;
 
 
@@ -82,6 +87,7 @@ export function loadConfig(env: Env): AppConfig {
     dedupeWindowHours: int(env, 'DEDUPE_WINDOW_HOURS', 48, 24, 100000),
     rollupRefreshIntervalS: int(env, 'ROLLUP_REFRESH_INTERVAL_S', 60, 1, 86400),
     rollupAllowDowngrade: bool(env, 'ROLLUP_ALLOW_DOWNGRADE', false),
+    leaseCheckMs: int(env, 'LEASE_CHECK_MS', 5000, 100, 600000),
   };
 }
 

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { timescaledb } from '@electric-sql/pglite/timescaledb';
+import { lockDataDir } from '../coordination/data-dir-lock';
 import { PgliteConnection, PgliteSession } from './pglite-connection';
 
 export type EmbeddedDatabase = Readonly<{
@@ -19,11 +20,25 @@ export type EmbeddedDatabase = Readonly<{
 export async function startEmbeddedDatabase(dataDirRoot: string): Promise<EmbeddedDatabase> {
   const dataDir = resolve(dataDirRoot, 'pglite');
   mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create({ dataDir, extensions: { timescaledb } });
+  // Two processes on one PGlite directory would each write its files from their own memory: refuse the second.
+  const lock = lockDataDir(resolve(dataDirRoot));
+  let db: PGlite;
+  try {
+    db = await PGlite.create({ dataDir, extensions: { timescaledb } });
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   const session = new PgliteSession(db);
   return {
     dataDir,
     connect: () => new PgliteConnection(session),
-    stop: () => session.close(),
+    stop: async () => {
+      try {
+        await session.close();
+      } finally {
+        lock.release();
+      }
+    },
   };
 }

@@ -2,7 +2,13 @@ import { TelemetryEvent } from './event';
 import { Projector } from './projector';
 
 /** Events for one projector plus the position to checkpoint once they are applied. */
-export type FeedBatch = Readonly<{ events: readonly TelemetryEvent[]; partition: string; position: string }>;
+export type FeedBatch = Readonly<{
+  events: readonly TelemetryEvent[];
+  partition: string;
+  position: string;
+  /** Where the batch starts (the checkpoint the feed believes committed): checked when several instances share the database. */
+  after?: string;
+}>;
 export type BatchHandler = (batch: FeedBatch) => Promise<void>;
 
 /**

@@ -1,6 +1,6 @@
 import { Consumer, Kafka } from 'kafkajs';
 import { Database } from '../database/database';
-import { readCheckpoints } from './checkpoints';
+import { CheckpointMoved, readCheckpoints } from './checkpoints';
 import { TelemetryEvent } from './event';
 import { BatchHandler, EventFeed } from './event-feed';
 import { LazyAdmin } from './kafka-event-log';
@@ -11,11 +11,18 @@ import { consumes, Projector } from './projector';
  * committed with the rows) is the truth; Kafka's committed offset only says where to resume fetching,
  * and messages at or below the database checkpoint are skipped, so a crash between the database commit
  * and the Kafka commit never applies an event twice.
+ *
+ * A rebalance hands partitions to other instances of the group, and back: the checkpoints are read again
+ * from the database after every join (another member may have advanced a partition we get back), and each
+ * batch is checked against the committed checkpoint under a row lock (ProjectorRuntime, shared database),
+ * so a member still finishing a batch of a partition it just lost cannot make the new owner apply it twice.
  */
 export class KafkaFeed implements EventFeed {
   private consumer: Consumer | undefined;
   private checkpoints = new Map<string, bigint>();
   private topics: string[] = [];
+  /** Set by a (re)join of the group: the next batch first re-reads the database checkpoints. */
+  private stale = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -39,6 +46,8 @@ export class KafkaFeed implements EventFeed {
     });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, (e) => this.options.onError(e.payload.error));
+    // kafkajs emits this synchronously after the sync-group answer, before the first fetch of the new generation.
+    consumer.on(consumer.events.GROUP_JOIN, () => (this.stale = true));
     await consumer.connect();
     await consumer.subscribe({ topics: this.topics, fromBeginning: true });
     await consumer.run({
@@ -46,16 +55,28 @@ export class KafkaFeed implements EventFeed {
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        if (this.stale) {
+          this.stale = false;
+          this.checkpoints = await readCheckpoints(this.db, projector.name);
+        }
         const partition = `${batch.topic}:${batch.partition}`;
-        const done = this.checkpoints.get(partition) ?? -1n;
-        const fresh = batch.messages.filter((m) => BigInt(m.offset) > done);
         const last = batch.messages[batch.messages.length - 1].offset;
-        if (fresh.length > 0) {
+        for (;;) {
+          const done = this.checkpoints.get(partition) ?? -1n;
+          const fresh = batch.messages.filter((m) => BigInt(m.offset) > done);
+          if (fresh.length === 0) break;
           const events = fresh
             .map((m) => JSON.parse(m.value!.toString('utf8')) as TelemetryEvent)
             .filter((e) => consumes(projector, e.type));
-          await handle({ events, partition, position: last });
+          try {
+            await handle({ events, partition, position: last, after: done.toString() });
+          } catch (err) {
+            if (!(err instanceof CheckpointMoved)) throw err;
+            this.checkpoints.set(partition, err.position);
+            continue;
+          }
           this.checkpoints.set(partition, BigInt(last));
+          break;
         }
         // Without auto-resolve kafkajs fetches from the last *resolved* offset: unresolved, every fetch restarts
         // at the first one, and a partition whose backlog exceeds one fetch (1 MiB) never advances.

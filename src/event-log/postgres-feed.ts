@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Database, Queryable } from '../database/database';
-import { readCheckpoints } from './checkpoints';
+import { CheckpointMoved, readCheckpoints } from './checkpoints';
 import { TelemetryEvent } from './event';
 import { BatchHandler, EventFeed } from './event-feed';
 import { consumes, Projector } from './projector';
@@ -137,7 +137,7 @@ export class PostgresFeed implements EventFeed {
         const persist = page.events.length > 0 || Date.now() - checkpointedAt >= IDLE_CHECKPOINT_MS;
         if (BigInt(page.position) > this.position) {
           if (persist) {
-            await handle({ events: page.events, partition: '', position: page.position });
+            await handle({ events: page.events, partition: '', position: page.position, after: this.position.toString() });
             checkpointedAt = Date.now();
           }
           this.position = BigInt(page.position);
@@ -145,6 +145,10 @@ export class PostgresFeed implements EventFeed {
         failures = 0;
         if (!page.full) await this.idle();
       } catch (err) {
+        if (err instanceof CheckpointMoved) {
+          this.position = err.position;
+          continue;
+        }
         failures += 1;
         this.options.onError(err);
         await this.idle(Math.min(30_000, 250 * 2 ** Math.min(failures, 7)));

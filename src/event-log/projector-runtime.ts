@@ -1,28 +1,49 @@
 import { Logger } from '@nestjs/common';
 import type { VersionChangePolicy } from '../config/app-config';
+import { AppError } from '../common/errors';
+import { Leases, LocalLeases } from '../coordination/leases';
 import { Database } from '../database/database';
 import { Metrics } from '../metrics/metrics';
-import { CheckpointSql, readProjectorVersions, writeCheckpoint, writeProjectorVersion } from './checkpoints';
+import { CheckpointMoved, CheckpointSql, lockCheckpoint, readProjectorVersions, writeCheckpoint, writeProjectorVersion } from './checkpoints';
 import { EventFeed, FeedBatch } from './event-feed';
 import { Projector } from './projector';
 import { readLogPage } from './postgres-feed';
 import { applyWrites } from './row-writer';
 
 export type ReplayProgress = Readonly<{ projector: string; processed: number; total: number; done: boolean; error?: string }>;
-export type ProjectorStatus = Readonly<{ name: string; lag: number | null; replay?: ReplayProgress }>;
+export type ProjectorStatus = Readonly<{ name: string; lag: number | null; replay?: ReplayProgress; runsElsewhere?: boolean }>;
 
-type Entry = { projector: Projector; feed: EventFeed; replay?: ReplayProgress };
+type Entry = {
+  projector: Projector;
+  feed: EventFeed;
+  replay?: ReplayProgress;
+  /** This instance holds the projector's lease (its feed runs, or is paused by a replay). */
+  live: boolean;
+  replaying?: Promise<unknown>;
+  /** Its rows were written by another version: rebuilt from the log when this instance starts running it. */
+  stale?: boolean;
+};
+
+/** The lease that says which instance runs a projector (PostgreSQL log with several instances). */
+export const projectorLease = (name: string) => `projector:${name}`;
 
 /**
  * Runs every registered projector against the active log and rebuilds one from `event_log` on demand.
  * Rows and checkpoint of a batch commit in one transaction (exactly-once effect); replay empties the
  * projector's tables and re-applies the log with progress, pausing the live feed meanwhile.
+ *
+ * Which projectors run here is the `leases`' call: all of them with one process (embedded, or Kafka, whose
+ * consumer groups split partitions), one instance each when several share a PostgreSQL log. With
+ * `guardCheckpoints` (a shared database) every batch locks its checkpoint row first and is dropped when
+ * another instance committed past its start, so a lease or partition moving mid-batch applies nothing twice.
  */
 export class ProjectorRuntime {
   private readonly logger = new Logger('projectors');
   private readonly entries = new Map<string, Entry>();
   private readonly m;
+  private readonly leases: Leases;
   private started = false;
+  private ownsLeases = false;
   /** Events applied by all projectors of this process so far: lets periodic work skip when nothing changed. */
   private applied = 0;
 
@@ -36,8 +57,12 @@ export class ProjectorRuntime {
       onVersionChange?: VersionChangePolicy;
       beforeReplay?: () => Promise<void>;
       afterStop?: () => Promise<void>;
+      /** Shared with other work (started here unless already running). Without it every projector runs here. */
+      leases?: Leases;
+      guardCheckpoints?: boolean;
     }>,
   ) {
+    this.leases = options.leases ?? new LocalLeases();
     this.m = {
       applied: metrics.counter('projector_events_applied_total', 'Events applied by each projector', ['projector']),
       errors: metrics.counter('projector_errors_total', 'Failed projector batches (retried)', ['projector']),
@@ -48,8 +73,14 @@ export class ProjectorRuntime {
 
   register(projector: Projector): void {
     if (this.entries.has(projector.name)) throw new Error(`projector ${projector.name} registered twice`);
-    this.entries.set(projector.name, { projector, feed: this.feedFor(projector) });
-    if (this.started) void this.startEntry(this.entries.get(projector.name)!);
+    const entry: Entry = { projector, feed: this.feedFor(projector), live: false };
+    this.entries.set(projector.name, entry);
+    if (this.started) this.runWhileHeld(entry);
+  }
+
+  /** Names of the projectors this instance runs now. */
+  running(): string[] {
+    return [...this.entries.values()].filter((e) => e.live).map((e) => e.projector.name);
   }
 
   get eventsApplied(): number {
@@ -61,21 +92,32 @@ export class ProjectorRuntime {
   }
 
   async start(): Promise<void> {
-    const stale = await this.staleEntries();
+    for (const entry of await this.staleEntries()) entry.stale = true;
     this.started = true;
-    await Promise.all([...this.entries.values()].filter((e) => !stale.includes(e)).map((e) => this.startEntry(e)));
-    for (const entry of stale) void this.rebuild(entry);
+    for (const entry of this.entries.values()) this.runWhileHeld(entry);
+    // Whoever starts first starts the leases (the platform registers its jobs before); then we stop them too.
+    if (!this.leases.running) {
+      this.ownsLeases = true;
+      await this.leases.start();
+    }
   }
 
   async stop(): Promise<void> {
     this.started = false;
-    await Promise.all([...this.entries.values()].map((e) => e.feed.stop()));
+    await this.leases.withdraw(this.names().map(projectorLease));
+    if (this.ownsLeases) await this.leases.stop();
+    this.ownsLeases = false;
     await this.options.afterStop?.();
   }
 
   async status(): Promise<ProjectorStatus[]> {
     return Promise.all(
-      [...this.entries.values()].map(async (e) => ({ name: e.projector.name, lag: await e.feed.lag().catch(() => null), replay: e.replay })),
+      [...this.entries.values()].map(async (e) => ({
+        name: e.projector.name,
+        lag: await this.lagOf(e).catch(() => null),
+        replay: e.replay,
+        ...(this.started && !e.live ? { runsElsewhere: true } : {}),
+      })),
     );
   }
 
@@ -90,13 +132,13 @@ export class ProjectorRuntime {
       const entry = this.get(name);
       let lastError: Error | undefined;
       for (;;) {
-        const lag = await entry.feed.lag().catch((err: Error) => ((lastError = err), undefined));
+        const lag = await this.lagOf(entry).catch((err: Error) => ((lastError = err), undefined));
         if (lag === 0) break;
         if (Date.now() > deadline) {
           const cause = lastError ? ` (last lag reading failed: ${lastError.message})` : '';
           throw new Error(`projector ${name} did not catch up within ${timeoutMs} ms${cause}`);
         }
-        await new Promise((r) => setTimeout(r, lag === undefined ? 200 : 20));
+        await new Promise((r) => setTimeout(r, lag === undefined ? 200 : entry.live ? 20 : 100));
       }
     }
   }
@@ -114,6 +156,19 @@ export class ProjectorRuntime {
       entry.replay = p;
       onProgress(p);
     };
+    if (this.started && !entry.live) {
+      const refused = new HeldElsewhere(name);
+      report({ projector: name, processed: 0, total: 0, done: true, error: refused.message });
+      throw refused;
+    }
+    const run = this.replayHere(entry, report);
+    entry.replaying = run.catch(() => undefined);
+    return run;
+  }
+
+  private async replayHere(entry: Entry, report: (p: ReplayProgress) => void): Promise<ReplayProgress> {
+    const { projector } = entry;
+    const name = projector.name;
     report({ projector: name, processed: 0, total: 0, done: false });
     await entry.feed.stop();
     try {
@@ -128,7 +183,7 @@ export class ProjectorRuntime {
       for (;;) {
         const page = await readLogPage(this.db, projector, position, this.options.batchSize);
         if (BigInt(page.position) > position) {
-          await this.apply(projector, { events: page.events, partition: this.options.replayPartition, position: page.position });
+          await this.apply(projector, { events: page.events, partition: this.options.replayPartition, position: page.position, after: position.toString() });
         }
         position = BigInt(page.position);
         processed += page.events.length;
@@ -146,7 +201,7 @@ export class ProjectorRuntime {
       report(failed);
       throw err;
     } finally {
-      if (this.started) await this.startEntry(entry);
+      if (this.started && entry.live) await this.startEntry(entry);
     }
   }
 
@@ -181,10 +236,44 @@ export class ProjectorRuntime {
     await this.replay(name, progress).catch((err: Error) => this.logger.error(`rebuilding ${name} failed: ${err.message} (retry: npm run replay -- ${name})`));
   }
 
+  /**
+   * A projector running here knows its lag. One running on another instance (PostgreSQL log, leases) is
+   * as far behind as events of its types logged past its committed checkpoint (its feed here is not
+   * reading, so its own position means nothing): read-your-writes waits (catchUp) work on any instance.
+   */
+  private async lagOf(entry: Entry): Promise<number> {
+    if (entry.live || !this.started) return entry.feed.lag();
+    const types = entry.projector.eventTypes === '*' ? null : [...entry.projector.eventTypes];
+    const [{ n }] = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM event_log
+       WHERE position > coalesce((SELECT position FROM projector_checkpoints WHERE projector = $1 AND partition = $2), 0)
+         AND ($3::text[] IS NULL OR type = ANY($3::text[]))`,
+      [entry.projector.name, this.options.replayPartition, types],
+    );
+    return n;
+  }
+
   private get(name: string): Entry {
     const entry = this.entries.get(name);
     if (!entry) throw new UnknownProjector(name, this.names());
     return entry;
+  }
+
+  /** The feed runs while this instance holds the lease; giving it up waits for a replay in progress, then for the batch being applied. */
+  private runWhileHeld(entry: Entry): void {
+    this.leases.runWhileHeld(projectorLease(entry.projector.name), async () => {
+      entry.live = true;
+      if (entry.stale) {
+        // Whichever instance holds the lease rebuilds, once; the replay starts the feed when it is done.
+        entry.stale = false;
+        void this.rebuild(entry);
+      } else await this.startEntry(entry);
+      return async () => {
+        entry.live = false;
+        await entry.replaying;
+        await entry.feed.stop();
+      };
+    });
   }
 
   private async startEntry(entry: Entry): Promise<void> {
@@ -195,10 +284,12 @@ export class ProjectorRuntime {
     const writes = batch.events.flatMap((e) => projector.project(e));
     try {
       await this.db.transaction(async (tx) => {
+        if (this.options.guardCheckpoints && batch.after !== undefined) await lockCheckpoint(tx, projector.name, batch.partition, batch.after);
         await applyWrites(tx, writes);
         await writeCheckpoint(tx, projector.name, { partition: batch.partition, position: batch.position });
       });
     } catch (err) {
+      if (err instanceof CheckpointMoved) throw err; // the feed resumes from the committed checkpoint
       this.m.errors.inc({ projector: projector.name });
       this.logger.error(`projector ${projector.name} failed a batch of ${batch.events.length}: ${(err as Error).message}`);
       throw err;
@@ -221,7 +312,7 @@ export class ProjectorRuntime {
   private async refreshLag(): Promise<void> {
     if (!this.started) return;
     await Promise.all(
-      [...this.entries.values()].map(async (e) => {
+      [...this.entries.values()].filter((e) => e.live).map(async (e) => {
         const lag = await e.feed.lag().catch(() => undefined);
         if (lag !== undefined) this.m.lag.set({ projector: e.projector.name }, lag);
       }),
@@ -240,5 +331,13 @@ export class ProjectorVersionChanged extends Error {
 export class UnknownProjector extends Error {
   constructor(name: string, known: string[]) {
     super(`unknown projector "${name}" (known: ${known.join(', ') || 'none'})`);
+  }
+}
+
+/** Replay runs where the projector runs: elsewhere it would race the live feed of the instance that holds it. */
+export class HeldElsewhere extends AppError {
+  readonly status = 409;
+  constructor(name: string) {
+    super(`projector ${name} runs on another instance sharing this database: replay it on the instance that runs it`, 'held-elsewhere');
   }
 }

@@ -4,6 +4,7 @@ import type { Env } from '../config/env-readers';
 import { describeCapabilities } from '../database/capabilities';
 import { Database } from '../database/database';
 import { OpenDatabase, openDatabase } from '../database/open-database';
+import { Leases } from '../coordination/leases';
 import { createEventInfrastructure, EventInfrastructure } from '../event-log/event-infrastructure';
 import { EventLog } from '../event-log/event-log';
 import { ProjectorRuntime } from '../event-log/projector-runtime';
@@ -64,13 +65,14 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
         },
         { provide: EventLog, useFactory: (i: EventInfrastructure) => i.log, inject: [EVENT_INFRASTRUCTURE] },
         { provide: ProjectorRuntime, useFactory: (i: EventInfrastructure) => i.runtime, inject: [EVENT_INFRASTRUCTURE] },
+        { provide: Leases, useFactory: (i: EventInfrastructure) => i.leases, inject: [EVENT_INFRASTRUCTURE] },
         {
           provide: RollupInstaller,
           useFactory: (db: Database, o: OpenDatabase) => new RollupInstaller(db, o.capabilities, { allowDowngrade: config.rollupAllowDowngrade }),
           inject: [Database, OPEN_DATABASE],
         },
       ],
-      exports: [APP_CONFIG, ENVIRONMENT, Metrics, Database, DB_CAPABILITIES, EventLog, ProjectorRuntime, RollupInstaller],
+      exports: [APP_CONFIG, ENVIRONMENT, Metrics, Database, DB_CAPABILITIES, EventLog, ProjectorRuntime, Leases, RollupInstaller],
     };
   }
 
@@ -78,10 +80,17 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
     const mode = runtimeMode(this.config);
     this.logger.log(`mode ${mode}: ${describeCapabilities(this.database.capabilities)}; event log ${this.events.log.kind}`);
     await this.events.log.start();
+    // PGlite runs no TimescaleDB background jobs, so continuous aggregates are refreshed from here (by one
+    // instance of those sharing a database).
+    this.events.leases.runWhileHeld('job:rollup-refresh', () => {
+      this.refreshTimer = setInterval(() => (this.refreshing = this.refreshRollups()), this.config.rollupRefreshIntervalS * 1000);
+      this.refreshTimer.unref();
+      return () => clearInterval(this.refreshTimer);
+    });
+    // Starts the leases too: projectors and every job registered so far are in, the first look spreads them all.
     await this.events.runtime.start();
-    // PGlite runs no TimescaleDB background jobs, so continuous aggregates are refreshed from here.
-    this.refreshTimer = setInterval(() => (this.refreshing = this.refreshRollups()), this.config.rollupRefreshIntervalS * 1000);
-    this.refreshTimer.unref();
+    // Kafka mode: projectors follow consumer groups, the shared leases only carry the jobs.
+    if (!this.events.leases.running) await this.events.leases.start();
   }
 
   /**
@@ -90,14 +99,25 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
    * always runs: a previous process may have written after its last refresh.
    */
   private async refreshRollups(): Promise<void> {
-    const applied = this.events.runtime.eventsApplied;
-    if (applied === this.refreshedAtApplied) return;
     try {
+      const applied = await this.appliedSoFar();
+      if (applied === this.refreshedAtApplied) return;
       await this.rollups.refreshRecent();
       this.refreshedAtApplied = applied;
     } catch (err) {
       this.logger.warn(`rollup refresh failed: ${(err as Error).message}`);
     }
+  }
+
+  /**
+   * With one process, what its projectors applied. Sharing a database, the projectors that write may run on
+   * other instances: the sum of all checkpoints moves whenever any of them commits (one statement per
+   * refresh interval, on the one instance holding the refresh lease).
+   */
+  private async appliedSoFar(): Promise<number> {
+    if (!this.config.databaseUrl) return this.events.runtime.eventsApplied;
+    const [{ n }] = await this.database.db.query<{ n: string }>(`SELECT coalesce(sum(position), 0)::text AS n FROM projector_checkpoints`);
+    return Number(n);
   }
 
   /**
@@ -111,6 +131,7 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
     try {
       await this.events.log.stop();
       await this.events.runtime.stop();
+      await this.events.leases.stop();
       await this.refreshing;
     } finally {
       await this.database.close();

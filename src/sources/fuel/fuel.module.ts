@@ -47,6 +47,8 @@ let formatterRegistered = false;
     SubmitOswlStatsHandler,
     SubmitOstfRunsHandler,
   ],
+  // The contact cipher, for the platform's shared-settings check.
+  exports: [FailureReportsModule],
 })
 export class FuelModule implements OnModuleInit {
   constructor(private readonly runtime: ProjectorRuntime) {

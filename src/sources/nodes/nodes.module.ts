@@ -10,6 +10,7 @@ import { NodesMetrics } from './nodes.metrics';
 import { NodesRepository } from './nodes.repository';
 import type { Env } from '../../config/env-readers';
 import { ENVIRONMENT } from '../../platform/tokens';
+import { Leases } from '../../coordination/leases';
 
 /**
  * Node telemetry (spec part B): websocket ingest on `/` and `/audit`, batched direct writes, purge, JSON
@@ -33,6 +34,7 @@ export class NodesModule implements OnModuleInit, OnApplicationBootstrap, Before
     private readonly gateway: NodeIngestGateway,
     private readonly repository: NodesRepository,
     private readonly metrics: NodesMetrics,
+    private readonly leases: Leases,
   ) {}
 
   /**
@@ -60,8 +62,11 @@ export class NodesModule implements OnModuleInit, OnApplicationBootstrap, Before
     await this.repository.closeStaleConnections();
     const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
     this.gateway.attach(server);
-    this.purgeTimer = setInterval(() => (this.purging = this.purge()), this.config.purgeIntervalS * 1000);
-    this.purgeTimer.unref();
+    this.leases.runWhileHeld('job:nodes-purge', () => {
+      this.purgeTimer = setInterval(() => (this.purging = this.purge()), this.config.purgeIntervalS * 1000);
+      this.purgeTimer.unref();
+      return () => clearInterval(this.purgeTimer);
+    });
     this.metrics.sampleHost();
     this.hostTimer = setInterval(() => this.metrics.sampleHost(), 5000);
     this.hostTimer.unref();

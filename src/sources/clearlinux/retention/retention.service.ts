@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Leases } from '../../../coordination/leases';
 import { Database } from '../../../database/database';
 import { AnalyticsPurge } from '../analytics/analytics.purge';
 import { CLEARLINUX_CONFIG, ClearLinuxConfig } from '../clearlinux.config';
@@ -29,10 +30,11 @@ export class RetentionService implements OnModuleInit, OnModuleDestroy {
     private readonly crashes: CrashesRepository,
     private readonly analytics: AnalyticsPurge,
     private readonly db: Database,
+    private readonly leases: Leases,
   ) {}
 
   onModuleInit(): void {
-    if (this.config.purge.enabled) this.schedule();
+    if (this.config.purge.enabled) this.leases.runWhileHeld('job:clearlinux-retention', () => (this.schedule(), () => clearTimeout(this.timer)));
   }
 
   onModuleDestroy(): void {
