@@ -113,7 +113,8 @@ function failureReport(fx: FuelFixtures, seed: number, f: { uid: string; day1: s
       fuel_release: f.release,
       cluster: f.cluster,
       error: { task_name: 'deploy', message: reason, failed_nodes: [{ id: 1, roles: ['controller'], status: 'error', error_type: 'deploy', error_msg: 'netconfig failed' }] },
-      contact: null,
+      // a contact keeps the report's context (release, cluster, error) and queues its notification (§7.3)
+      contact: { first_name: 'Demo', last_name: 'Operator', email: 'demo.operator@example.org', company: 'Example Cloud (demo data)', country: 'Nowhere' },
     },
   };
   return request(`fuel failure report ${body.failure_report.report_uuid}`, '/api/v1/failure_reports/', body, createdOrDuplicate);

@@ -76,6 +76,7 @@ function runSession(wsUrl: string, s: NodeSession): Promise<void> {
 export async function sendNodeSessions(baseUrl: string, sessions: readonly NodeSession[], o: Readonly<{ waitMs?: number; onSent?: (t: SendTally) => void }> = {}): Promise<SendTally> {
   const base = baseUrl.replace(/\/$/, '');
   const tally = emptyTally();
+  if (sessions.length === 0) return tally;
   let known: Set<string>;
   try {
     known = await knownPeers(base);

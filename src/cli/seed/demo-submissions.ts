@@ -19,6 +19,7 @@ const OSES = ['Linux', 'Windows_NT', 'Darwin'];
 const accepted = (status: number): Outcome => (status === 200 ? 'accepted' : 'failed');
 
 export function submissionDemoRequests(o: SubmissionsDemoOptions): DemoRequest[] {
+  if (o.documents === 0) return [];
   const random = rng(o.seed ^ 0x50b_3117);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
   const id = (kind: string, n: number) => demoUuid(`submissions-demo:${o.seed}:${kind}:${n}`);

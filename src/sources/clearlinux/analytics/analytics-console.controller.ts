@@ -1,7 +1,8 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { renderPage, scriptJson } from '../../../console/render';
+import { chart } from '../../../console/charts';
+import { renderPage } from '../../../console/render';
 import { parseAnalyticsFilter, parsePage } from './analytics.filter';
 import { presentBuilds, presentMce, presentPopulation, presentStats, presentThermal, type ViewModel, windowText } from './analytics.present';
 import { AnalyticsQuery } from './analytics.query';
@@ -83,7 +84,7 @@ export class AnalyticsConsoleController {
       windowText: windowText(window),
       notes: model.notes,
       tables: model.tables,
-      charts: model.charts.map((c) => ({ ...c, option: scriptJson(c.option) })),
+      charts: model.charts.map((c) => ({ ...chart(c.id, c.option), title: c.title })),
       pager: pager && {
         page: pager.page,
         prevUrl: pager.prev ? path + queryString(values, { page: pager.prev }) : null,
