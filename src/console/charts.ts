@@ -104,7 +104,7 @@ export function columns(labels: readonly string[], values: readonly number[], na
 }
 
 /**
- * A ring of slices; labels wrap at a fixed width (never cut at the element's edge), small slices lose
+ * A ring of slices; labels are ellipsized at a fixed width (never cut at the element's edge), small slices lose
  * their label rather than overlap, every slice's full name, value and share is in the tooltip and legend.
  */
 export function pie(slices: readonly Readonly<{ name: string; value: number }>[], o: Readonly<{ name: string; unit: string }>): ChartOption {
@@ -120,7 +120,7 @@ export function pie(slices: readonly Readonly<{ name: string; value: number }>[]
         data: slices,
         minShowLabelAngle: 6,
         avoidLabelOverlap: true,
-        label: { formatter: '{b}: {c}', width: 150, overflow: 'break' },
+        label: { formatter: '{b}: {c}', width: 140, overflow: 'truncate', ellipsis: '…' },
         labelLayout: { hideOverlap: true },
       },
     ],

@@ -34,7 +34,8 @@ describe('seed:demo against a running platform', () => {
   let platform: PlatformProcess | undefined;
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'tp-seed-'));
-    platform = await startPlatform({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', PROJECTOR_POLL_MS: '50' }, TOKEN, 280_000);
+    // info: startPlatform waits for the "listening on" line
+    platform = await startPlatform({ DATA_DIR: dataDir, LOG_LEVEL: 'info', PROJECTOR_POLL_MS: '50' }, TOKEN, 280_000);
   }, 300_000);
   afterAll(async () => {
     await platform?.stop();
