@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedDemo, SeedOptions, SeedReport, startOfUtcDay } from '../../src/cli/seed/seed-demo.run';
 import { demoUuid } from '../../src/cli/seed/demo-fuel';
+import { DEFAULT_TELEMETRY_ID } from '../../src/sources/clearlinux/ingest/record-parser';
 import { freePort, PlatformProcess, startPlatform } from '../support/platform-process';
 
 const TOKEN = 'seed-demo-admin-token-0123';
@@ -15,7 +16,7 @@ const options = (url: string): SeedOptions => ({
   url,
   seed: 7,
   anchor: startOfUtcDay(new Date()),
-  clearLinux: { count: 120, days: 14, telemetryId: 'a3aec69b-5a4c-4f91-a1a4-8e88b0deb5e7' },
+  clearLinux: { count: 120, days: 14, telemetryId: DEFAULT_TELEMETRY_ID },
   fuelInstallations: 3,
   submissions: 10,
   nodeSessions: 3,
