@@ -1,8 +1,9 @@
+import { chart as consoleChart } from '../console/charts';
 import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotFound } from '../common/errors';
-import { renderPage, scriptJson } from '../console/render';
+import { renderPage } from '../console/render';
 import { parseParams } from './plugin-manifest';
 import { PLUGINS, pluginChartOption } from './plugin-views.service';
 import type { PluginView } from './plugin-registry';
@@ -49,7 +50,7 @@ export class PluginViewsController {
     const { rows, truncated } = await this.repo.run(plugin, params);
     const columns = rows.length > 0 ? Object.keys(rows[0]) : [];
     const query = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString();
-    const chart = plugin.manifest.chart ? { id: `plugin-${name}`, title: plugin.manifest.title, option: scriptJson(pluginChartOption(plugin.manifest.chart, rows)) } : null;
+    const chart = plugin.manifest.chart ? consoleChart(`plugin-${name}`, pluginChartOption(plugin.manifest.chart, rows), { title: plugin.manifest.title }) : null;
     return renderPage(req, reply, { page: 'pages/plugins/view.hbs', partial: 'partials/_plugin_body.hbs', title: plugin.manifest.title }, {
       nav: 'plugins',
       plugin: plugin.manifest,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { rng } from './demo-random';
 
 /**
  * Pure generator of realistic synthetic Clear Linux records for `npm run seed:demo` and the view tests:
@@ -47,18 +48,6 @@ const PROGRAMS: [path: string, frames: string[]][] = [
   ['/usr/libexec/tracker-extract', ['tracker_extract_get_metadata()', 'gst_discoverer_info_get_uri()']],
 ];
 const KERNEL_FUNCS = ['i915_gem_object_pin', 'nvme_irq', 'ext4_da_write_end', 'iwl_mvm_rx_rx_mpdu', 'btrfs_commit_transaction'];
-
-/** mulberry32: small, fast, seeded; good enough for demo data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The id a machine reports on a given day: new every 3 days (telemetrics-client rotation). */
 export function rotatingMachineId(salt: string, machine: number, epochDay: number): string {

@@ -1,12 +1,15 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { renderPage, scriptJson } from '../../../console/render';
+import { chart } from '../../../console/charts';
+import { renderPage } from '../../../console/render';
 import { parseAnalyticsFilter, parsePage } from './analytics.filter';
 import { presentBuilds, presentMce, presentPopulation, presentStats, presentThermal, type ViewModel, windowText } from './analytics.present';
 import { AnalyticsQuery } from './analytics.query';
 import { AnalyticsRepository } from './analytics.repository';
 import { queryOf, queryString } from '../../../common/http-input';
+import { csvText } from '../../../common/csv';
+import { NotFound } from '../../../common/errors';
 
 type ViewName = 'builds' | 'stats' | 'mce' | 'thermal' | 'population';
 const TITLES: Record<ViewName, string> = { builds: 'Builds', stats: 'Stats', mce: 'MCE', thermal: 'Thermal', population: 'Population' };
@@ -62,6 +65,46 @@ export class AnalyticsConsoleController {
     });
   }
 
+  /**
+   * The view's tables as CSV (the link beside "Same data as JSON"), same filters as the page: `?table=<id>`
+   * gives one table with its header row; without it every table follows as a section (title row, header
+   * row, rows, blank line). Cells go through csvText, so client-sent text cannot become a formula.
+   */
+  @Get(['builds.csv', 'stats.csv', 'mce.csv', 'thermal.csv', 'population.csv'])
+  async csv(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const view = /\/([a-z]+)\.csv(?:\?|$)/.exec(req.url)![1] as ViewName;
+    const query = queryOf(req.url);
+    const only = query.get('table') ?? undefined;
+    query.delete('table');
+    const { filter } = parseAnalyticsFilter(query);
+    const model = await this.model(view, filter, parsePage(query));
+    const tables = only ? model.tables.filter((t) => t.id === only) : model.tables;
+    if (only && tables.length === 0) throw new NotFound(`no table ${only} in ${view}`, 'not_found');
+    const body = only
+      ? csvText([tables[0].columns, ...tables[0].rows])
+      : tables.map((t) => csvText([[t.title], t.columns, ...t.rows, []])).join('');
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="clearlinux-${view}${only ? `-${only}` : ''}.csv"`)
+      .send(body);
+  }
+
+  private model(view: ViewName, f: ReturnType<typeof parseAnalyticsFilter>['filter'], page: number): Promise<ViewModel> {
+    const now = new Date();
+    switch (view) {
+      case 'builds':
+        return this.query.builds(f).then(presentBuilds);
+      case 'stats':
+        return this.query.stats(f).then(presentStats);
+      case 'mce':
+        return this.query.mce(f, now, page).then(presentMce);
+      case 'thermal':
+        return this.query.thermal(f, now).then(presentThermal);
+      case 'population':
+        return this.query.population(f, now).then(presentPopulation);
+    }
+  }
+
   private async render(
     view: ViewName,
     req: FastifyRequest,
@@ -80,10 +123,11 @@ export class AnalyticsConsoleController {
       values,
       buildChoices: builds.map((b) => ({ value: b, selected: b === values.build })),
       apiUrl: `/api/clearlinux/${view}${queryString(values)}`,
+      csvUrl: `${path}.csv${queryString(values, pager ? { page: pager.page } : {})}`,
       windowText: windowText(window),
       notes: model.notes,
-      tables: model.tables,
-      charts: model.charts.map((c) => ({ ...c, option: scriptJson(c.option) })),
+      tables: model.tables.map((t) => ({ ...t, csvUrl: `${path}.csv${queryString(values, { table: t.id, ...(pager ? { page: pager.page } : {}) })}` })),
+      charts: model.charts.map((c) => ({ ...chart(c.id, c.option), title: c.title })),
       pager: pager && {
         page: pager.page,
         prevUrl: pager.prev ? path + queryString(values, { page: pager.prev }) : null,

@@ -1,3 +1,4 @@
+import { type AxisTitle, bars, pie } from '../../../console/charts';
 import { compareBuilds } from './bucketing';
 import type { BuildsView, MceView, PopulationView, StatsView, ThermalView, Window } from './analytics.query';
 
@@ -5,23 +6,13 @@ import type { BuildsView, MceView, PopulationView, StatsView, ThermalView, Windo
  * Pure: API answers → what the console draws. Each chart is an ECharts option (rendered by
  * /static/charts.js); each table shows the same numbers as text.
  */
-export type Chart = Readonly<{ id: string; title: string; option: Record<string, unknown> }>;
+export type Chart = Readonly<{ id: string; title: string; option: Readonly<Record<string, unknown>> }>;
 export type Table = Readonly<{ id: string; title: string; columns: string[]; rows: (string | number)[][] }>;
 export type ViewModel = Readonly<{ charts: Chart[]; tables: Table[]; notes: string[] }>;
 
-const bar = (categories: string[], series: { name: string; data: number[] }[], extra: Record<string, unknown> = {}) => ({
-  tooltip: { trigger: 'axis' },
-  legend: series.length > 1 ? { top: 0, type: 'scroll' } : undefined,
-  grid: { left: 60, right: 20, bottom: 60, top: series.length > 1 ? 40 : 20 },
-  xAxis: { type: 'category', data: categories, axisLabel: { rotate: categories.length > 12 ? 45 : 0 } },
-  yAxis: { type: 'value', minInterval: 1 },
-  series: series.map((s) => ({ type: 'bar', name: s.name, data: s.data, ...extra })),
-});
-
-const pie = (name: string, rows: { name: string; value: number }[]) => ({
-  tooltip: { trigger: 'item' },
-  series: [{ type: 'pie', name, radius: ['30%', '65%'], data: rows, label: { formatter: '{b}: {c}' } }],
-});
+const RECORDS: AxisTitle = { title: 'Records', unit: 'count' };
+const BUILD: AxisTitle = { title: 'Build' };
+const MACHINES: AxisTitle = { title: 'Machines', unit: 'distinct ids' };
 
 export function windowText(w: Window): string {
   const clock = w.clock === 'capture' ? 'capture time (client clock)' : 'reception time (server clock)';
@@ -36,11 +27,11 @@ export function presentBuilds(v: BuildsView): ViewModel {
   return {
     notes: ['Records per build. Only whole-number builds are on the chart axis; every other build is listed below it, not dropped.'],
     charts: [
-      { id: 'builds', title: 'Records per build (integer builds)', option: bar(v.builds.map((b) => b.build), [{ name: 'records', data: v.builds.map((b) => b.records) }]) },
+      { id: 'builds', title: 'Records per build (integer builds)', option: bars({ categories: v.builds.map((b) => b.build), series: [{ name: 'records', data: v.builds.map((b) => b.records) }], x: BUILD, y: RECORDS }) },
       {
         id: 'builds-daily',
         title: 'Records per build per day',
-        option: bar(days, seriesBuilds.map((b) => ({ name: b, data: days.map((d) => cell.get(`${d} ${b}`) ?? 0) })), { stack: 'builds' }),
+        option: bars({ categories: days, series: seriesBuilds.map((b) => ({ name: b, data: days.map((d) => cell.get(`${d} ${b}`) ?? 0) })), stack: true, x: { title: 'Day', unit: 'UTC' }, y: RECORDS }),
       },
     ],
     tables: [
@@ -54,8 +45,8 @@ export function presentStats(v: StatsView): ViewModel {
   return {
     notes: ['Platform is the client\'s host_type string (sys_vendor|product_name|product_version), as received.'],
     charts: [
-      { id: 'classifications', title: 'Records per classification', option: pie('classification', v.classifications.map((c) => ({ name: c.name, value: c.records }))) },
-      { id: 'platforms', title: 'Records per platform', option: pie('platform', v.platforms.map((c) => ({ name: c.name, value: c.records }))) },
+      { id: 'classifications', title: 'Records per classification', option: pie(v.classifications.map((c) => ({ name: c.name, value: c.records })), { name: 'classification', unit: 'records' }) },
+      { id: 'platforms', title: 'Records per platform', option: pie(v.platforms.map((c) => ({ name: c.name, value: c.records })), { name: 'platform', unit: 'records' }) },
     ],
     tables: [
       { id: 'classifications', title: 'Classifications', columns: ['Classification', 'Records'], rows: v.classifications.map((c) => [c.name, c.records]) },
@@ -72,12 +63,12 @@ export function presentMce(v: MceView): ViewModel {
   return {
     notes: ['Machine-check exceptions reported by mcelog (classes corrected, SRAO, SRAR, UCNA). Weeks are Sunday-based weeks of the year (%U) of the capture time.'],
     charts: [
-      { id: 'mce-classes', title: 'Records per class', option: pie('class', v.classes.map((c) => ({ name: c.class, value: c.records }))) },
-      { id: 'mce-builds', title: 'Records per build', option: bar(v.builds.map((b) => b.build), [{ name: 'records', data: v.builds.map((b) => b.records) }]) },
+      { id: 'mce-classes', title: 'Records per class', option: pie(v.classes.map((c) => ({ name: c.class, value: c.records })), { name: 'class', unit: 'records' }) },
+      { id: 'mce-builds', title: 'Records per build', option: bars({ categories: v.builds.map((b) => b.build), series: [{ name: 'records', data: v.builds.map((b) => b.records) }], x: BUILD, y: RECORDS }) },
       {
         id: 'mce-weekly',
         title: 'Records per week and class',
-        option: { ...bar(weeks, []), legend: { top: 0, type: 'scroll' }, grid: { left: 60, right: 20, bottom: 60, top: 40 }, series: classes.map((c) => ({ type: 'line', name: c, data: weeks.map((w) => cell.get(`${w} ${c}`) ?? 0) })) },
+        option: bars({ type: 'line', categories: weeks, series: classes.map((c) => ({ name: c, data: weeks.map((w) => cell.get(`${w} ${c}`) ?? 0) })), x: { title: 'Week', unit: '%U, capture time' }, y: RECORDS }),
       },
     ],
     tables: [
@@ -96,7 +87,7 @@ export function presentMce(v: MceView): ViewModel {
 export function presentThermal(v: ThermalView): ViewModel {
   return {
     notes: ['Thermal events (org.clearlinux/mce/thermal) per ISO-8601 week of capture time, labelled YYYY-Www (week starts Monday); by default the last five weeks including the current one, oldest first.'],
-    charts: [{ id: 'thermal', title: 'Thermal events per week', option: bar(v.weeks.map((w) => w.week), [{ name: 'records', data: v.weeks.map((w) => w.records) }]) }],
+    charts: [{ id: 'thermal', title: 'Thermal events per week', option: bars({ categories: v.weeks.map((w) => w.week), series: [{ name: 'thermal events', data: v.weeks.map((w) => w.records) }], x: { title: 'ISO week', unit: 'capture time' }, y: { title: 'Thermal events', unit: 'count' } }) }],
     tables: [{ id: 'thermal', title: 'Weeks', columns: ['Week', 'Starts (Monday)', 'Records'], rows: v.weeks.map((w) => [w.week, w.start, w.records]) }],
   };
 }
@@ -111,10 +102,15 @@ export function presentPopulation(v: PopulationView): ViewModel {
     charts: v.windows.map((w) => ({
       id: `population-${w.name}`,
       title: w.label,
-      option: bar(w.builds.map((b) => b.build), [
-        { name: 'internal', data: w.builds.map((b) => b.internal) },
-        { name: 'external', data: w.builds.map((b) => b.external) },
-      ]),
+      option: bars({
+        categories: w.builds.map((b) => b.build),
+        series: [
+          { name: 'internal', data: w.builds.map((b) => b.internal) },
+          { name: 'external', data: w.builds.map((b) => b.external) },
+        ],
+        x: BUILD,
+        y: MACHINES,
+      }),
     })),
     tables: v.windows.map((w) => ({
       id: `population-${w.name}`,

@@ -50,7 +50,7 @@ export class CrashesConsoleController {
       },
       hidden: overview && (await this.query.annotated()).filter((g) => g.hidden).map((g) => ({ ...g, url: guiltyUrl(g.id) })),
       apiUrl: `/api/clearlinux/crashes/top-guilty${qs(f.values)}`,
-      chart: chart('clr-top', rankedBars(table.rows.map((r) => r.label), table.rows.map((r) => r.total), 'crashes'), { class: 'chart', testid: 'clr-top-chart' }),
+      chart: chart('clr-top', rankedBars(table.rows.map((r) => r.label), table.rows.map((r) => r.total), 'crashes', { category: { title: 'Guilty frame' }, value: { title: 'Crashes', unit: 'count' } }), { class: 'chart', testid: 'clr-top-chart' }),
       regroup: regroupModel(this.regroup.current()),
       overview: overview && overviewCharts(overview),
     };
@@ -210,12 +210,12 @@ export function regroupModel(s: RegroupStatus) {
 export function overviewCharts(o: Awaited<ReturnType<CrashesQueryService['overview']>>) {
   const builds = [...o.byBuild].reverse();
   return {
-    byClassification: chart('clr-class', pie(o.byClassification.map((c) => ({ name: c.classification, value: c.crashes }))), {
+    byClassification: chart('clr-class', pie(o.byClassification.map((c) => ({ name: c.classification, value: c.crashes })), { name: 'classification', unit: 'crashes' }), {
       class: 'chart half',
       testid: 'clr-class-chart',
       title: 'crashes per classification',
     }),
-    byBuild: chart('clr-build', columns(builds.map((b) => b.build), builds.map((b) => b.crashes), 'crashes'), {
+    byBuild: chart('clr-build', columns(builds.map((b) => b.build), builds.map((b) => b.crashes), 'crashes', { x: { title: 'Build' }, y: { title: 'Crashes', unit: 'count' } }), {
       class: 'chart half',
       testid: 'clr-build-chart',
       title: 'backtrace crashes per build (10 highest)',

@@ -2,6 +2,7 @@ import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotFound } from '../../../common/errors';
+import { chart, timeLines } from '../../../console/charts';
 import { renderPage } from '../../../console/render';
 import { payloadView } from './payload-view';
 import { countSeries, parseCountsQuery } from './submission-counts';
@@ -29,7 +30,17 @@ export class SubmissionsConsoleController {
       hours,
       buckets: ['minute', 'hour', 'day'].map((b) => ({ value: b, selected: b === bucket })),
       totals: series.map((s) => ({ namespace: s.namespace, accepted: s.points.reduce((a, [, n]) => a + n, 0) })),
-      chartData: JSON.stringify({ bucket, series, from: new Date(Date.now() - hours * 3_600_000).toISOString(), to: new Date().toISOString() }),
+      chart: chart(
+        'submission-counts',
+        timeLines({
+          series: series.map((s) => ({ name: s.namespace, points: s.points })),
+          from: new Date(Date.now() - hours * 3_600_000).toISOString(),
+          to: new Date().toISOString(),
+          x: { title: `Time (UTC, per ${bucket})` },
+          y: { title: 'Accepted documents', unit: `per ${bucket}` },
+        }),
+        { class: 'view-chart wide', testid: 'counts-chart' },
+      ),
       stats,
     });
   }
