@@ -15,6 +15,7 @@ import { Migration20261123154000ClearlinuxPopulationTotals } from './Migration20
 import { Migration20261124090000FailureReportsProjector } from './Migration20261124090000_failure_reports_projector';
 import { Migration20261124090000SharedSettings } from './Migration20261124090000_shared_settings';
 import { Migration20261204030000ProjectorVersions } from './Migration20261204030000_projector_versions';
+import { Migration20261204040000ProjectorQuarantine } from './Migration20261204040000_projector_quarantine';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list runs from compiled JS at
@@ -38,4 +39,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261124090000_failure_reports_projector', class: Migration20261124090000FailureReportsProjector },
   { name: 'Migration20261124090000_shared_settings', class: Migration20261124090000SharedSettings },
   { name: 'Migration20261204030000_projector_versions', class: Migration20261204030000ProjectorVersions },
+  { name: 'Migration20261204040000_projector_quarantine', class: Migration20261204040000ProjectorQuarantine },
 ];

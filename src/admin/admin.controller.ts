@@ -5,6 +5,7 @@ import { AppConfig, runtimeMode } from '../config/app-config';
 import { DatabaseCapabilities } from '../database/capabilities';
 import { ProjectorRuntime, ReplayProgress, UnknownProjector } from '../event-log/projector-runtime';
 import { EventLog } from '../event-log/event-log';
+import type { QuarantinedEvent } from '../event-log/quarantine';
 import { APP_CONFIG, DB_CAPABILITIES } from '../platform/tokens';
 
 @ApiTags('admin')
@@ -48,6 +49,31 @@ export class AdminController {
     const status = this.runtime.replayStatus(name);
     if (!status) throw new NotFound(`projector ${name} has not been replayed since start-up`);
     return status;
+  }
+
+  /** Events set aside because their projector could not apply them (all projectors). */
+  @Get('projectors/quarantine')
+  @ApiOkResponse({ description: '[{projector, event_id, event_type, partition, position, error, attempts, first_seen, last_seen}]' })
+  quarantine(): Promise<QuarantinedEvent[]> {
+    return this.runtime.quarantined();
+  }
+
+  @Get('projectors/:name/quarantine')
+  @ApiOkResponse({ description: 'the events this projector set aside' })
+  quarantineOf(@Param('name') name: string): Promise<QuarantinedEvent[]> {
+    this.known(name);
+    return this.runtime.quarantined(name);
+  }
+
+  /** After a fix: applies the event again; `applied: false` (and the error) when it still cannot be. */
+  @Post('projectors/:name/quarantine/:eventId/retry')
+  @HttpCode(200)
+  @ApiOkResponse({ description: '{"applied": true} or {"applied": false, "error": "..."}' })
+  @ApiNotFoundResponse({ description: 'unknown projector, or the event is not quarantined by it' })
+  retryQuarantined(@Param('name') name: string, @Param('eventId') eventId: string) {
+    this.known(name);
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(eventId)) throw new NotFound(`event ${eventId} is not quarantined by projector ${name}`);
+    return this.runtime.retryQuarantined(name, eventId);
   }
 
   private known(name: string): void {

@@ -8,10 +8,12 @@ import { CheckpointMoved, CheckpointSql, lockCheckpoint, readProjectorVersions, 
 import { EventFeed, FeedBatch } from './event-feed';
 import { Projector } from './projector';
 import { readLogPage } from './postgres-feed';
+import { isPoison, listQuarantine, loggedEvent, quarantine, QuarantinedEvent, quarantineCounts, QuarantineSql } from './quarantine';
 import { applyWrites } from './row-writer';
+import type { TelemetryEvent } from './event';
 
 export type ReplayProgress = Readonly<{ projector: string; processed: number; total: number; done: boolean; error?: string }>;
-export type ProjectorStatus = Readonly<{ name: string; lag: number | null; replay?: ReplayProgress; runsElsewhere?: boolean }>;
+export type ProjectorStatus = Readonly<{ name: string; lag: number | null; quarantined: number; replay?: ReplayProgress; runsElsewhere?: boolean }>;
 
 type Entry = {
   projector: Projector;
@@ -66,6 +68,7 @@ export class ProjectorRuntime {
     this.m = {
       applied: metrics.counter('projector_events_applied_total', 'Events applied by each projector', ['projector']),
       errors: metrics.counter('projector_errors_total', 'Failed projector batches (retried)', ['projector']),
+      quarantined: metrics.counter('projector_events_quarantined_total', 'Events a projector could not apply, set aside (projector_quarantine)', ['projector']),
       // Computed when /metrics is scraped: a timer would query the log all day for a figure nobody reads.
       lag: metrics.gauge('projector_lag_events', 'How far each projector is behind the event log', ['projector'], () => this.refreshLag()),
     };
@@ -111,10 +114,12 @@ export class ProjectorRuntime {
   }
 
   async status(): Promise<ProjectorStatus[]> {
+    const quarantined = await quarantineCounts(this.db).catch(() => new Map<string, number>());
     return Promise.all(
       [...this.entries.values()].map(async (e) => ({
         name: e.projector.name,
         lag: await this.lagOf(e).catch(() => null),
+        quarantined: quarantined.get(e.projector.name) ?? 0,
         replay: e.replay,
         ...(this.started && !e.live ? { runsElsewhere: true } : {}),
       })),
@@ -177,6 +182,8 @@ export class ProjectorRuntime {
       await this.db.transaction(async (tx) => {
         if (projector.tables.length > 0) await tx.query(`TRUNCATE ${projector.tables.join(', ')}`);
         await tx.query(CheckpointSql.reset, [name, [this.options.replayPartition]]);
+        // Rebuilt from scratch: an event this code still cannot apply is set aside again.
+        await tx.query(QuarantineSql.clear, [name]);
       });
       let position = 0n;
       let processed = 0;
@@ -281,22 +288,92 @@ export class ProjectorRuntime {
   }
 
   private async apply(projector: Projector, batch: FeedBatch): Promise<void> {
-    const writes = batch.events.flatMap((e) => projector.project(e));
+    let applied: readonly TelemetryEvent[] = batch.events;
     try {
       await this.db.transaction(async (tx) => {
         if (this.options.guardCheckpoints && batch.after !== undefined) await lockCheckpoint(tx, projector.name, batch.partition, batch.after);
-        await applyWrites(tx, writes);
+        await applyWrites(tx, batch.events.flatMap((e) => projector.project(e)));
         await writeCheckpoint(tx, projector.name, { partition: batch.partition, position: batch.position });
       });
     } catch (err) {
       if (err instanceof CheckpointMoved) throw err; // the feed resumes from the committed checkpoint
       this.m.errors.inc({ projector: projector.name });
       this.logger.error(`projector ${projector.name} failed a batch of ${batch.events.length}: ${(err as Error).message}`);
-      throw err;
+      // The database or the connection: the feed retries the batch with back-off. An event's own data: isolate it.
+      if (!isPoison(err)) throw err;
+      applied = await this.applyIsolating(projector, batch);
     }
-    this.m.applied.inc({ projector: projector.name }, batch.events.length);
-    this.applied += batch.events.length;
-    if (batch.events.length > 0) projector.afterCommit?.(batch.events);
+    this.m.applied.inc({ projector: projector.name }, applied.length);
+    this.applied += applied.length;
+    if (applied.length > 0) projector.afterCommit?.(applied);
+  }
+
+  /**
+   * The batch again, each event behind its own savepoint: the ones the database refuses (or the projection
+   * throws on) go to `projector_quarantine`, the others and the checkpoint commit together, so one poison
+   * event never stops the events behind it. Only reached after a failed batch, so its cost (a savepoint and
+   * unbatched inserts per event) is paid only then. A failure that is not the event's (the connection)
+   * aborts the whole transaction and the feed retries later.
+   */
+  private async applyIsolating(projector: Projector, batch: FeedBatch): Promise<TelemetryEvent[]> {
+    const good: TelemetryEvent[] = [];
+    const poisoned: { event: TelemetryEvent; error: string }[] = [];
+    await this.db.transaction(async (tx) => {
+      if (this.options.guardCheckpoints && batch.after !== undefined) await lockCheckpoint(tx, projector.name, batch.partition, batch.after);
+      for (const event of batch.events) {
+        await tx.query('SAVEPOINT projector_event');
+        try {
+          await applyWrites(tx, projector.project(event));
+          await tx.query('RELEASE SAVEPOINT projector_event');
+          good.push(event);
+        } catch (err) {
+          if (!isPoison(err)) throw err;
+          await tx.query('ROLLBACK TO SAVEPOINT projector_event');
+          const error = (err as Error).message ?? String(err);
+          await quarantine(tx, projector.name, event, batch.partition, batch.position, error);
+          poisoned.push({ event, error });
+        }
+      }
+      await writeCheckpoint(tx, projector.name, { partition: batch.partition, position: batch.position });
+    });
+    for (const { event, error } of poisoned) {
+      this.m.quarantined.inc({ projector: projector.name });
+      this.logger.warn(`projector ${projector.name} set event ${event.id} (${event.type}) aside: ${error} — GET /api/admin/projectors/quarantine`);
+    }
+    return good;
+  }
+
+  /** What is set aside (all projectors, or one). */
+  quarantined(name: string | null = null): Promise<QuarantinedEvent[]> {
+    if (name !== null) this.get(name);
+    return listQuarantine(this.db, name);
+  }
+
+  /**
+   * Applies a quarantined event again (after a fix) and releases it; if it still fails it stays, with one
+   * more attempt counted. Applied out of order, which idempotent projections allow. Runs where the
+   * projector runs, like a replay.
+   */
+  async retryQuarantined(name: string, eventId: string): Promise<Readonly<{ applied: boolean; error?: string }>> {
+    const entry = this.get(name);
+    if (this.started && !entry.live) throw new HeldElsewhere(name);
+    const listed = (await listQuarantine(this.db, name)).find((q) => q.event_id === eventId);
+    const event = listed && (await loggedEvent(this.db, eventId));
+    if (!listed || !event) throw new NotQuarantined(name, eventId);
+    try {
+      await this.db.transaction(async (tx) => {
+        await applyWrites(tx, entry.projector.project(event));
+        await tx.query(QuarantineSql.release, [name, eventId]);
+      });
+    } catch (err) {
+      if (!isPoison(err)) throw err;
+      const error = (err as Error).message;
+      await quarantine(this.db, name, event, listed.partition, listed.position, error);
+      return { applied: false, error };
+    }
+    this.m.applied.inc({ projector: name });
+    entry.projector.afterCommit?.([event]);
+    return { applied: true };
   }
 
   private async countLogged(projector: Projector): Promise<number> {
@@ -325,6 +402,13 @@ export class ProjectorVersionChanged extends Error {
     const list = changed.map((p) => `${p.name} (rows of version ${p.was}, code version ${p.version})`).join(', ');
     const replay = changed.map((p) => `npm run replay -- ${p.name}`).join('; ');
     super(`projections out of date: ${list}. Rebuild them (${replay}) or start with PROJECTOR_VERSION_CHANGE=rebuild`);
+  }
+}
+
+export class NotQuarantined extends AppError {
+  readonly status = 404;
+  constructor(name: string, eventId: string) {
+    super(`event ${eventId} is not quarantined by projector ${name}`, 'not_quarantined');
   }
 }
 

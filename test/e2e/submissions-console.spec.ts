@@ -58,7 +58,7 @@ describe('submissions console in Chromium: counts chart, error stream viewer, dr
     await signIn(page, baseUrl, '/console/submissions?bucket=minute&hours=1');
     // a string: the test tsconfig has no DOM types
     const handle = await page.waitForFunction(`(() => {
-      const chart = window.echarts && window.echarts.getInstanceByDom(document.getElementById('submission-counts-chart'));
+      const chart = window.echarts && window.echarts.getInstanceByDom(document.getElementById('chart-submission-counts'));
       const s = chart ? chart.getOption().series : [];
       return s.length > 0 ? s.map((x) => ({ name: x.name, total: x.data.reduce((a, p) => a + p[1], 0) })) : null;
     })()`);
@@ -66,7 +66,7 @@ describe('submissions console in Chromium: counts chart, error stream viewer, dr
     const byName = Object.fromEntries(series.map((s) => [s.name, s.total]));
     expect(byName.test).toBeGreaterThanOrEqual(3);
     expect(byName['eng-workflow']).toBeGreaterThanOrEqual(1);
-    expect(await page.locator('#submission-counts-chart canvas').count()).toBeGreaterThan(0);
+    expect(await page.locator('#chart-submission-counts canvas').count()).toBeGreaterThan(0);
     const api = (await t.app.inject({ method: 'GET', url: '/api/submissions/counts?bucket=minute&hours=1', headers: t.auth })).json();
     const apiTest = api.series.find((s: { namespace: string }) => s.namespace === 'test');
     expect(apiTest.points.reduce((a: number, p: [string, number]) => a + p[1], 0)).toBe(byName.test);
