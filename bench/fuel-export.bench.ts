@@ -82,7 +82,7 @@ function downloadNumbers(d: Download) {
 
 /**
  * nodes.csv export of BENCH_EXPORT_NODES (1,000,000; 0 skips) nodes, bulk-inserted straight into
- * fuel_installations (100 nodes per installation); then vm.csv, the OSWL time series (§5.4), over
+ * fuel_installations (100 nodes per installation); then vm.csv, the OSWL time series (fuelstats.md §5.4), over
  * BENCH_EXPORT_OSWL_INSTALLATIONS (500; 0 skips) installations with BENCH_EXPORT_OSWL_VMS (20) VMs each, one
  * record every third day over BENCH_EXPORT_OSWL_DAYS (30) days (no version_info, so every installation's fallback
  * is looked up). The horizon grows with installations, not with days: more days must not raise the RSS.

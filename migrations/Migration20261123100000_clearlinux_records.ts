@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Clear Linux records (spec §6.1): one row per accepted record, a hypertable on reception time.
+ * Clear Linux records (spec clearlinux.md §6.1): one row per accepted record, a hypertable on reception time.
  * `id` comes from `clr_record_id_seq`, allocated by the ingest handler before the append (so the
  * 201 answer can carry it in every log mode) and carried in the event, so a replay reproduces it.
  * `event_id` is the client's Event-Id header (text, `N/A` before v4); `log_event_id` is the uuid of

@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Generic document submissions (spec §A.6–A.9): accepted documents and the error / dead-letter stream,
+ * Generic document submissions (spec submissions-and-nodes.md §A.6–A.9): accepted documents and the error / dead-letter stream,
  * both hypertables on the receive time. `event_id` is the log event's id (the projection's idempotency
  * key); for decoded submissions it is derived from the URI, so the log itself refuses duplicates.
  * `payload` is `json` (not jsonb): documents may carry \u0000, which jsonb rejects.

@@ -1,10 +1,10 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Node telemetry (spec §B.5): one row per websocket connection and one per message. Messages are written
+ * Node telemetry (spec submissions-and-nodes.md §B.5): one row per websocket connection and one per message. Messages are written
  * directly by the batching buffer (not through the event log, see the nodes README section).
- * `substrate_logs` is a hypertable on `received_at` (server clock, the purge age, §B.7); `logs` is jsonb
- * (U+0000 is replaced before insert). `closed_at` lets the purge skip open connections (§B.7).
+ * `substrate_logs` is a hypertable on `received_at` (server clock, the purge age, submissions-and-nodes.md §B.7); `logs` is jsonb
+ * (U+0000 is replaced before insert). `closed_at` lets the purge skip open connections (submissions-and-nodes.md §B.7).
  */
 export class Migration20261123104000Nodes extends Migration {
   override async up(): Promise<void> {

@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Fuel collector (spec fuelstats §3): claim tables written by the command handlers (201/200 and
+ * Fuel collector (spec fuelstats.md §3): claim tables written by the command handlers (201/200 and
  * added/updated decisions) and the projections of the fuel.* streams. Plain tables (no hypertables):
  * the natural keys (uid, external id) carry no time column and the volumes are modest.
  */

@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Clear Linux crashes (spec §7): one row per crash record (the seven crash classifications of §7.1),
+ * Clear Linux crashes (spec clearlinux.md §7): one row per crash record (the seven crash classifications of clearlinux.md §7.1),
  * projected from `clearlinux.record.accepted` by the `clearlinux-crashes` projector, with the parsed
  * crashing-thread frames and the guilty frame chosen with the never-guilty list in force when the row
  * was (re)computed. A hypertable on reception time (server clock), like `records`: partitioning on the

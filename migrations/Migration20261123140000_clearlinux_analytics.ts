@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Clear Linux analytics projections (spec §8.5–§8.8), both hypertables on **capture** time, the clock the
+ * Clear Linux analytics projections (spec clearlinux.md §8.5–§8.8), both hypertables on **capture** time, the clock the
  * MCE, Thermal and Population views use (`records` is partitioned on reception time, and a continuous
  * aggregate can only bucket its hypertable's own time column). Written by the `clearlinux-analytics`
  * projector; the rollups over them are installed at start-up (src/sources/clearlinux/analytics).

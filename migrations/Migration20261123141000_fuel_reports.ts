@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Fuel reports (spec fuelstats §6 R4): the node's hardware product name (`meta.system.product`) beside its
+ * Fuel reports (spec fuelstats.md §6 R4): the node's hardware product name (`meta.system.product`) beside its
  * manufacturer. Rows projected before this migration keep NULL until the installation posts again (or the
  * fuel-installations projector is replayed).
  */

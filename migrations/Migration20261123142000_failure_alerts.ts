@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Immediate failure reports and their alerts (spec fuelstats §7). Projections: `failure_reports`,
+ * Immediate failure reports and their alerts (spec fuelstats.md §7). Projections: `failure_reports`,
  * `customer_contacts` (the only table with contact data, sealed with AES-256-GCM), `alert_triggers`,
  * `alert_crash_groups` (projector `alerts`), `alert_rules`, `alert_channels` (projector `alert-rules`).
  * Owned by the delivery worker, never truncated by a replay: `alert_deliveries` (one row per

@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Fuel exports (spec fuelstats §5.4): the OSWL time series reads one resource type in (created_date, id)
+ * Fuel exports (spec fuelstats.md §5.4): the OSWL time series reads one resource type in (created_date, id)
  * order, one keyset page at a time; with the row id in the index each page is a plain index range scan
  * instead of re-sorting every record of the type from the page's day on. Supersedes the (type, date) index.
  */

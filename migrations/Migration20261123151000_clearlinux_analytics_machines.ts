@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Per-machine projections for the MCE machine table and the Population view (spec §8.5, §8.8), written by
+ * Per-machine projections for the MCE machine table and the Population view (spec clearlinux.md §8.5, §8.8), written by
  * the `clearlinux-analytics` projector next to `clr_mce_events` / `clr_heartbeats`. Rollups bucketed by
  * time still hold about one row per rotating machine id (ids change every 3 days), so those views used to
  * scan nearly as much as the raw tables:

@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Clear Linux guilties (spec §7.5): every crash row references its guilty by id (`guilty_id`, derived
+ * Clear Linux guilties (spec clearlinux.md §7.5): every crash row references its guilty by id (`guilty_id`, derived
  * from the (function, module) pair, so a regroup keeps ids stable), and `clr_guilty_notes` holds what
  * admins said about a guilty — hidden flag and comment — maintained by the `clearlinux-guilty-notes`
  * projector from `clearlinux.guilty.hidden/unhidden/commented` events. Rows projected before this

@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * The Population view's "Overall" window (spec §8.8) counted every row of `clr_population_machines`
+ * The Population view's "Overall" window (spec clearlinux.md §8.8) counted every row of `clr_population_machines`
  * (≈ 1.1 M at 10 M records: ~450 ms). `clr_population_totals` holds that count per (build, source),
  * kept equal to it by statement triggers on the machine table itself: +n for the rows a statement really
  * inserted (a redelivered or late heartbeat only moves `last_capture`, an UPDATE, so it counts nothing),

@@ -9,7 +9,7 @@ type Ctx = Readonly<{ deliveryId: string; ruleId: string; consoleUrl: string }>;
 
 const str = (v: unknown, fallback = '?') => (v === null || v === undefined || v === '' ? fallback : String(v));
 
-/** Spec §7.4: one notification per report — contact, installation, environment, failure, link. */
+/** Spec fuelstats.md §7.4: one notification per report — contact, installation, environment, failure, link. */
 export function failureReportNotification(report: ReportDetailRow, contact: CustomerContact | null, trigger: AlertTrigger, ctx: Ctx): Notification {
   const context = (report.context ?? {}) as {
     fuelRelease?: Record<string, unknown>;

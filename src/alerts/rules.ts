@@ -42,7 +42,7 @@ export type AlertChannel = Readonly<{
 
 export type PlannedDelivery = Readonly<{ dedupeKey: string; triggerEventId: string; ruleId: string; channelId: string }>;
 
-/** The built-in rule: every opted-in failure report (spec §7.3 "notification per report"). */
+/** The built-in rule: every opted-in failure report (spec fuelstats.md §7.3 "notification per report"). */
 export const DEFAULT_RULE_ID = '00000000-0000-4000-8000-00000000a1e7';
 
 export function ruleMatches(rule: AlertRule, trigger: AlertTrigger): boolean {

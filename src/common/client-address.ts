@@ -1,7 +1,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
 /**
- * The client address per §A.7's trusted-proxy rule, stored only anonymised (§B.1 DECISION): IPv4 as
+ * The client address per submissions-and-nodes.md §A.7's trusted-proxy rule, stored only anonymised (submissions-and-nodes.md §B.1 DECISION): IPv4 as
  * its /24 network, IPv6 as its /48. Pure.
  */
 export function clientAddress(socketAddress: string | undefined, forwardedFor: string | undefined, trustedProxies: number): string | undefined {

@@ -68,7 +68,7 @@ export class ErrorFilter implements ExceptionFilter {
     }
     const errorId = randomUUID();
     this.logger.error(`unhandled error ${errorId}`, err instanceof Error ? err.stack : String(err));
-    // "<ErrorClass>: <text>" (fuelstats §2.2) without the error's own text: it may carry SQL or internals.
+    // "<ErrorClass>: <text>" (fuelstats.md §2.2) without the error's own text: it may carry SQL or internals.
     const errorClass = err instanceof Error ? err.constructor.name : typeof err;
     return { status: 500, message: `${errorClass}: Internal server error (${errorId})`, headers: {} };
   }

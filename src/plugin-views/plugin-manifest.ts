@@ -5,7 +5,7 @@ import { InvalidInput } from '../common/errors';
 import { SCHEMAS_DIR } from '../common/paths';
 
 /**
- * Plugin views (spec §8.9): a folder `plugins/<name>/` with `view.json` (this manifest), `query.sql`
+ * Plugin views (spec clearlinux.md §8.9): a folder `plugins/<name>/` with `view.json` (this manifest), `query.sql`
  * (one read-only SELECT with `:param` placeholders) and `view.hbs` (handlebars over the rows).
  * Everything here is pure: validation, parameter parsing and SQL placeholder binding.
  */

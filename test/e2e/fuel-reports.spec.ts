@@ -17,7 +17,7 @@ function tagged(name: string): Obj {
   return { installation_structure: s };
 }
 
-/** The Fuel report pages (spec §6) in Chromium: numbers of the fixture set, chart drawn, htmx navigation, URL state. */
+/** The Fuel report pages (spec fuelstats.md §6) in Chromium: numbers of the fixture set, chart drawn, htmx navigation, URL state. */
 describe('Fuel reports console in Chromium', () => {
   let t: TestApp;
   let browser: Browser;

@@ -5,7 +5,7 @@ import { v4Headers } from '../support/clearlinux-headers';
 import { eventually } from '../support/database';
 import { launchBrowser, listen, screenshot, signIn } from '../support/browser';
 
-/** The Records view (spec §8.1) in Debian chromium: filter by classification, paginate, open a record. */
+/** The Records view (spec clearlinux.md §8.1) in Debian chromium: filter by classification, paginate, open a record. */
 const RUN = randomBytes(3).toString('hex');
 const CRASH = `org.e2e${RUN}/crash/clr`;
 const HELLO = `org.e2e${RUN}/hello/world`;

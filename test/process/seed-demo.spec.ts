@@ -113,7 +113,7 @@ describe('seed:demo against a running platform', () => {
       expect([source, second.sources[source].created, second.sources[source].duplicate]).toEqual([source, 0, first.sources[source].sent]);
     }
     const afterSecond = await settled((c) => c.submissions.duplicates === second.sources.submissions.sent);
-    // submissions answer a resend 200 and keep only a metadata-only "duplicate" record of it (spec §A.6)
+    // submissions answer a resend 200 and keep only a metadata-only "duplicate" record of it (spec submissions-and-nodes.md §A.6)
     expect({ ...afterSecond, submissions: { ...afterSecond.submissions, duplicates: 0 } }).toEqual({ ...afterFirst, submissions: { ...afterFirst.submissions, duplicates: 0 } });
   }, 300_000);
 

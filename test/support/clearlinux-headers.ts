@@ -1,7 +1,7 @@
-/** The telemetrics client's TID header value (spec §1.1). */
+/** The telemetrics client's TID header value (spec clearlinux.md §1.1). */
 export const TID = '6907c830-eed9-4ce9-81ae-76daf8d88f0f';
 
-/** A valid record-format-v4 header set, in the order and spelling the real client uses (spec §1.1). */
+/** A valid record-format-v4 header set, in the order and spelling the real client uses (spec clearlinux.md §1.1). */
 export const V4_HEADERS: Readonly<Record<string, string>> = {
   record_format_version: '4',
   classification: 'org.clearlinux/crash/clr',

@@ -3,7 +3,7 @@ import { createdOrDuplicate, DemoRequest, Outcome } from './demo-send';
 import { rng } from './demo-random';
 
 /**
- * Pure generator of the Fuel part of the demo (spec fuelstats §3, §7.3): installations built from the
+ * Pure generator of the Fuel part of the demo (spec fuelstats.md §3, §7.3): installations built from the
  * real sender-shaped fixture bodies (test/fixtures/fuelstats), each with the fixture's deployment history
  * as action logs and its OpenStack workload stats, plus one failure report. Every key the collector
  * dedupes on is derived from the seed — master_node_uid (installations: upsert, 200 on resend),
@@ -113,7 +113,7 @@ function failureReport(fx: FuelFixtures, seed: number, f: { uid: string; day1: s
       fuel_release: f.release,
       cluster: f.cluster,
       error: { task_name: 'deploy', message: reason, failed_nodes: [{ id: 1, roles: ['controller'], status: 'error', error_type: 'deploy', error_msg: 'netconfig failed' }] },
-      // a contact keeps the report's context (release, cluster, error) and queues its notification (§7.3)
+      // a contact keeps the report's context (release, cluster, error) and queues its notification (fuelstats.md §7.3)
       contact: { first_name: 'Demo', last_name: 'Operator', email: 'demo.operator@example.org', company: 'Example Cloud (demo data)', country: 'Nowhere' },
     },
   };

@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { emptyTally, recordFailure, SendTally } from './demo-send';
 
 /**
- * The node-telemetry part of the demo (spec §B): a few substrate nodes, each one websocket session on
+ * The node-telemetry part of the demo (spec submissions-and-nodes.md §B): a few substrate nodes, each one websocket session on
  * `/audit` (kept, unlike `/` whose logs expire after LOG_EXPIRY_H) that identifies itself with
  * `system.connected`, then sends `system.interval`, `block.import` and one `system.network_state` whose
  * peerset rates the other demo nodes (the reputation table). Node telemetry has no dedupe key — every

@@ -14,7 +14,7 @@ export type DemoRequest = Readonly<{
   classify: (status: number, body: string) => Outcome;
 }>;
 
-/** `accepted`: a 2xx from a source that answers a duplicate exactly like a first copy (submissions, §A.6). */
+/** `accepted`: a 2xx from a source that answers a duplicate exactly like a first copy (submissions, submissions-and-nodes.md §A.6). */
 export type Outcome = 'created' | 'duplicate' | 'accepted' | 'failed';
 
 export type RetryPolicy = Readonly<{

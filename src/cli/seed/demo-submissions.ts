@@ -3,11 +3,11 @@ import { demoUuid } from './demo-fuel';
 import { rng } from './demo-random';
 
 /**
- * Pure generator of the `/submit/...` part of the demo (spec §A): documents for the permissive
+ * Pure generator of the `/submit/...` part of the demo (spec submissions-and-nodes.md §A): documents for the permissive
  * `test/test/1` schema and for `eng-workflow/hgpush/1` (schemas/submissions), and the errors an operator
  * should see on the errors page — bodies that are not JSON, hgpush documents without the required
  * `changesetID`, and telemetry-form documents with no registered schema. Every URI's document id derives
- * from the seed: the dedupe key is the full URI path (§A.6), so a re-run is answered 200 and stored only
+ * from the seed: the dedupe key is the full URI path (submissions-and-nodes.md §A.6), so a re-run is answered 200 and stored only
  * as a metadata-only `duplicate` record, never as a second document or payload-carrying error.
  */
 export type SubmissionsDemoOptions = Readonly<{ documents: number; seed: number }>;

@@ -2,7 +2,7 @@ import { Env, bool, int } from '../../config/env-readers';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from './ingest/payload-decoding';
 import { DEFAULT_TELEMETRY_ID } from './ingest/record-parser';
 
-/** Retention settings (spec §10). `filtered`: field → value → days (0 = this filter never deletes). */
+/** Retention settings (spec clearlinux.md §10). `filtered`: field → value → days (0 = this filter never deletes). */
 export type PurgeConfig = Readonly<{
   enabled: boolean;
   maxDaysKeepUnfiltered: number;
@@ -15,16 +15,16 @@ export type PurgeField = (typeof PURGE_FIELDS)[number];
 export const CLEARLINUX_CONFIG = Symbol('CLEARLINUX_CONFIG');
 
 export type ClearLinuxConfig = Readonly<{
-  /** X-Telemetry-TID every record must carry (§3.1). */
+  /** X-Telemetry-TID every record must carry (clearlinux.md §3.1). */
   telemetryId: string;
-  /** Decoded payload limit (§3.6). */
+  /** Decoded payload limit (clearlinux.md §3.6). */
   maxPayloadBytes: number;
   /** How long a duplicate POST waits for the first copy to be projected before answering 503. */
   duplicateWaitMs: number;
   purge: PurgeConfig;
 }>;
 
-/** §10 default: hello-world records live one day. */
+/** clearlinux.md §10 default: hello-world records live one day. */
 export const DEFAULT_PURGE_FILTERED: PurgeConfig['filtered'] = { classification: { 'org.clearlinux/hello/world': 1 } };
 
 /**

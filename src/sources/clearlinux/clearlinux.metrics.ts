@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Metrics } from '../../metrics/metrics';
 
-/** Counts by outcome; rejections by reason (§1: a rejected record is re-sent for hours). */
+/** Counts by outcome; rejections by reason (clearlinux.md §1: a rejected record is re-sent for hours). */
 @Injectable()
 export class ClearLinuxMetrics {
   readonly accepted;

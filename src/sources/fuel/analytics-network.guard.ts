@@ -5,7 +5,7 @@ import { Forbidden } from '../../common/errors';
 import { FUEL_CONFIG, FuelConfig } from './fuel.config';
 
 /**
- * Spec §5: the analytics exports and reports answer only clients in ANALYTICS_ALLOWED_CIDRS (403 error body
+ * Spec fuelstats.md §5: the analytics exports and reports answer only clients in ANALYTICS_ALLOWED_CIDRS (403 error body
  * otherwise), on top of the admin credential. The address is used for this decision only, never logged or stored.
  */
 @Injectable()

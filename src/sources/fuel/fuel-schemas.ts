@@ -19,7 +19,7 @@ export type FuelSchemaId =
   | 'fuel/action-logs-export-response.v1'
   | 'fuel/summary-response.v1';
 
-/** Every `schemas/fuel/*.json`; `assert` throws InvalidInput (400) naming the failing pointer and rule (§2.1). */
+/** Every `schemas/fuel/*.json`; `assert` throws InvalidInput (400) naming the failing pointer and rule (fuelstats.md §2.1). */
 @Injectable()
 export class FuelSchemas extends DirectorySchemas<FuelSchemaId> {
   constructor() {

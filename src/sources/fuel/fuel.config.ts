@@ -7,10 +7,10 @@ export const DEFAULT_ANALYTICS_CIDRS = ['127.0.0.0/8', '::1/128', '10.0.0.0/8', 
 
 /**
  * Fuel settings, read from the environment once by FuelModule (README "Fuel statistics collector"):
- * - `FUEL_FILTERING_RULES`: JSON release filtering rules (spec §3.7 `FILTERING_RULES`); default none.
- * - `REPORT_MIN_INSTALLATIONS`: privacy floor of the §6 reports; buckets backed by fewer installations merge
- *   into "other" (§6.0); default 1 = off.
- * - `ANALYTICS_ALLOWED_CIDRS`: networks that may use the analytics exports and reports (§5); others get 403.
+ * - `FUEL_FILTERING_RULES`: JSON release filtering rules (spec fuelstats.md §3.7 `FILTERING_RULES`); default none.
+ * - `REPORT_MIN_INSTALLATIONS`: privacy floor of the fuelstats.md §6 reports; buckets backed by fewer installations merge
+ *   into "other" (fuelstats.md §6.0); default 1 = off.
+ * - `ANALYTICS_ALLOWED_CIDRS`: networks that may use the analytics exports and reports (fuelstats.md §5); others get 403.
  * - `TRUSTED_PROXIES`: proxies in front of the server; the client is the X-Forwarded-For entry this far from the end.
  */
 export type FuelConfig = Readonly<{

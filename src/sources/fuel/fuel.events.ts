@@ -21,7 +21,7 @@ export type OstfRunReported = TelemetryEvent<'fuel.ostf-run.reported', { run: Os
 
 export type FuelEvent = ActionLogRecorded | InstallationReported | OswlReported | OstfRunReported;
 
-/** Natural key of an action log (§3.1); the derived event id makes the log refuse a resend. */
+/** Natural key of an action log (fuelstats.md §3.1); the derived event id makes the log refuse a resend. */
 export function actionLogEventId(masterNodeUid: string, externalId: number): string {
   return eventIdFromKey('fuel.action-log', `${masterNodeUid}\u0000${externalId}`);
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Metrics } from '../../metrics/metrics';
 import { RemovalCounts, SanitiseRule } from './intake/sanitiser';
 
-/** Counts only (§3.6: never the removed values). */
+/** Counts only (fuelstats.md §3.6: never the removed values). */
 @Injectable()
 export class FuelMetrics {
   private readonly sanitised;

@@ -52,7 +52,7 @@ let formatterRegistered = false;
 })
 export class FuelModule implements OnModuleInit {
   constructor(private readonly runtime: ProjectorRuntime) {
-    // §2.2: every status ≥ 400 under the collector prefix answers {"status":"error","message":…}.
+    // fuelstats.md §2.2: every status ≥ 400 under the collector prefix answers {"status":"error","message":…}.
     if (!formatterRegistered) {
       ErrorFilter.registerFormatter('/api/v1/', (_status, message) => ({ status: 'error', message }));
       formatterRegistered = true;

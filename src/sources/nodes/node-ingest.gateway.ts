@@ -25,12 +25,12 @@ type Connection = {
   /** Identity found but not yet persisted (its update failed): retried before each later message. */
   pendingIdentity: PeerIdentity | null;
   lastSeen: number;
-  /** Messages of one connection are handled in order (the identity update is awaited, §B.10 #8). */
+  /** Messages of one connection are handled in order (the identity update is awaited, submissions-and-nodes.md §B.10 #8). */
   chain: Promise<void>;
 };
 
 /**
- * Websocket ingest `/` (expiring) and `/audit` (kept), spec §B.1. Attached to the HTTP server's
+ * Websocket ingest `/` (expiring) and `/audit` (kept), spec submissions-and-nodes.md §B.1. Attached to the HTTP server's
  * `upgrade` event for those two paths only, so `GET /` stays an HTTP route. The peer-connection row is
  * inserted before the handshake completes (failure → HTTP 500, the node retries).
  */
@@ -129,7 +129,7 @@ export class NodeIngestGateway {
       this.connections.delete(socket);
       this.metrics.dropped.inc();
       this.metrics.current.dec();
-      // flushed first: a closed row without logs may be purged (§B.7), and its buffered rows would then fail
+      // flushed first: a closed row without logs may be purged (submissions-and-nodes.md §B.7), and its buffered rows would then fail
       connection.chain = connection.chain
         .then(() => (connection.pendingIdentity ? this.persistIdentity(connection) : undefined))
         .then(() => this.buffer.flush())
@@ -167,7 +167,7 @@ export class NodeIngestGateway {
   }
 
   /**
-   * Durable before it is marked known (§B.10 #8). A failed update (e.g. no pool connection in time under
+   * Durable before it is marked known (submissions-and-nodes.md §B.10 #8). A failed update (e.g. no pool connection in time under
    * load) is retried with backoff, then kept pending and retried before the next message — the message
    * itself is stored either way, never lost with the update.
    */
@@ -186,7 +186,7 @@ export class NodeIngestGateway {
     }
   }
 
-  /** Stop reading every node socket until the buffer has room (§B.6) instead of dropping. */
+  /** Stop reading every node socket until the buffer has room (submissions-and-nodes.md §B.6) instead of dropping. */
   private async backpressure(): Promise<void> {
     const sockets = [...this.connections.keys()];
     for (const s of sockets) s.pause();
@@ -223,7 +223,7 @@ export class NodeIngestGateway {
   }
 
   /**
-   * Graceful stop (§B.10 #10): refuse new upgrades, close every node socket (1001 going away), wait for
+   * Graceful stop (submissions-and-nodes.md §B.10 #10): refuse new upgrades, close every node socket (1001 going away), wait for
    * the frames already received to be handled, flush the buffer, mark the rows closed.
    */
   async stop(): Promise<void> {

@@ -20,10 +20,10 @@ export type BufferOptions = Readonly<{
 }>;
 
 /**
- * Batches node messages into multi-row INSERTs (spec §B.6): flush when `batchSize` rows are waiting or
+ * Batches node messages into multi-row INSERTs (spec submissions-and-nodes.md §B.6): flush when `batchSize` rows are waiting or
  * the oldest waiting row is `latencyMs` old, whichever comes first. Bounded: `full` tells the gateway to
  * pause reading its sockets (backpressure) until `onDrain` fires. A failing INSERT is retried with
- * backoff, then split in halves down to single rows, so one bad row cannot lose the batch (§B.10 #6).
+ * backoff, then split in halves down to single rows, so one bad row cannot lose the batch (submissions-and-nodes.md §B.10 #6).
  */
 export class NodeLogBuffer {
   private readonly logger = new Logger('nodes-buffer');

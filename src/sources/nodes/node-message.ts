@@ -1,7 +1,7 @@
 import { findUnstorable, STORABLE_LIMITS } from '../../common/storable-json';
 
 /**
- * One websocket frame → the row to store (spec §B.3, §B.10 #1–#3). Pure.
+ * One websocket frame → the row to store (spec submissions-and-nodes.md §B.3, §B.10 #1–#3). Pure.
  * Flat form: `{msg, ts, level, ...}`. Envelope form: `{id, ts, payload: {msg, ...}}` — stored as the
  * payload with `ts` copied in and `id` kept as `telemetry_id`, so msg-based queries see both forms.
  */
@@ -48,7 +48,7 @@ export function normaliseMessage(value: Record<string, unknown>, receivedAt: str
   return { logs: clean, createdAt: ts, tsSource: 'node', telemetryId };
 }
 
-/** jsonb refuses U+0000 (spec §B.5 note): replaced by U+FFFD in keys and strings. */
+/** jsonb refuses U+0000 (spec submissions-and-nodes.md §B.5 note): replaced by U+FFFD in keys and strings. */
 export function stripNul(value: unknown): unknown {
   if (typeof value === 'string') return value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
   if (Array.isArray(value)) return value.map(stripNul);

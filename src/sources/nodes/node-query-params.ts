@@ -1,7 +1,7 @@
 import { InvalidInput } from '../../common/errors';
 
 /**
- * Query parameters of spec §B.8. Upstream fell back to defaults for the whole query string when one
+ * Query parameters of spec submissions-and-nodes.md §B.8. Upstream fell back to defaults for the whole query string when one
  * value failed to parse (silent `[]`); here a bad value is a 400 `{"message": "<param> is invalid"}`.
  */
 export type Query = Readonly<Record<string, unknown>>;

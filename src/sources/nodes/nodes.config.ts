@@ -2,7 +2,7 @@ import { cpus } from 'node:os';
 import { ConfigError, Env, int } from '../../config/env-readers';
 
 /**
- * Node telemetry settings (spec §B.2) with upstream's real code defaults. Upstream silently fell back to
+ * Node telemetry settings (spec submissions-and-nodes.md §B.2) with upstream's real code defaults. Upstream silently fell back to
  * the default on a bad value; here a bad value refuses start-up naming the variable.
  */
 export type NodesConfig = Readonly<{
@@ -15,14 +15,14 @@ export type NodesConfig = Readonly<{
   numThreads: number;
   dbBatchSize: number;
   dbSaveLatencyMs: number;
-  /** Rows the buffer may hold before sockets are paused (backpressure, §B.6). */
+  /** Rows the buffer may hold before sockets are paused (backpressure, submissions-and-nodes.md §B.6). */
   bufferMaxRows: number;
   cacheUpdateTimeoutS: number;
   cacheUpdateIntervalMs: number;
   cacheExpiryS: number;
   cacheTimeoutS: number;
   assetsPath: string;
-  /** Number of trusted proxies in front of the server (X-Forwarded-For, §A.7 rule); 0 = socket address. */
+  /** Number of trusted proxies in front of the server (X-Forwarded-For, submissions-and-nodes.md §A.7 rule); 0 = socket address. */
   trustedProxies: number;
 }>;
 

@@ -11,15 +11,15 @@ import { naiveUtc, optionalString, optionalTime, positiveInt, Query, requiredStr
 import { NodesRepository } from './nodes.repository';
 import { mockReputation, reputationReport } from './reputation';
 
-/** Every GET path here, for the trailing-slash aliases (upstream normalises paths, §B.8). */
+/** Every GET path here, for the trailing-slash aliases (upstream normalises paths, submissions-and-nodes.md §B.8). */
 export const NODE_GET_PATHS = ['/nodes', '/nodes/log_stats', '/nodes/logs', '/reputation', '/reputation/logged', '/reputation/mock/:qty', '/reputation/:peerId', '/stats/db', '/stats/version', '/host_systems', '/benchmarks'];
 
 const JSON_BODY_LIMIT = 4096; // upstream's hard-coded limit for /benchmarks and /host_systems
 
 /**
- * Node telemetry JSON endpoints (spec §B.8); the trailing-slash variants are added by NodesModule. `/nodes`,
+ * Node telemetry JSON endpoints (spec submissions-and-nodes.md §B.8); the trailing-slash variants are added by NodesModule. `/nodes`,
  * `/nodes/logs`, `/nodes/log_stats` and `/stats/db` are public because the spec's acceptance check
- * (§B.11) calls them without credentials (upstream had no auth at all); the rest are protected.
+ * (submissions-and-nodes.md §B.11) calls them without credentials (upstream had no auth at all); the rest are protected.
  */
 @ApiTags('nodes')
 @Controller()

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { freemem, loadavg, totalmem } from 'node:os';
 import { Metrics } from '../../metrics/metrics';
 
-/** Upstream substrate-analytics metric names (spec §B.9) plus the required additions. */
+/** Upstream substrate-analytics metric names (spec submissions-and-nodes.md §B.9) plus the required additions. */
 @Injectable()
 export class NodesMetrics {
   readonly messages;

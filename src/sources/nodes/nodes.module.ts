@@ -15,7 +15,7 @@ import { Leases } from '../../coordination/leases';
 /**
  * Node telemetry (spec part B): websocket ingest on `/` and `/audit`, batched direct writes, purge, JSON
  * endpoints. Node messages bypass the event log on purpose (README "Node telemetry"): a websocket has no
- * per-message acknowledgement, and §B.6 defines durability as stored-or-counted plus a flush on shutdown.
+ * per-message acknowledgement, and submissions-and-nodes.md §B.6 defines durability as stored-or-counted plus a flush on shutdown.
  */
 @Module({
   controllers: [NodesController, NodesConsoleController],
@@ -38,7 +38,7 @@ export class NodesModule implements OnModuleInit, OnApplicationBootstrap, Before
   ) {}
 
   /**
-   * `/nodes/` answers like `/nodes` (spec §B.8). Nest strips trailing slashes from route paths, so each
+   * `/nodes/` answers like `/nodes` (spec submissions-and-nodes.md §B.8). Nest strips trailing slashes from route paths, so each
    * alias forwards internally to the real route (same guard, same answer).
    */
   onModuleInit(): void {
@@ -81,7 +81,7 @@ export class NodesModule implements OnModuleInit, OnApplicationBootstrap, Before
     }
   }
 
-  /** Before the database closes: stop ingest and flush every buffered message (§B.10 #10). */
+  /** Before the database closes: stop ingest and flush every buffered message (submissions-and-nodes.md §B.10 #10). */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.purgeTimer) clearInterval(this.purgeTimer);
     if (this.hostTimer) clearInterval(this.hostTimer);

@@ -14,7 +14,7 @@ export type LogRow = Readonly<{
   route?: '/' | '/audit';
 }>;
 
-/** Naive UTC with microseconds, as upstream serialises timestamps (spec §B.8). */
+/** Naive UTC with microseconds, as upstream serialises timestamps (spec submissions-and-nodes.md §B.8). */
 const NAIVE = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
 
 const INSERT_CONNECTION_SQL = `INSERT INTO peer_connections (ip_addr, audit) VALUES ($1, $2) RETURNING id`;
@@ -31,7 +31,7 @@ const INSERT_LOGS_SQL = `
 const INSERT_ERROR_SQL = `
   INSERT INTO node_message_errors (received_at, peer_connection_id, reason, detail, frame_head) VALUES ($1, $2, $3, $4, $5)`;
 
-/** §B.7: age on the server clock, audit rows kept; then closed connections without logs. */
+/** submissions-and-nodes.md §B.7: age on the server clock, audit rows kept; then closed connections without logs. */
 const PURGE_LOGS_SQL = `
   DELETE FROM substrate_logs l USING peer_connections p
   WHERE l.peer_connection_id = p.id AND p.audit = false AND l.received_at < now() - make_interval(hours => $1)`;

@@ -1,4 +1,4 @@
-/** What a message tells about its node (spec §B.4). Pure. */
+/** What a message tells about its node (spec submissions-and-nodes.md §B.4). Pure. */
 export type PeerIdentity = Readonly<{
   peerId: string;
   name?: string | null;

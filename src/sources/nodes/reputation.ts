@@ -1,4 +1,4 @@
-/** Pure shaping of `/reputation` answers (spec §B.8) from `logs.state.peerset.nodes`. */
+/** Pure shaping of `/reputation` answers (spec submissions-and-nodes.md §B.8) from `logs.state.peerset.nodes`. */
 export type PeersetNodes = Record<string, { reputation?: unknown; connected?: unknown }>;
 
 export type ReputationReport = Readonly<{ reporting_peer: string; remote_peer: string[]; reputation: number[]; connected: boolean[]; ts: string }>;

@@ -24,14 +24,14 @@ export type DocumentRejectedData = {
   errorType: SubmissionErrorType;
   errorMessage: string;
   metadata: Metadata;
-  /** Absent for too_large, duplicate and URI rejections (metadata only, spec §A.8). */
+  /** Absent for too_large, duplicate and URI rejections (metadata only, spec submissions-and-nodes.md §A.8). */
   payloadBase64: string | null;
 };
 export type DocumentRejected = TelemetryEvent<'submissions.document.rejected', DocumentRejectedData, 1>;
 
 export type SubmissionEvent = DocumentAccepted | DocumentRejected;
 
-/** The dedupe key is the full URI path (spec §A.6): the log refuses a second event with this id. */
+/** The dedupe key is the full URI path (spec submissions-and-nodes.md §A.6): the log refuses a second event with this id. */
 export function submissionEventId(path: string): string {
   return eventIdFromKey('submissions.uri', path);
 }

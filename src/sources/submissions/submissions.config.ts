@@ -1,12 +1,12 @@
 import { ConfigError, Env, int } from '../../config/env-readers';
 
-/** Settings of the generic submission endpoint (spec §A.4, §A.6); README "Generic document submission". */
+/** Settings of the generic submission endpoint (spec submissions-and-nodes.md §A.4, §A.6); README "Generic document submission". */
 export type SubmissionsConfig = Readonly<{
   maxBodyBytes: number;
   maxDecompressedBytes: number;
   oversizeStatus: 413 | 202;
   dedupeWindowS: number;
-  /** CSV ranges GeoIP database (spec §A.7); unset or absent → geo unknown. */
+  /** CSV ranges GeoIP database (spec submissions-and-nodes.md §A.7); unset or absent → geo unknown. */
   geoipDbPath: string | undefined;
   /** A city smaller than this is dropped from the geo fields. */
   geoipCityMinPopulation: number;

@@ -42,7 +42,7 @@ export class SubmissionsModule implements OnModuleInit {
     @Inject(SUBMISSIONS_CONFIG) private readonly config: SubmissionsConfig,
     @Inject(APP_CONFIG) appConfig: AppConfig,
   ) {
-    // The dedupe window is a minimum (spec §A.6): the Postgres log remembers ids forever, the Kafka log
+    // The dedupe window is a minimum (spec submissions-and-nodes.md §A.6): the Postgres log remembers ids forever, the Kafka log
     // for DEDUPE_WINDOW_HOURS, which must therefore cover it.
     if (runtimeMode(appConfig) === 'full' && config.dedupeWindowS > appConfig.dedupeWindowHours * 3600) {
       throw new ConfigError('SUBMIT_DEDUPE_WINDOW_S must not exceed DEDUPE_WINDOW_HOURS × 3600 (the Kafka log dedupe horizon)');

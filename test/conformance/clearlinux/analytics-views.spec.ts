@@ -19,7 +19,7 @@ import { startTestApp, TestApp } from '../../support/app';
 import { eventually } from '../../support/database';
 
 /**
- * Spec §8.2–§8.8 on the real app: demo records go through the collector and the projectors; every
+ * Spec clearlinux.md §8.2–§8.8 on the real app: demo records go through the collector and the projectors; every
  * rollup-backed API answer must equal a direct count over the raw `records` table for the same window
  * (continuous aggregates on embedded/Timescale-licensed servers, views on Apache TimescaleDB and PG15).
  */
@@ -61,7 +61,7 @@ describe('Clear Linux analytics views', () => {
   };
 
   /**
-   * What the last test purges (§10, ages by reception; it runs the purge "2 days from now"): two whole
+   * What the last test purges (clearlinux.md §10, ages by reception; it runs the purge "2 days from now"): two whole
    * classes and every record of a few machines (heartbeats and MCE among them), so each view loses some
    * but not all of its numbers.
    */
@@ -86,7 +86,7 @@ describe('Clear Linux analytics views', () => {
     await t?.close();
   });
 
-  /** Builds (§8.2) equal a direct count over `records`; returns the total. */
+  /** Builds (clearlinux.md §8.2) equal a direct count over `records`; returns the total. */
   const expectBuildsMatch = async (): Promise<number> => {
     const view = await api<BuildsView>('/api/clearlinux/builds');
     const direct = await sql<{ build: string; n: number }>(`SELECT build, count(*)::float8 AS n FROM records GROUP BY build`);
@@ -100,7 +100,7 @@ describe('Clear Linux analytics views', () => {
     return view.total;
   };
 
-  /** Stats (§8.3) equal direct counts; returns the total. */
+  /** Stats (clearlinux.md §8.3) equal direct counts; returns the total. */
   const expectStatsMatch = async (): Promise<number> => {
     const view = await api<StatsView>('/api/clearlinux/stats');
     const byClass = await sql<{ name: string; records: number }>(`SELECT classification AS name, count(*)::float8 AS records FROM records GROUP BY 1 ORDER BY 2 DESC, 1`);
@@ -111,7 +111,7 @@ describe('Clear Linux analytics views', () => {
   };
 
   /**
-   * MCE (§8.5) for `query` equals direct counts over `records` captured in [since, until): classes,
+   * MCE (clearlinux.md §8.5) for `query` equals direct counts over `records` captured in [since, until): classes,
    * builds, weekly total, machine count and pages 1 and 2 of the machine table with per-build counts.
    */
   const expectMceMatch = async (query: string, since: string, until: string | null = null, build: string | null = null): Promise<MceView> => {
@@ -140,7 +140,7 @@ describe('Clear Linux analytics views', () => {
     return view;
   };
 
-  /** Thermal (§8.6): the last five ISO weeks equal direct counts; returns the total. */
+  /** Thermal (clearlinux.md §8.6): the last five ISO weeks equal direct counts; returns the total. */
   const expectThermalMatch = async (): Promise<number> => {
     const view = await api<ThermalView>('/api/clearlinux/thermal');
     const weeks = lastIsoWeeks(new Date(), 5);
@@ -155,7 +155,7 @@ describe('Clear Linux analytics views', () => {
   };
 
   /**
-   * Population (§8.8) for `query`: every window equals count(DISTINCT machine_id) over `records` captured
+   * Population (clearlinux.md §8.8) for `query`: every window equals count(DISTINCT machine_id) over `records` captured
    * after the window's start, inside [from, to), of `build`. Returns the machines counted per window.
    */
   const expectPopulationMatch = async (query = '', from: string | null = null, to: string | null = null, build: string | null = null): Promise<number[]> => {
@@ -335,7 +335,7 @@ describe('Clear Linux analytics views', () => {
     }
   });
 
-  it('purge (§10) drops purged records from every view and derived table; the rest still equals direct counts', async () => {
+  it('purge (clearlinux.md §10) drops purged records from every view and derived table; the rest still equals direct counts', async () => {
     const before = {
       builds: await expectBuildsMatch(),
       stats: await expectStatsMatch(),

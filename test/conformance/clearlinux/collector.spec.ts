@@ -7,7 +7,7 @@ import { TID, v4Headers } from '../../support/clearlinux-headers';
 import { fixturePath, readFixture, readFixtureText } from '../../support/fixtures';
 
 /**
- * Spec §2–§6, §8.1, §9, §10 through HTTP on the real app (one app per file). Every record uses its own
+ * Spec clearlinux.md §2–§6, §8.1, §9, §10 through HTTP on the real app (one app per file). Every record uses its own
  * machine id so tests can read back exactly what they stored via /api/records?machine_id=….
  */
 /**
@@ -59,7 +59,7 @@ function rawRequest(port: number, head: string, body: Buffer): Promise<{ status:
   });
 }
 
-describe('Clear Linux collector (spec §2–§6)', () => {
+describe('Clear Linux collector (spec clearlinux.md §2–§6)', () => {
   let t: TestApp;
   const post = (url: string, headers: Record<string, string>, payload: string | Buffer = 'payload\n') =>
     t.app.inject({ method: 'POST', url, headers, payload });
@@ -87,7 +87,7 @@ describe('Clear Linux collector (spec §2–§6)', () => {
     await t?.close();
   });
 
-  describe('fixtures are accepted and read back (§6.2)', () => {
+  describe('fixtures are accepted and read back (clearlinux.md §6.2)', () => {
     it('v2-hello-headers.json: 201 with the stored record, N/A fields for v2', async () => {
       const f = readFixture<HeaderFixture>('clearlinux/v2-hello-headers.json');
       const res = await post('/v2/collector', f.headers, readFixtureText(`clearlinux/${f.body_file}`));
@@ -154,7 +154,7 @@ describe('Clear Linux collector (spec §2–§6)', () => {
       const res = await post(c.path, headersFromRaw(c.rawHeaders), bytes);
       expect(res.statusCode).toBe(201);
       const body = res.json() as RecordJson;
-      // Debian capture host: quotes are removed from the build (§3.1), os name as sent.
+      // Debian capture host: quotes are removed from the build (clearlinux.md §3.1), os name as sent.
       expect(body).toMatchObject({ build: '12', os_name: 'debian', record_format_version: 4 });
       const expectedPayload = c.path === '/v2/collector' ? bytes.toString('utf8') : (JSON.parse(bytes.toString('utf8')) as { payload: string }).payload;
       expect(body.payload).toBe(expectedPayload);
@@ -199,7 +199,7 @@ describe('Clear Linux collector (spec §2–§6)', () => {
     });
   });
 
-  describe('duplicates (§4)', () => {
+  describe('duplicates (clearlinux.md §4)', () => {
     it('a byte-identical resend answers 200 with the original record (same id) and stores nothing new', async () => {
       const h = v4('dup-sequential');
       const first = await post('/v2/collector', h, 'same payload\n');
@@ -237,7 +237,7 @@ describe('Clear Linux collector (spec §2–§6)', () => {
     });
   });
 
-  describe('header names and bodies (§2.1, §3.4)', () => {
+  describe('header names and bodies (clearlinux.md §2.1, §3.4)', () => {
     it('Title-Case-dashed names are accepted', async () => {
       const h = Object.fromEntries(Object.entries(v4('names-title')).map(([k, v]) => [k.split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join('-'), v]));
       expect(h['Machine-Id']).toBe(`names-title-${RUN}`);
@@ -285,7 +285,7 @@ describe('Clear Linux collector (spec §2–§6)', () => {
     });
   });
 
-  describe('rejections (§3.1, §3.5): status, exact message, nothing stored, metric by reason', () => {
+  describe('rejections (clearlinux.md §3.1, §3.5): status, exact message, nothing stored, metric by reason', () => {
     const cases: [name: string, machineId: string, send: () => [string, Record<string, string>, string | Buffer], status: number, message: string, reason: string][] = [
       ['wrong TID', 'rej-tid', () => ['/v2/collector', v4('rej-tid', { 'X-Telemetry-TID': 'nope' }), 'x'], 400, 'Telemetry ID mismatch', 'tid'],
       ['severity 5', 'rej-sev', () => ['/v2/collector', v4('rej-sev', { severity: '5' }), 'x'], 400, 'severity value is out of range', 'severity'],
@@ -308,7 +308,7 @@ describe('Clear Linux collector (spec §2–§6)', () => {
     });
   });
 
-  describe('other methods (§2)', () => {
+  describe('other methods (clearlinux.md §2)', () => {
     it.each([
       ['GET', '/'],
       ['GET', '/v2/collector'],

@@ -13,7 +13,7 @@ import { eventually } from '../../support/database';
 import { readFixtureText } from '../../support/fixtures';
 
 /**
- * Spec §7 (crash processing, never-guilty list) and §8.4 (top guilties) through the real collector,
+ * Spec clearlinux.md §7 (crash processing, never-guilty list) and clearlinux.md §8.4 (top guilties) through the real collector,
  * projectors, rollup and API. Names, modules and builds carry a per-run suffix: in Kafka mode earlier
  * runs' records reach this database through the shared topic, and the never-guilty list is global.
  */
@@ -141,7 +141,7 @@ describe('Clear Linux crashes (spec 7, 8.4)', () => {
     expect(rows.map((r) => Number(r.record_id))).toEqual([ids.foo1, ids.foo2, ids.bar1, ids.foo3, ids.kernel, ids.error]);
     expect(rows[0]).toMatchObject({ classification: 'org.clearlinux/crash/clr', program: APP, pid: '101', signal: 11, n: 6, guilty_function: 'raise()', guilty_module: LIBC });
     expect(rows[4]).toMatchObject({ classification: 'org.clearlinux/kernel/warning', program: null, n: 9, guilty_function: 'dump_stack', guilty_module: 'kernel' });
-    // crash/error is counted, never parsed (§7.1)
+    // crash/error is counted, never parsed (clearlinux.md §7.1)
     expect(rows[5]).toMatchObject({ classification: 'org.clearlinux/crash/error', n: 0, guilty_function: null, guilty_module: null });
   });
 

@@ -5,8 +5,8 @@ import { startTestApp, TestApp } from '../../support/app';
 import { eventually } from '../../support/database';
 
 /**
- * Spec §7.5 guilties (hide / unhide, comment, edit from one crash with "apply" vs "apply and submit",
- * reset) and §8.4 (`/crashes/<build>`, guilty detail, guilty backtraces) through the real collector,
+ * Spec clearlinux.md §7.5 guilties (hide / unhide, comment, edit from one crash with "apply" vs "apply and submit",
+ * reset) and clearlinux.md §8.4 (`/crashes/<build>`, guilty detail, guilty backtraces) through the real collector,
  * event log, projectors and HTTP API. Every expected number below is counted by hand from the records
  * posted in `beforeAll`.
  */

@@ -4,7 +4,7 @@ import { v4Headers } from '../../support/clearlinux-headers';
 import { RecordsRepository } from '../../../src/sources/clearlinux/records/records.repository';
 import { purgePlan, purgeStatement } from '../../../src/sources/clearlinux/retention/retention.plan';
 
-/** Spec §9 (/api/records), §8.1 (console records, CSV) and §10 (purge SQL) on the real app. */
+/** Spec clearlinux.md §9 (/api/records), clearlinux.md §8.1 (console records, CSV) and clearlinux.md §10 (purge SQL) on the real app. */
 /** Kafka mode: earlier runs' records reach this database through the shared topic (see collector.spec). */
 const RUN = randomBytes(3).toString('hex');
 const CLS = `org.clr${RUN}`;
@@ -69,7 +69,7 @@ describe('Clear Linux records views', () => {
     await t?.close();
   });
 
-  describe('GET /api/records (§9)', () => {
+  describe('GET /api/records (clearlinux.md §9)', () => {
     it('is open and answers {"records": [...]} newest id first', async () => {
       expect(await ids(`?machine_id=api-a-${RUN}`)).toEqual([a3, a2, a1]);
       expect(a1 < a2 && a2 < a3).toBe(true);
@@ -131,7 +131,7 @@ describe('Clear Linux records views', () => {
 
   });
 
-  describe('console records page (§8.1)', () => {
+  describe('console records page (clearlinux.md §8.1)', () => {
     it('needs the admin credential', async () => {
       const res = await t.app.inject({ method: 'GET', url: '/console/clearlinux/records' });
       expect(res.statusCode).toBe(401);
@@ -211,7 +211,7 @@ describe('Clear Linux records views', () => {
     });
   });
 
-  describe('purge (§10 reference cases, SQL on the real schema)', () => {
+  describe('purge (clearlinux.md §10 reference cases, SQL on the real schema)', () => {
     it('deletes exactly the reference rows', async () => {
       const rows: [ageDays: number, severity: number, classification: string, deleted: boolean][] = [
         [2, 1, 'test/discard/one', true],

@@ -23,8 +23,8 @@ const RUN = randomUUID().slice(0, 8);
 const u = (uid: string) => (uid.endsWith(`-${RUN}`) ? uid : `${uid}-${RUN}`);
 const rekey = <T>(v: T): T => renameMasterNodeUids(v, u);
 
-/** Spec fuelstats §2–§3: the collector endpoints, statuses, envelopes and stored effects. */
-describe('Fuel collector /api/v1/ (spec §2, §3)', () => {
+/** Spec fuelstats.md §2–§3: the collector endpoints, statuses, envelopes and stored effects. */
+describe('Fuel collector /api/v1/ (spec fuelstats.md §2, §3)', () => {
   let t: TestApp;
   let schemas: FuelSchemas;
   beforeAll(async () => {
@@ -54,7 +54,7 @@ describe('Fuel collector /api/v1/ (spec §2, §3)', () => {
   const statusById = (body: Body, key = 'action_logs', id = 'external_id') =>
     Object.fromEntries((body[key] as Body[]).map((r) => [String(r[id]), r.status]));
 
-  describe('GET ping (§2)', () => {
+  describe('GET ping (fuelstats.md §2)', () => {
     it.each(['/api/v1/ping/', '/api/v1/ping', '/api/v1/ping/?x=1'])('%s → 200 ok with exec_time', async (url) => {
       const res = await t.app.inject({ method: 'GET', url, payload: 'ignored' });
       expect(res.statusCode).toBe(200);
@@ -95,7 +95,7 @@ describe('Fuel collector /api/v1/ (spec §2, §3)', () => {
     });
   });
 
-  describe('request rules (§2.1)', () => {
+  describe('request rules (fuelstats.md §2.1)', () => {
     const valid = fx<Body>('action-logs-http-requests-minimal.json');
 
     it.each([
@@ -147,7 +147,7 @@ describe('Fuel collector /api/v1/ (spec §2, §3)', () => {
     });
   });
 
-  describe('POST action_logs (§3.2)', () => {
+  describe('POST action_logs (fuelstats.md §3.2)', () => {
     it('http requests: 3 added, then existed on resend (with and without trailing slash)', async () => {
       const body = fx<Body>('action-logs-http-requests-minimal.json');
       const first = await post('action_logs/', body);
@@ -225,7 +225,7 @@ describe('Fuel collector /api/v1/ (spec §2, §3)', () => {
       expect(later.json().action_logs).toEqual([{ master_node_uid: uid, external_id: 0, status: 'added' }]);
     });
 
-    it('missing end_timestamp key and "" are treated like null (§2.2)', async () => {
+    it('missing end_timestamp key and "" are treated like null (fuelstats.md §2.2)', async () => {
       const uid = u('missing-end');
       const res = await post('action_logs/', {
         action_logs: [
@@ -297,7 +297,7 @@ describe('Fuel collector /api/v1/ (spec §2, §3)', () => {
     });
   });
 
-  describe('POST installation_structure (§3.3)', () => {
+  describe('POST installation_structure (fuelstats.md §3.3)', () => {
     it('create → 201, update → 200, stored copy replaced, modification date set', async () => {
       const f = fx<{ create: Body; update: Body }>('installation-structure-create-then-update.json');
       const created = await post('installation_structure/', f.create);
@@ -393,7 +393,7 @@ describe('Fuel collector /api/v1/ (spec §2, §3)', () => {
     });
   });
 
-  describe('POST oswl_stats (§3.4)', () => {
+  describe('POST oswl_stats (fuelstats.md §3.4)', () => {
     it('minimal fixture: added, then updated on resend (all fields replaced)', async () => {
       const f = fx<{ body: { oswl_stats: Body[] } }>('oswl-stats-minimal.json');
       const first = await post('oswl_stats/', f.body);
@@ -436,7 +436,7 @@ describe('Fuel collector /api/v1/ (spec §2, §3)', () => {
     });
   });
 
-  describe('POST ostf_runs (§3.5)', () => {
+  describe('POST ostf_runs (fuelstats.md §3.5)', () => {
     const run = (id: number, status = 'failure') => ({
       master_node_uid: u('ostf-uid'), id, cluster_id: 1, testset: 'smoke', status: 'finished',
       started_at: '2016-06-01T10:00:00', ended_at: '2016-06-01T10:05:00', fuel_version: '9.0', release_version: 'mitaka-9.0',
@@ -468,7 +468,7 @@ describe('Fuel collector /api/v1/ (spec §2, §3)', () => {
     });
   });
 
-  describe('storage unavailable (§2.1) and replay', () => {
+  describe('storage unavailable (fuelstats.md §2.1) and replay', () => {
     afterEach(() => jest.restoreAllMocks());
 
     it('503 + Retry-After with the error envelope; nothing claimed, so the resend is still 201', async () => {
@@ -486,7 +486,7 @@ describe('Fuel collector /api/v1/ (spec §2, §3)', () => {
       expectError(await post('oswl_stats/', fx<{ body: Body }>('oswl-stats-minimal.json').body), 503);
     });
 
-    it('a storage failure other than unavailability answers per-record failed with HTTP 200 (§3.2 step 5, §3.4)', async () => {
+    it('a storage failure other than unavailability answers per-record failed with HTTP 200 (fuelstats.md §3.2 step 5, fuelstats.md §3.4)', async () => {
       const log = t.app.get(EventLog);
       jest.spyOn(log, 'append').mockRejectedValue(new Error('disk on fire'));
       const logs = await post('action_logs/', { action_logs: withUid(fx<Body>('action-logs-http-requests-minimal.json').action_logs as LogRecord[], u('fail-uid')) });
@@ -498,7 +498,7 @@ describe('Fuel collector /api/v1/ (spec §2, §3)', () => {
       expect(oswl.json().oswl_stats).toEqual([{ master_node_uid: u('fail-uid'), id: 2, status: 'failed' }]);
     });
 
-    it('anything unexpected → 500 "<ErrorClass>: <text>" envelope without SQL or stack (§2.2)', async () => {
+    it('anything unexpected → 500 "<ErrorClass>: <text>" envelope without SQL or stack (fuelstats.md §2.2)', async () => {
       const claims = t.app.get(ClaimsRepository);
       const leak = 'duplicate key value violates unique constraint "fuel_installation_claims_pkey" INSERT INTO fuel_installation_claims';
       jest.spyOn(claims, 'claimInstallation').mockRejectedValueOnce(new TypeError(leak));

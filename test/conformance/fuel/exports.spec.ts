@@ -16,7 +16,7 @@ type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 const FULL = `0f4a6c5e-4a5d-4a6e-9f3a-1b2c3d4e5f60-${RUN}`;
 const TWO = `x-${RUN}`;
 const OTHER = `xx-${RUN}`;
-/** Cell text that needs quoting: comma, quote, CR/LF (§5.1). */
+/** Cell text that needs quoting: comma, quote, CR/LF (fuelstats.md §5.1). */
 const AWKWARD = 'console=tty0, "quiet"\r\nnext';
 
 function structure(name: string, uid: string, release: string, edit: (s: Obj) => void = () => undefined): Obj {
@@ -27,8 +27,8 @@ function structure(name: string, uid: string, release: string, edit: (s: Obj) =>
   return { installation_structure: s };
 }
 
-/** Spec §5 exports: clusters/nodes/plugins CSV and the §5.7 installations report; filtered installations never appear. */
-describe('Fuel exports /api/v1/csv/*, /api/v1/json/report/installations (spec §5)', () => {
+/** Spec fuelstats.md §5 exports: clusters/nodes/plugins CSV and the fuelstats.md §5.7 installations report; filtered installations never appear. */
+describe('Fuel exports /api/v1/csv/*, /api/v1/json/report/installations (spec fuelstats.md §5)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({ FUEL_FILTERING_RULES: JSON.stringify({ [KEPT]: null }) });
@@ -66,7 +66,7 @@ describe('Fuel exports /api/v1/csv/*, /api/v1/json/report/installations (spec §
     expect(col(full, 'release.os')).toBe('Ubuntu');
     expect(col(full, 'structure.fuel_release.release')).toBe(KEPT);
     expect(col(full, 'structure.fuel_release.build_id')).toBe('495');
-    expect(col(full, 'structure.user_information.email')).toBe(''); // moved to the contact store on ingest (§3.6)
+    expect(col(full, 'structure.user_information.email')).toBe(''); // moved to the contact store on ingest (fuelstats.md §3.6)
     expect(col(full, 'verify_networks_status')).toBe('ready'); // action log 104, ended 2016-06-01
     expect(col(full, 'creation_date')).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{6})?$/);
     expect(col(full, 'modification_date')).toBe('');
@@ -114,7 +114,7 @@ describe('Fuel exports /api/v1/csv/*, /api/v1/json/report/installations (spec §
     expect(unknown.json().status).toBe('error');
   });
 
-  it('§6 reports leave the filtered installation out too', async () => {
+  it('fuelstats.md §6 reports leave the filtered installation out too', async () => {
     const res = await t.app.inject({ method: 'GET', url: `/api/v1/json/report/node_roles?node_status=any&release=${DROPPED}`, headers: t.auth });
     expect(res.json()).toMatchObject({ population: { installations: 0 }, total_nodes: 0 });
     const kept = await t.app.inject({ method: 'GET', url: `/api/v1/json/report/node_roles?node_status=any&release=${KEPT}`, headers: t.auth });
@@ -125,7 +125,7 @@ describe('Fuel exports /api/v1/csv/*, /api/v1/json/report/installations (spec §
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/csv/clusters' })).statusCode).toBe(401);
   });
 
-  describe('/json/report/installations (§5.7)', () => {
+  describe('/json/report/installations (fuelstats.md §5.7)', () => {
     const report = async (query: string) => {
       const res = await t.app.inject({ method: 'GET', url: `/api/v1/json/report/installations?${query}`, headers: t.auth });
       expect(res.statusCode).toBe(200);

@@ -28,11 +28,11 @@ function structure(name: string, uid: string, release: string): Obj {
 }
 
 /**
- * Spec §5.6 JSON exports, §6.0 privacy floor and the §5 analytics network rule, on one app started with
+ * Spec fuelstats.md §5.6 JSON exports, fuelstats.md §6.0 privacy floor and the fuelstats.md §5 analytics network rule, on one app started with
  * REPORT_MIN_INSTALLATIONS=2 and TRUSTED_PROXIES=1 (so X-Forwarded-For names the client; without it the
  * client is the loopback socket).
  */
-describe('Fuel JSON exports /api/v1/json/* (spec §5.6), privacy floor (§6.0), analytics networks (§5)', () => {
+describe('Fuel JSON exports /api/v1/json/* (spec fuelstats.md §5.6), privacy floor (fuelstats.md §6.0), analytics networks (fuelstats.md §5)', () => {
   let t: TestApp;
   const schemas = new FuelSchemas();
   beforeAll(async () => {
@@ -62,14 +62,14 @@ describe('Fuel JSON exports /api/v1/json/* (spec §5.6), privacy floor (§6.0), 
   const valid = (id: FuelSchemaId, body: unknown) => expect(schemas.check(id, body)).toBeNull();
   const paging = (p: object) => `paging_params=${encodeURIComponent(JSON.stringify(p))}`;
 
-  describe('§5.6', () => {
+  describe('fuelstats.md §5.6', () => {
     it('installation_info/<uid>: the stored row; unknown uid → 404 error body', async () => {
       const { status, body } = await get(`json/installation_info/${FULL}`);
       expect(status).toBe(200);
       valid('fuel/installation-info-response.v1', body);
       expect(body).toMatchObject({ master_node_uid: FULL, is_filtered: false, release: KEPT, modification_date: null });
       expect(body.structure.master_node_uid).toBe(FULL);
-      expect(body.structure.user_information).toEqual({ contact_info_provided: true }); // contact moved out on ingest (§3.6)
+      expect(body.structure.user_information).toEqual({ contact_info_provided: true }); // contact moved out on ingest (fuelstats.md §3.6)
       expect(body.creation_date).toMatch(new RegExp(`^${new Date().toISOString().slice(0, 10)}T`));
       const unknown = await get(`json/installation_info/nobody-${RUN}`);
       expect(unknown.status).toBe(404);
@@ -162,7 +162,7 @@ describe('Fuel JSON exports /api/v1/json/* (spec §5.6), privacy floor (§6.0), 
     });
   });
 
-  describe('§6.0 REPORT_MIN_INSTALLATIONS=2', () => {
+  describe('fuelstats.md §6.0 REPORT_MIN_INSTALLATIONS=2', () => {
     it('R6: buckets of one installation merge into "other" (FULL and FULL2 share theirs; TWO\'s roles are its own)', async () => {
       const { body } = await get(`json/report/node_roles?release=${KEPT}&node_status=any`);
       expect(body.population).toEqual({ installations: 3 });
@@ -184,7 +184,7 @@ describe('Fuel JSON exports /api/v1/json/* (spec §5.6), privacy floor (§6.0), 
     });
   });
 
-  describe('§5 ANALYTICS_ALLOWED_CIDRS (default loopback + RFC 1918)', () => {
+  describe('fuelstats.md §5 ANALYTICS_ALLOWED_CIDRS (default loopback + RFC 1918)', () => {
     // TRUSTED_PROXIES=1: the client is the address our one proxy appended (the last hop); earlier hops are the client's word.
     const paths = ['json/summary', `json/installation_info/${FULL}`, 'csv/vm', 'csv/all', 'csv/clusters', 'json/report/os', 'json/report/installations'];
     it.each(paths)('%s: 403 error body for an outside client, even one claiming a private address; served to private networks', async (path) => {

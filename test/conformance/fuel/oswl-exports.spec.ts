@@ -67,8 +67,8 @@ const POSTS: Obj[][] = [
   [{ ...vmRecord(25, '2016-06-01', { current: [{ id: 'sg' }], added: [], removed: [], modified: [] }), resource_type: 'security_group' }],
 ];
 
-/** Spec §5.4/§5.5 over the fixtures; every expected row below is worked out by hand from the scenario above. */
-describe('Fuel OSWL exports /api/v1/csv/<resource_type>, /api/v1/csv/all (spec §5.4, §5.5)', () => {
+/** Spec fuelstats.md §5.4/§5.5 over the fixtures; every expected row below is worked out by hand from the scenario above. */
+describe('Fuel OSWL exports /api/v1/csv/<resource_type>, /api/v1/csv/all (spec fuelstats.md §5.4, §5.5)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({ FUEL_FILTERING_RULES: JSON.stringify({ [KEPT]: null }) });

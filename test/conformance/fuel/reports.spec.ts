@@ -43,8 +43,8 @@ const OSTF_RUNS = [
   ostfRun(`x-${RUN}`, 5, '1', [['C', 'failure']]),
 ];
 
-/** Spec §6 seed reports R2, R5, R6 over the fixtures; expected numbers derived by hand in the comments. */
-describe('Fuel reports /api/v1/json/report/ (spec §6)', () => {
+/** Spec fuelstats.md §6 seed reports R2, R5, R6 over the fixtures; expected numbers derived by hand in the comments. */
+describe('Fuel reports /api/v1/json/report/ (spec fuelstats.md §6)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp();

@@ -16,7 +16,7 @@ function connectedMessage(peerId: string, name: string): string {
   return JSON.stringify({ ...m, network_id: peerId, name });
 }
 
-describe('node telemetry websocket + JSON endpoints (spec §B.11)', () => {
+describe('node telemetry websocket + JSON endpoints (spec submissions-and-nodes.md §B.11)', () => {
   let t: TestApp;
   let port: number;
   const peer = `12D3KooWTest${randomBytes(6).toString('hex')}`;
@@ -166,7 +166,7 @@ describe('node telemetry websocket + JSON endpoints (spec §B.11)', () => {
     expect((await t.app.inject({ method: 'GET', url: '/reputation' })).statusCode).toBe(401);
   });
 
-  it('purge: old non-audit logs by received_at, then closed rows without logs; never open or audit rows (§B.7)', async () => {
+  it('purge: old non-audit logs by received_at, then closed rows without logs; never open or audit rows (submissions-and-nodes.md §B.7)', async () => {
     const expiring = `12D3KooWExp${randomBytes(4).toString('hex')}`;
     const kept = `12D3KooWKeep${randomBytes(4).toString('hex')}`;
     const stillOpen = `12D3KooWOpen${randomBytes(4).toString('hex')}`;
@@ -221,7 +221,7 @@ describe('node telemetry websocket + JSON endpoints (spec §B.11)', () => {
   });
 });
 
-describe('graceful stop mid-stream (spec §B.6, §B.10 #10)', () => {
+describe('graceful stop mid-stream (spec submissions-and-nodes.md §B.6, §B.10 #10)', () => {
   let t: TestApp;
   beforeAll(async () => {
     // nothing flushes on its own: every stored row comes from the shutdown flush

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestApp, TestApp } from '../../support/app';
 
-/** Spec §A.7: geo from the client address (trusted-proxy rule) with GEOIP_DB_PATH, then the address is dropped. */
+/** Spec submissions-and-nodes.md §A.7: geo from the client address (trusted-proxy rule) with GEOIP_DB_PATH, then the address is dropped. */
 describe('submission geo metadata with a CSV ranges GeoIP database', () => {
   let t: TestApp;
   beforeAll(async () => {

@@ -19,7 +19,7 @@ const PROJECTORS = ['submission-documents', 'submission-errors'];
 const RUN = randomBytes(3).toString('hex');
 const withRun = (uri: string) => uri.replace(/([0-9a-f]{2})[0-9a-f]{6}(-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/g, `${RUN}$1$2`);
 
-describe('POST/PUT /submit/... (spec §A)', () => {
+describe('POST/PUT /submit/... (spec submissions-and-nodes.md §A)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp();

@@ -26,7 +26,7 @@ function sink(failWhen: (rows: readonly LogRow[]) => boolean = () => false) {
   };
 }
 
-describe('NodeLogBuffer (spec §B.6)', () => {
+describe('NodeLogBuffer (spec submissions-and-nodes.md §B.6)', () => {
   it('flushes as soon as DB_BATCH_SIZE rows wait', async () => {
     const s = sink();
     const buffer = new NodeLogBuffer(s, { batchSize: 3, latencyMs: 60_000, maxRows: 100 });

@@ -4,7 +4,7 @@ import { normaliseMessage, parseNodeFrame, stripNul } from '../../../src/sources
 const lines = (file: string) => readFixtureText(`nodes/${file}`).trim().split('\n');
 const RECEIVED = '2026-11-23T10:00:00.000Z';
 
-describe('parseNodeFrame / normaliseMessage (spec §B.3)', () => {
+describe('parseNodeFrame / normaliseMessage (spec submissions-and-nodes.md §B.3)', () => {
   it('keeps every legacy flat fixture message as sent, with its ts as created_at', () => {
     const flat = lines('legacy-flat-messages.ndjson');
     expect(flat).toHaveLength(17);

@@ -1,6 +1,6 @@
 import { loadNodesConfig } from '../../../src/sources/nodes/nodes.config';
 
-describe('loadNodesConfig (spec §B.2)', () => {
+describe('loadNodesConfig (spec submissions-and-nodes.md §B.2)', () => {
   it('has the upstream code defaults', () => {
     expect(loadNodesConfig({})).toMatchObject({
       heartbeatIntervalS: 5,

@@ -6,7 +6,7 @@ import { anonymiseIp, clientAddress } from '../../../src/common/client-address';
 const flat = readFixtureText('nodes/legacy-flat-messages.ndjson').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 const byMsg = (msg: string) => flat.find((m) => m.msg === msg)!;
 
-describe('identifyPeer (spec §B.4)', () => {
+describe('identifyPeer (spec submissions-and-nodes.md §B.4)', () => {
   it('system.connected: peer id from network_id, with the node details', () => {
     const m = byMsg('system.connected');
     expect(identifyPeer(m)).toEqual({
@@ -51,7 +51,7 @@ describe('identifyPeer (spec §B.4)', () => {
   });
 });
 
-describe('client address (spec §B.1, §A.7)', () => {
+describe('client address (spec submissions-and-nodes.md §B.1, §A.7)', () => {
   it('anonymises IPv4 to /24 and IPv6 to /48', () => {
     expect(anonymiseIp('203.0.113.77')).toBe('203.0.113.0/24');
     expect(anonymiseIp('::ffff:198.51.100.9')).toBe('198.51.100.0/24');

@@ -27,7 +27,7 @@ describe('parseUserAgent', () => {
     const ua = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_13_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/11.1 Safari/605.1.15';
     expect(parseUserAgent(ua)).toMatchObject({ user_agent_browser: 'Safari', user_agent_os: 'Macintosh' });
   });
-  // Real browsers' User-Agents against upstream's labels (spec §A.7): one browser label whether mobile or not,
+  // Real browsers' User-Agents against upstream's labels (spec submissions-and-nodes.md §A.7): one browser label whether mobile or not,
   // the Windows NT version as the marketing name, the Apple device instead of "iOS". Chrome on Android and iOS
   // is the case the AGPL ua-parser-js 2.x got wrong ("Mobile Chrome").
   it.each([

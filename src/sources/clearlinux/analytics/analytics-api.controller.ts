@@ -12,7 +12,7 @@ const FILTER_PARAMS = [
   ['build', 'exact build'],
 ] as const;
 
-/** JSON for every Clear Linux analytics chart (spec §8.2–§8.8), read from the rollups. Admin credential. */
+/** JSON for every Clear Linux analytics chart (spec clearlinux.md §8.2–§8.8), read from the rollups. Admin credential. */
 @ApiTags('clearlinux analytics')
 @ApiBearerAuth()
 @ApiBadRequestResponse({ description: '{"message": "<parameter> ..."}' })

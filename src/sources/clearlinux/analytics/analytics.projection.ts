@@ -38,7 +38,7 @@ export const AnalyticsProjectionSql = {
 
 /**
  * Pure: the rows the MCE, Thermal and Population views read, keyed by capture time (the clock those
- * views use, spec §8.5–§8.8; `records` is partitioned by reception time). Other records project nothing.
+ * views use, spec clearlinux.md §8.5–§8.8; `records` is partitioned by reception time). Other records project nothing.
  * Idempotent like the records projection: events are unique by (log_event_id, ts_capture), machine-check
  * counts grow only with a new event row, and a machine's latest heartbeat only moves forward.
  */

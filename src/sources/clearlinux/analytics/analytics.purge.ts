@@ -62,7 +62,7 @@ const BY_RECEPTION = [CLR_ROLLUPS.builds, CLR_ROLLUPS.classifications, CLR_ROLLU
 const BY_CAPTURE = [CLR_ROLLUPS.mce];
 
 /**
- * Spec §10 "deleting records must also drop them from every derived projection/rollup", for the
+ * Spec clearlinux.md §10 "deleting records must also drop them from every derived projection/rollup", for the
  * analytics projections (MCE events, heartbeats and their per-machine tables) and rollups.
  */
 @Injectable()

@@ -11,7 +11,7 @@ export type BuildsView = Readonly<{
   window: Window;
   build: string | null;
   total: number;
-  /** Integer builds (`^[0-9]+$`), ascending by value (§8.2). */
+  /** Integer builds (`^[0-9]+$`), ascending by value (clearlinux.md §8.2). */
   builds: BuildCount[];
   /** Every other build, by text: listed, never dropped. */
   otherBuilds: BuildCount[];
@@ -26,7 +26,7 @@ export type MceView = Readonly<{
   build: string | null;
   total: number;
   classes: { class: string; records: number }[];
-  /** Numeric builds numerically, then the others as strings (§8.5). */
+  /** Numeric builds numerically, then the others as strings (clearlinux.md §8.5). */
   builds: BuildCount[];
   /** Sunday-based week of year (`%U`) of capture time, per class. */
   weekly: { week: string; class: string; records: number }[];
@@ -65,7 +65,7 @@ const sum = (rows: readonly { records: number }[]) => rows.reduce((a, r) => a + 
 export class AnalyticsQuery {
   constructor(private readonly repo: AnalyticsRepository) {}
 
-  /** §8.2, all time by default; reception days. */
+  /** clearlinux.md §8.2, all time by default; reception days. */
   async builds(f: AnalyticsFilter): Promise<BuildsView> {
     const scope = scopeOf(f, null);
     const totals = await this.repo.buildTotals(scope);
@@ -73,7 +73,7 @@ export class AnalyticsQuery {
     return { window: windowOf(scope, 'reception'), build: scope.build, total: sum(totals), builds: integer, otherBuilds: other, series: await this.repo.buildSeries(scope) };
   }
 
-  /** §8.3, all time by default. */
+  /** clearlinux.md §8.3, all time by default. */
   async stats(f: AnalyticsFilter): Promise<StatsView> {
     const scope = scopeOf(f, null);
     const classifications = byCountThenName(await this.repo.classifications(scope));
@@ -81,7 +81,7 @@ export class AnalyticsQuery {
     return { window: windowOf(scope, 'reception'), build: scope.build, total: sum(classifications), classifications, platforms };
   }
 
-  /** §8.5: captured since 1 January (UTC) by default. */
+  /** clearlinux.md §8.5: captured since 1 January (UTC) by default. */
   async mce(f: AnalyticsFilter, now: Date, page = 1): Promise<MceView> {
     const yearStart = startOfYear(now);
     const scope = scopeOf(f, yearStart.toISOString());
@@ -91,7 +91,7 @@ export class AnalyticsQuery {
     return { window: windowOf(scope, 'capture'), build: scope.build, page, pageSize: MCE_PAGE_SIZE, ...shapeMce(daily), machines: pivotMachines(rows), machineCount: machines };
   }
 
-  /** §8.6 (allowed simplification): the last five ISO weeks including the current one, oldest first. */
+  /** clearlinux.md §8.6 (allowed simplification): the last five ISO weeks including the current one, oldest first. */
   async thermal(f: AnalyticsFilter, now: Date): Promise<ThermalView> {
     const weeks = lastIsoWeeks(now, 5);
     const scope = scopeOf(f, weeks[0].toISOString());
@@ -100,7 +100,7 @@ export class AnalyticsQuery {
     return { window: windowOf(scope, 'capture'), build: scope.build, total: sum(shaped), weeks: shaped };
   }
 
-  /** §8.8: distinct machine ids per build, internal and external, captured after now − N days. */
+  /** clearlinux.md §8.8: distinct machine ids per build, internal and external, captured after now − N days. */
   async population(f: AnalyticsFilter, now: Date): Promise<PopulationView> {
     const scope = scopeOf(f, null);
     const bounded = POPULATION_WINDOWS.filter((w) => w.days !== null).map((w) => windowStart(now, w.days!).toISOString());

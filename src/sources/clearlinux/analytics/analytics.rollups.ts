@@ -1,7 +1,7 @@
 import type { RollupDefinition } from '../../../database/rollup-installer';
 
 /**
- * The Clear Linux rollups (spec §8.2, §8.3, §8.5, §8.6), each one SELECT installed by the
+ * The Clear Linux rollups (spec clearlinux.md §8.2, §8.3, §8.5, §8.6), each one SELECT installed by the
  * RollupInstaller (continuous aggregate, or a view where the database has none). Every rollup keeps
  * `build` so the build filter works everywhere; times are UTC buckets.
  *

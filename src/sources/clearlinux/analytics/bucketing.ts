@@ -1,7 +1,7 @@
 /**
  * Pure time and build arithmetic for the views (all UTC). Week numbering: the MCE view uses upstream's
- * Sunday-based week of year (`%U`, spec §8.5); the Thermal view uses ISO-8601 weeks (the simplification
- * §8.6 allows), labelled `YYYY-Www` on the page.
+ * Sunday-based week of year (`%U`, spec clearlinux.md §8.5); the Thermal view uses ISO-8601 weeks (the simplification
+ * clearlinux.md §8.6 allows), labelled `YYYY-Www` on the page.
  */
 const DAY_MS = 86_400_000;
 
@@ -34,22 +34,22 @@ export function lastIsoWeeks(now: Date, n: number): Date[] {
   return Array.from({ length: n }, (_, i) => new Date(current - (n - 1 - i) * 7 * DAY_MS));
 }
 
-/** 1 January 00:00 UTC of `now`'s year (MCE window, §8.5: UTC, not server local time). */
+/** 1 January 00:00 UTC of `now`'s year (MCE window, clearlinux.md §8.5: UTC, not server local time). */
 export function startOfYear(now: Date): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), 0, 1));
 }
 
-/** `now − days × 86400 s` (§8.8 "capture time > now − N d"). */
+/** `now − days × 86400 s` (clearlinux.md §8.8 "capture time > now − N d"). */
 export function windowStart(now: Date, days: number): Date {
   return new Date(now.getTime() - days * DAY_MS);
 }
 
 export const isoDate = (d: Date): string => d.toISOString().slice(0, 10);
 
-/** Builds that are whole numbers (`^[0-9]+$`, §8.2) go on the integer axis; others are listed apart. */
+/** Builds that are whole numbers (`^[0-9]+$`, clearlinux.md §8.2) go on the integer axis; others are listed apart. */
 export const INTEGER_BUILD = /^[0-9]+$/;
 
-/** Integer builds ascending by value, then the others by text (§8.5 "numeric builds numerically, others after"). */
+/** Integer builds ascending by value, then the others by text (clearlinux.md §8.5 "numeric builds numerically, others after"). */
 export function compareBuilds(a: string, b: string): number {
   const ai = INTEGER_BUILD.test(a);
   const bi = INTEGER_BUILD.test(b);
@@ -67,7 +67,7 @@ export function splitBuilds<T extends { build: string }>(rows: readonly T[]): { 
   return { integer: sorted.filter((r) => INTEGER_BUILD.test(r.build)), other: sorted.filter((r) => !INTEGER_BUILD.test(r.build)) };
 }
 
-/** Descending by count, ties by name ascending (§8.3). */
+/** Descending by count, ties by name ascending (clearlinux.md §8.3). */
 export function byCountThenName<T extends { name: string; records: number }>(rows: readonly T[]): T[] {
   return [...rows].sort((a, b) => b.records - a.records || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -9,7 +9,7 @@ import { AnalyticsQuery } from './analytics.query';
 import { AnalyticsRepository } from './analytics.repository';
 import { CLR_ROLLUPS } from './analytics.rollups';
 
-/** Clear Linux views Builds, Stats, MCE, Thermal, Population (spec §8.2–§8.8): projection, rollups, API, console, purge of both. */
+/** Clear Linux views Builds, Stats, MCE, Thermal, Population (spec clearlinux.md §8.2–§8.8): projection, rollups, API, console, purge of both. */
 @Module({
   controllers: [AnalyticsApiController, AnalyticsConsoleController],
   providers: [AnalyticsRepository, AnalyticsQuery, AnalyticsPurge],

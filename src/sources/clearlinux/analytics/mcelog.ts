@@ -1,5 +1,5 @@
 /**
- * mcelog records (spec §8.5, §8.6): the kind comes from the classification only; the payload text is
+ * mcelog records (spec clearlinux.md §8.5, §8.6): the kind comes from the classification only; the payload text is
  * parsed best-effort into a few columns for drill-down (the views never depend on them — an unparsable
  * payload still counts). Pure.
  */
@@ -9,7 +9,7 @@ export type MceKind = (typeof MCE_KINDS)[number] | 'thermal';
 export const MCE_CLASS_PREFIX = 'org.clearlinux/mce/';
 export const THERMAL_CLASSIFICATION = 'org.clearlinux/mce/thermal';
 
-/** Exact, case-sensitive (§8.5): `org.clearlinux/mce/SRAO` is an MCE, `.../srao` is not. */
+/** Exact, case-sensitive (clearlinux.md §8.5): `org.clearlinux/mce/SRAO` is an MCE, `.../srao` is not. */
 export function mceKindOf(classification: string): MceKind | undefined {
   if (!classification.startsWith(MCE_CLASS_PREFIX)) return undefined;
   const kind = classification.slice(MCE_CLASS_PREFIX.length);

@@ -1,7 +1,7 @@
 /**
  * Backtrace payloads of crashprobe (`crash/clr`) and klogscanner (`kernel/*`): frame parsing
- * (spec §7.3), crash report fields (§7.2), guilty selection (§7.4) and the frames offered for
- * never-guilty editing (§7.5). The payload itself is never modified (§7.3: no c++filt rewrite).
+ * (spec clearlinux.md §7.3), crash report fields (clearlinux.md §7.2), guilty selection (clearlinux.md §7.4) and the frames offered for
+ * never-guilty editing (clearlinux.md §7.5). The payload itself is never modified (clearlinux.md §7.3: no c++filt rewrite).
  */
 
 /** A guilty / never-guilty identity: exact strings, function kept verbatim (`()`, `? ` prefix). */
@@ -21,7 +21,7 @@ export type CrashReport = Readonly<{
   signal: number | null;
   /** klogscanner's `Reason:` line (first oops line); null for crashprobe payloads. */
   reason: string | null;
-  /** Frames of the crashing thread only (the first block), §7.2. */
+  /** Frames of the crashing thread only (the first block), clearlinux.md §7.2. */
   frames: Frame[];
 }>;
 
@@ -29,16 +29,16 @@ export type CrashReport = Readonly<{
 export type NeverGuilty = ReadonlySet<string> | Iterable<FramePair> | ((frame: FramePair) => boolean);
 
 /**
- * §7.3: `#`, digits, one space, function (longest match: the split is at the LAST ` - [` that is
+ * clearlinux.md §7.3: `#`, digits, one space, function (longest match: the split is at the LAST ` - [` that is
  * followed by a `]`), module up to the LAST `]`, rest. `s` so that `.` also crosses U+2028/9,
  * which are not line breaks here.
  */
 const FRAME_LINE = /^#([0-9]+) (.+) - \[(.*)\](.*)$/s;
-/** §7.4 UPSTREAM BUG 2: this must count as an unknown frame instead of ending the thread. */
+/** clearlinux.md §7.4 UPSTREAM BUG 2: this must count as an unknown frame instead of ending the thread. */
 const NO_SYMBOLS_LINE = /^#([0-9]+) \(no symbols\)[ \t]*$/;
 const UNKNOWN_FUNCTION = '???';
 
-/** §7.3: lines end at `\n`, `\r\n` or `\r`. */
+/** clearlinux.md §7.3: lines end at `\n`, `\r\n` or `\r`. */
 export function splitLines(payload: string): string[] {
   return payload.split(/\r\n|\r|\n/);
 }
@@ -51,7 +51,7 @@ export function parseFrameLine(line: string): Frame | null {
   return null;
 }
 
-/** `???` (no symbols) or `? name` (frame the kernel marked unreliable), §7.4 step 3. */
+/** `???` (no symbols) or `? name` (frame the kernel marked unreliable), clearlinux.md §7.4 step 3. */
 export function isUnknownFunction(fn: string): boolean {
   return fn === UNKNOWN_FUNCTION || fn.startsWith('? ');
 }
@@ -79,7 +79,7 @@ export function neverGuiltyPredicate(neverGuilty: NeverGuilty): (frame: FramePai
 }
 
 /**
- * §7.4 steps 1–2: skip the first line (QUIRK: always a header), ignore non-frame lines until the
+ * clearlinux.md §7.4 steps 1–2: skip the first line (QUIRK: always a header), ignore non-frame lines until the
  * first frame, then stop at the first non-frame line — only the crashing thread counts.
  */
 export function crashingThreadFrames(payload: string): Frame[] {
@@ -93,7 +93,7 @@ export function crashingThreadFrames(payload: string): Frame[] {
 }
 
 /**
- * §7.4 step 3–4: the first frame that is neither never-guilty nor unknown; failing that the
+ * clearlinux.md §7.4 step 3–4: the first frame that is neither never-guilty nor unknown; failing that the
  * first unknown frame, then the last examined one; null when there are no frames at all.
  * Every `???` and `? name` frame is unknown (UPSTREAM BUG 1 skipped only the first `? name`).
  */
@@ -102,7 +102,7 @@ export function findGuiltyFrame(payload: string, neverGuilty: NeverGuilty): Fram
 }
 
 /**
- * §7.4 step 3–4 on frames already parsed (e.g. the frames stored with a crash, which are exactly the
+ * clearlinux.md §7.4 step 3–4 on frames already parsed (e.g. the frames stored with a crash, which are exactly the
  * crashing thread's): re-processing one record needs no payload.
  */
 export function chooseGuilty(frames: readonly FramePair[], neverGuilty: NeverGuilty): FramePair | null {
@@ -123,8 +123,8 @@ export function chooseGuilty(frames: readonly FramePair[], neverGuilty: NeverGui
 }
 
 /**
- * §7.2: program / PID / signal from the `Process:`, `PID:`, `Signal:` lines (first occurrence),
- * frames of the crashing thread — the same frames §7.4 chooses the guilty from, so the guilty
+ * clearlinux.md §7.2: program / PID / signal from the `Process:`, `PID:`, `Signal:` lines (first occurrence),
+ * frames of the crashing thread — the same frames clearlinux.md §7.4 chooses the guilty from, so the guilty
  * can always be highlighted among them.
  */
 export function parseCrashReport(payload: string): CrashReport {
@@ -143,7 +143,7 @@ export function parseCrashReport(payload: string): CrashReport {
 }
 
 /**
- * §7.5: frames offered as never-guilty checkboxes. As upstream's editor: `_start()` is always the
+ * clearlinux.md §7.5: frames offered as never-guilty checkboxes. As upstream's editor: `_start()` is always the
  * bottom frame of a crashprobe trace and is never offered; `__libc_start_main()` is dropped only
  * in a `libc.so.6` module.
  */

@@ -14,7 +14,7 @@ export type CrashReprocessRequested = TelemetryEvent<
 >;
 
 /**
- * Pure: spec §7.5 "apply" — an admin asked to re-process just this crash record with the never-guilty
+ * Pure: spec clearlinux.md §7.5 "apply" — an admin asked to re-process just this crash record with the never-guilty
  * list as it is now. A fact in the log rather than a direct UPDATE, so the crashes projector owns every
  * write to `crashes`; replayed later it is harmless (the replay already chose with the list of then).
  */

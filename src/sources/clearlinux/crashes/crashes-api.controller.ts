@@ -32,7 +32,7 @@ const withWindow = (target: object, key: string) => {
   for (const d of WINDOW_QUERIES) d(target, key, Object.getOwnPropertyDescriptor(target, key)!);
 };
 
-/** Crashes (spec §8.4) and the never-guilty list (§7.5) as JSON; every console chart reads the same data. */
+/** Crashes (spec clearlinux.md §8.4) and the never-guilty list (clearlinux.md §7.5) as JSON; every console chart reads the same data. */
 @ApiTags('clearlinux crashes')
 @ApiBearerAuth()
 @Controller('api/clearlinux')

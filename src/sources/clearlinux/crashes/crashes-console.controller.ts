@@ -19,7 +19,7 @@ export const CRASHES_CONSOLE_PATH = '/console/clearlinux/crashes';
 export const NEVER_GUILTY_CONSOLE_PATH = '/console/clearlinux/never-guilty';
 export const GUILTIES_CONSOLE_PATH = '/console/clearlinux/guilties';
 
-/** Crashes view (spec §8.4), crash lists and detail, and the never-guilty editor (§7.5). */
+/** Crashes view (spec clearlinux.md §8.4), crash lists and detail, and the never-guilty editor (clearlinux.md §7.5). */
 @ApiExcludeController()
 @Controller('console/clearlinux')
 export class CrashesConsoleController {
@@ -57,7 +57,7 @@ export class CrashesConsoleController {
     return renderPage(request, reply, { page: 'pages/clearlinux/crashes.hbs', partial: 'partials/_clr_crashes_top.hbs', title: 'Crashes' }, model);
   }
 
-  /** §8.4 `/crashes/<build>`: top 10 of one build (`overall` = all builds), all time. */
+  /** clearlinux.md §8.4 `/crashes/<build>`: top 10 of one build (`overall` = all builds), all time. */
   @Get('crashes/builds/:build')
   async topOfBuild(@Param('build') build: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const b = parseBuildPath(build);
@@ -159,7 +159,7 @@ export class CrashesConsoleController {
     return backToEditor(reply, outcome.warnings);
   }
 
-  /** §7.5 "reset": re-process every backtrace record with the list as it is. */
+  /** clearlinux.md §7.5 "reset": re-process every backtrace record with the list as it is. */
   @Post('never-guilty/reset')
   async reset(@Res() reply: FastifyReply) {
     await this.commands.execute(new ReprocessAllCrashes('reset'));
@@ -188,7 +188,7 @@ export function qs(values: Record<string, string>): string {
   return entries.length ? `?${new URLSearchParams(entries).toString()}` : '';
 }
 
-/** What the pages show about regrouping (spec §7.5: "until it finishes the page states that regrouping is in progress"). */
+/** What the pages show about regrouping (spec clearlinux.md §7.5: "until it finishes the page states that regrouping is in progress"). */
 export function regroupModel(s: RegroupStatus) {
   const percent = s.progress && s.progress.total > 0 ? Math.floor((100 * s.progress.processed) / s.progress.total) : 0;
   return {

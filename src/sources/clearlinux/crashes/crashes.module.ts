@@ -18,7 +18,7 @@ import { NeverGuiltyList, NeverGuiltyRepository } from './never-guilty/never-gui
 import { RegroupService } from './regroup.service';
 
 /**
- * Clear Linux crashes (spec §7, §8.4): the `crashes` projection with guilty frames, its daily rollup,
+ * Clear Linux crashes (spec clearlinux.md §7, §8.4): the `crashes` projection with guilty frames, its daily rollup,
  * the never-guilty list (events → projection) with regrouping by replay, guilties' hidden flag and
  * comment (events → projection), the Crashes API and pages.
  */

@@ -13,10 +13,10 @@ export type NeverGuiltyView = Readonly<{ isNeverGuilty: (frame: FramePair) => bo
 export const CRASHES_PROJECTOR = 'clearlinux-crashes';
 
 /**
- * Pure: one crash record (the seven classes of §7.1) → one `crashes` row; any other record → nothing.
- * Only the four backtrace classes are parsed (§7.1: the other crash classes are counted, never parsed),
+ * Pure: one crash record (the seven classes of clearlinux.md §7.1) → one `crashes` row; any other record → nothing.
+ * Only the four backtrace classes are parsed (clearlinux.md §7.1: the other crash classes are counted, never parsed),
  * so their frames are `[]` and their guilty is null. A backtrace record without frames also has no
- * guilty (§7.4 step 4: "the record remains unprocessed").
+ * guilty (clearlinux.md §7.4 step 4: "the record remains unprocessed").
  */
 export function projectCrash(event: RecordAccepted, list: NeverGuiltyView): RowWrite[] {
   const d = event.data;
@@ -55,7 +55,7 @@ export function projectCrash(event: RecordAccepted, list: NeverGuiltyView): RowW
 }
 
 /**
- * Pure, §7.5 "apply": re-choose one crash's guilty from its stored frames with the list as it is now.
+ * Pure, clearlinux.md §7.5 "apply": re-choose one crash's guilty from its stored frames with the list as it is now.
  * A record without frames keeps no guilty, as on arrival; a record purged meanwhile updates nothing.
  */
 export function reprocessCrash(event: CrashReprocessRequested, list: NeverGuiltyView): RowWrite[] {
@@ -75,7 +75,7 @@ export function reprocessCrash(event: CrashReprocessRequested, list: NeverGuilty
  * projected, i.e. the list as it is NOW, not as it was when the record arrived. That is deliberate: a
  * replay (which empties `crashes` and re-applies every record from the log) therefore regroups every
  * crash with the list current at replay time — which is exactly what an edit of the list asks for
- * (spec §7.5 "re-process all backtrace records"). The never-guilty events are not consumed here for
+ * (spec clearlinux.md §7.5 "re-process all backtrace records"). The never-guilty events are not consumed here for
  * the same reason: folding them in log order would reproduce the historical list instead.
  * Rows projected live between an edit and the end of its replay may use either list; the replay that
  * every edit triggers overwrites them. Each crash row also records the list's hash (`grouped_with`),

@@ -8,7 +8,7 @@ import { guiltyId } from './guilty';
 import { AnnotatedGuilty, GuiltiesRepository, Guilty } from './guilties/guilties.repository';
 import { NeverGuiltyRepository } from './never-guilty/never-guilty.repository';
 
-/** §8.4: at most 50 backtraces are shown for one guilty. */
+/** clearlinux.md §8.4: at most 50 backtraces are shown for one guilty. */
 export const CRASH_LIST_LIMIT = 50;
 
 export type CrashDetail = CrashRow &
@@ -39,13 +39,13 @@ export class CrashesQueryService {
     return shapeTopGuilty(await this.crashes.topGuilty(window));
   }
 
-  /** §8.4 pie and column (all time). */
+  /** clearlinux.md §8.4 pie and column (all time). */
   async overview(): Promise<{ byClassification: { classification: string; crashes: number }[]; byBuild: { build: string; crashes: number }[] }> {
     await this.rollups.refresh(CLR_CRASH_GUILTY_DAILY.name, null, null);
     return { byClassification: await this.crashes.byClassification(), byBuild: await this.crashes.byBuild() };
   }
 
-  /** §8.4 `/crashes/<build>` (null = overall): top 10 guilties by crashes, all time, hidden ones left out. */
+  /** clearlinux.md §8.4 `/crashes/<build>` (null = overall): top 10 guilties by crashes, all time, hidden ones left out. */
   async topOfBuild(build: string | null): Promise<TopOfBuildRow[]> {
     await this.rollups.refresh(CLR_CRASH_GUILTY_DAILY.name, null, null);
     const rows = await this.crashes.topGuiltyOfBuild(build);
@@ -57,7 +57,7 @@ export class CrashesQueryService {
     return { total, crashes };
   }
 
-  /** §8.4 guilty detail: the guilty (hidden ones too) and its crashes per (build, machine id). */
+  /** clearlinux.md §8.4 guilty detail: the guilty (hidden ones too) and its crashes per (build, machine id). */
   async guilty(id: string): Promise<GuiltyDetail | undefined> {
     const guilty = await this.guilties.find(id);
     if (!guilty) return undefined;

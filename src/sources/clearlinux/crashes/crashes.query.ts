@@ -5,7 +5,7 @@ import { guiltyId } from './guilty';
 
 const DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
 const DAY_MS = 86_400_000;
-/** Spec §8.4: "past 7 days". */
+/** Spec clearlinux.md §8.4: "past 7 days". */
 export const DEFAULT_WINDOW_DAYS = 7;
 const MAX_WINDOW_DAYS = 3660;
 
@@ -35,7 +35,7 @@ export function parseCrashFilter(query: URLSearchParams, now: Date): CrashFilter
 /** A reception window without bounds (PostgreSQL's ±infinity timestamps). */
 export const ALL_TIME = { from: '-infinity', to: 'infinity' } as const;
 
-/** §8.4 `/crashes/<build>`: one build, or null for `overall` (every build). */
+/** clearlinux.md §8.4 `/crashes/<build>`: one build, or null for `overall` (every build). */
 export const OVERALL = 'overall';
 export function parseBuildPath(value: string): string | null {
   const build = textParam(value, 'build');
@@ -43,14 +43,14 @@ export function parseBuildPath(value: string): string | null {
   return build === OVERALL ? null : build;
 }
 
-/** Pure: the guilty backtraces' optional filters (§8.4: `build`, `machine_id`), all time. */
+/** Pure: the guilty backtraces' optional filters (clearlinux.md §8.4: `build`, `machine_id`), all time. */
 export function parseCrashListFilter(query: URLSearchParams): CrashListFilter & Readonly<{ values: Readonly<{ build: string; machine_id: string }> }> {
   const build = textParam(query.get('build') ?? '', 'build');
   const machineId = textParam(query.get('machine_id') ?? '', 'machine_id');
   return { ...ALL_TIME, build: build || null, machineId: machineId || null, values: { build, machine_id: machineId } };
 }
 
-/** Quotes removed as the collector stores builds (§6.1); printable ASCII only, or a 400 naming the parameter. */
+/** Quotes removed as the collector stores builds (clearlinux.md §6.1); printable ASCII only, or a 400 naming the parameter. */
 function textParam(raw: string, name: string): string {
   const value = raw.replace(/"/g, '');
   if (value.length >= 200 || !/^[\x20-\x7e]*$/.test(value)) throw new InvalidInput(`${name} value is invalid`, 'query');
@@ -67,11 +67,11 @@ export function parseGuiltyParam(query: URLSearchParams): FramePair {
 }
 
 export type TopGuiltyTable = Readonly<{
-  /** Builds present among the top 10, highest first, with the largest single-guilty count (§8.4 5.). */
+  /** Builds present among the top 10, highest first, with the largest single-guilty count (clearlinux.md §8.4 5.). */
   builds: { build: string; max: number }[];
   rows: {
     rank: number;
-    /** The guilty's id (§7.5), for its detail page. */
+    /** The guilty's id (clearlinux.md §7.5), for its detail page. */
     id: string;
     function: string;
     module: string;
@@ -82,7 +82,7 @@ export type TopGuiltyTable = Readonly<{
   }[];
 }>;
 
-/** Pure: one row per (guilty, build) of the top 10 → the §8.4 table (0 where a build has none). */
+/** Pure: one row per (guilty, build) of the top 10 → the clearlinux.md §8.4 table (0 where a build has none). */
 export function shapeTopGuilty(rows: readonly TopGuiltyRow[]): TopGuiltyTable {
   const builds = [...new Set(rows.map((r) => r.build))].sort(compareBuildsDesc);
   const byGuilty = new Map<string, { function: string; module: string; total: number; comment: string | null; counts: Map<string, number> }>();

@@ -14,13 +14,13 @@ const CRASH_COLUMNS = `record_id::text AS record_id, classification, machine_id,
   ${UTC_TEXT('ts_capture')} AS ts_capture, ${UTC_TEXT('ts_reception')} AS ts_reception,
   program, pid::text AS pid, signal, reason, frames, guilty_function, guilty_module, guilty_id`;
 
-/** §7.5: hidden guilties are left out of the top lists (the rollup has no id: matched by pair). */
+/** clearlinux.md §7.5: hidden guilties are left out of the top lists (the rollup has no id: matched by pair). */
 const NOT_HIDDEN = `NOT EXISTS (SELECT 1 FROM ${GUILTY_NOTES_TABLE} n
   WHERE n.hidden AND n.function = ${ROLLUP}.guilty_function AND n.module = ${ROLLUP}.guilty_module)`;
 
 export const CrashesSql = {
   /**
-   * Spec §8.4 top guilties, on the daily rollup: backtrace classes, a guilty frame that is not hidden,
+   * Spec clearlinux.md §8.4 top guilties, on the daily rollup: backtrace classes, a guilty frame that is not hidden,
    * the window [from, to) of reception days applied FIRST (the upstream bug applied it after picking
    * builds), then the 8 highest builds of ≥ 2 digits present (or exactly the requested build), then the
    * 10 guilties with the most crashes over those builds. One row per (guilty, build) of the top 10,
@@ -44,7 +44,7 @@ export const CrashesSql = {
     LEFT JOIN ${GUILTY_NOTES_TABLE} n ON n.function = t.function AND n.module = t.module
     ORDER BY t.total DESC, t.function, t.module, w.build`,
   /**
-   * §8.4 `/crashes/<build>`: the 10 guilties (not hidden) with the most backtrace crashes of one build,
+   * clearlinux.md §8.4 `/crashes/<build>`: the 10 guilties (not hidden) with the most backtrace crashes of one build,
    * or of every build when `$1` is null ("overall"), all time; with their comments.
    */
   topGuiltyOfBuild: `
@@ -57,7 +57,7 @@ export const CrashesSql = {
     LEFT JOIN ${GUILTY_NOTES_TABLE} n ON n.function = t.function AND n.module = t.module
     ORDER BY t.crashes DESC, t.function, t.module`,
   /**
-   * §8.4 guilty detail: crashes of one guilty per (build, machine id), clear-linux-os records of builds
+   * clearlinux.md §8.4 guilty detail: crashes of one guilty per (build, machine id), clear-linux-os records of builds
    * with at least two digits, build descending then count descending, all time.
    */
   guiltyByMachine: `
@@ -65,17 +65,17 @@ export const CrashesSql = {
     WHERE guilty_function = $1 AND guilty_module = $2 AND classification = ANY($3::text[])
       AND os_name = 'clear-linux-os' AND build ~ '^[0-9][0-9]+$'
     GROUP BY 1, 2 ORDER BY build::numeric DESC, 3 DESC, 2`,
-  /** §8.4 pie: crashes per crash classification, all time (classes without crashes are absent). */
+  /** clearlinux.md §8.4 pie: crashes per crash classification, all time (classes without crashes are absent). */
   byClassification: `
     SELECT classification, sum(crashes)::int AS crashes FROM ${ROLLUP}
     WHERE classification = ANY($1::text[])
     GROUP BY 1 ORDER BY 2 DESC, 1`,
-  /** §8.4 column: backtrace crashes per build, numeric builds only, the 10 highest (shown highest first). */
+  /** clearlinux.md §8.4 column: backtrace crashes per build, numeric builds only, the 10 highest (shown highest first). */
   byBuild: `
     SELECT build, sum(crashes)::int AS crashes FROM ${ROLLUP}
     WHERE classification = ANY($1::text[]) AND build ~ '^[0-9]+$'
     GROUP BY 1 ORDER BY build::numeric DESC LIMIT 10`,
-  /** Crashes of one guilty frame, newest first (§8.4 "guilty backtraces": at most 50 shown); `$6` machine id or null. */
+  /** Crashes of one guilty frame, newest first (clearlinux.md §8.4 "guilty backtraces": at most 50 shown); `$6` machine id or null. */
   byGuilty: `
     SELECT ${CRASH_COLUMNS} FROM crashes
     WHERE guilty_function = $1 AND guilty_module = $2
@@ -95,7 +95,7 @@ export const CrashesSql = {
     SELECT guilty_function AS function, guilty_module AS module, count(*)::int AS crashes
     FROM crashes WHERE classification = ANY($1::text[])
     GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`,
-  /** After a purge of `records` (§10: derived projections must drop purged records too). */
+  /** After a purge of `records` (clearlinux.md §10: derived projections must drop purged records too). */
   deleteWithoutRecord: `
     WITH d AS (
       DELETE FROM crashes c
@@ -126,7 +126,7 @@ export type CrashRow = Readonly<{
 }>;
 /** Reception window [from, to) as ISO instants (or ±infinity); `build` null = all builds. */
 export type CrashWindow = Readonly<{ from: string; to: string; build: string | null }>;
-/** The crash list's filters: a window, and optionally one machine (§8.4 guilty backtraces). */
+/** The crash list's filters: a window, and optionally one machine (clearlinux.md §8.4 guilty backtraces). */
 export type CrashListFilter = CrashWindow & Readonly<{ machineId?: string | null }>;
 
 const BACKTRACE = [...BACKTRACE_CLASSIFICATIONS];

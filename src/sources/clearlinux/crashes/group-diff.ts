@@ -25,7 +25,7 @@ export type GroupDiff = Readonly<{
 
 /**
  * Pure: what an edit of the never-guilty list did to the guilty groups. Re-processing must conserve
- * counts (§7.5), so `totalBefore === totalAfter` unless crashes arrived meanwhile.
+ * counts (clearlinux.md §7.5), so `totalBefore === totalAfter` unless crashes arrived meanwhile.
  */
 export function diffGroups(before: readonly GroupCount[], after: readonly GroupCount[]): GroupDiff {
   const key = (g: GroupCount) => (g.function === null ? 'null' : pairKey(g.function, g.module ?? ''));

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { InvalidInput } from '../../../common/errors';
 import type { FramePair } from './backtrace';
 
-/** Spec §7.5: a guilty's comment is at most 80 characters. */
+/** Spec clearlinux.md §7.5: a guilty's comment is at most 80 characters. */
 export const MAX_GUILTY_COMMENT = 80;
 const GUILTY_ID = /^[0-9a-f]{16}$/;
 
 /**
- * Pure: the id of a guilty (spec §7.5: a unique (function, module) pair with an id). Derived from the
+ * Pure: the id of a guilty (spec clearlinux.md §7.5: a unique (function, module) pair with an id). Derived from the
  * pair, not allocated, so a replay of the crashes projector or a rebuild of the guilty notes gives
  * every guilty the id it had before, and links stay valid. Frames are single lines, so `\n` cannot
  * occur in either string and the concatenation is unambiguous.

@@ -20,7 +20,7 @@ export type RegroupStatus = Readonly<{
 }>;
 
 /**
- * Regrouping after a never-guilty edit (spec §7.5): once the list's projector has the edit, reload the
+ * Regrouping after a never-guilty edit (spec clearlinux.md §7.5): once the list's projector has the edit, reload the
  * list, replay the crashes projector from the log (every crash re-processed with the list as it is
  * now; progress from the runtime), refresh the rollup, and keep the before/after diff of the groups.
  * Edits arriving while a replay runs are coalesced into one more replay, and the diff then spans all

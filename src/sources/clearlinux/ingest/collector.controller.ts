@@ -14,8 +14,8 @@ const ALL_PATHS = [...V2_PATHS, 'v3/collector'];
 const EMPTY = new Uint8Array(0);
 
 /**
- * Clear Linux collector (spec §2): v2 = fields as headers + raw body, v3 = one JSON object.
- * Only 200/201 count as delivered for the client (§1), so a valid record never gets anything else.
+ * Clear Linux collector (spec clearlinux.md §2): v2 = fields as headers + raw body, v3 = one JSON object.
+ * Only 200/201 count as delivered for the client (clearlinux.md §1), so a valid record never gets anything else.
  */
 @ApiTags('clearlinux')
 @Controller()
@@ -26,8 +26,8 @@ export class CollectorController {
   @Post(V2_PATHS)
   @ApiOperation({ summary: 'Submit a record (v2: record fields as headers, payload as raw body)' })
   @ApiCreatedResponse({ description: 'new record stored', schema: recordSchema })
-  @ApiOkResponse({ description: 'duplicate of a stored record (§4): the original record', schema: recordSchema })
-  @ApiBadRequestResponse({ description: '{"message": "<rule>"} (spec §3.1)' })
+  @ApiOkResponse({ description: 'duplicate of a stored record (clearlinux.md §4): the original record', schema: recordSchema })
+  @ApiBadRequestResponse({ description: '{"message": "<rule>"} (spec clearlinux.md §3.1)' })
   async postV2(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.submit('v2', req, reply);
   }
@@ -36,8 +36,8 @@ export class CollectorController {
   @Post('v3/collector')
   @ApiOperation({ summary: 'Submit a record (v3: one JSON object, TID as header)' })
   @ApiCreatedResponse({ description: 'new record stored', schema: recordSchema })
-  @ApiOkResponse({ description: 'duplicate of a stored record (§4): the original record', schema: recordSchema })
-  @ApiBadRequestResponse({ description: '{"message": "<rule>"} (spec §3.1, §5)' })
+  @ApiOkResponse({ description: 'duplicate of a stored record (clearlinux.md §4): the original record', schema: recordSchema })
+  @ApiBadRequestResponse({ description: '{"message": "<rule>"} (spec clearlinux.md §3.1, §5)' })
   async postV3(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.submit('v3', req, reply);
   }

@@ -1,18 +1,18 @@
 import { gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { InvalidInput, PayloadTooLarge } from '../../../common/errors';
 
-/** Spec §3.6: 300 KiB of decoded payload; the real client never sends more than 8 KiB. */
+/** Spec clearlinux.md §3.6: 300 KiB of decoded payload; the real client never sends more than 8 KiB. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 300 * 1024;
 
 export type DecodeOptions = Readonly<{
   /** Raw `Content-Encoding` header value, if any. */
   contentEncoding?: string;
-  /** Limit on the body bytes after decompression (§3.6). */
+  /** Limit on the body bytes after decompression (clearlinux.md §3.6). */
   maxBytes?: number;
 }>;
 
 /**
- * Body bytes → stored payload text (spec §3.4): decompress if asked, enforce the size limit,
+ * Body bytes → stored payload text (spec clearlinux.md §3.4): decompress if asked, enforce the size limit,
  * decode UTF-8 with latin-1 fallback, replace NUL. The body is never form-parsed.
  */
 export function decodePayload(body: Uint8Array, options: DecodeOptions = {}): string {
@@ -23,7 +23,7 @@ export function decodePayload(body: Uint8Array, options: DecodeOptions = {}): st
 }
 
 /**
- * Valid UTF-8 → UTF-8 (a leading BOM is kept as U+FEFF, §3.4), anything else → ISO-8859-1,
+ * Valid UTF-8 → UTF-8 (a leading BOM is kept as U+FEFF, clearlinux.md §3.4), anything else → ISO-8859-1,
  * which maps every byte to U+0000–U+00FF and so never fails.
  */
 export function decodeText(bytes: Uint8Array): string {
@@ -41,12 +41,12 @@ export function replaceNul(text: string): string {
 
 /**
  * Undo `Content-Encoding` (gzip / deflate; not used by the real client, accepted for other
- * senders, §3.4). Codings are listed in the order applied, so they are undone right to left.
+ * senders, clearlinux.md §3.4). Codings are listed in the order applied, so they are undone right to left.
  * Output is capped at maxBytes + 1 so a small compressed body cannot expand without bound.
  */
 export function decompressBody(body: Uint8Array, contentEncoding: string | undefined, maxBytes: number): Buffer {
   let bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  // An empty body is an empty payload (§3.4) whatever the header claims.
+  // An empty body is an empty payload (clearlinux.md §3.4) whatever the header claims.
   if (bytes.length === 0) return bytes;
   const codings = (contentEncoding ?? '')
     .split(',')

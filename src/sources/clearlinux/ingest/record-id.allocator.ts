@@ -4,7 +4,7 @@ import { RecordsRepository } from '../records/records.repository';
 const BLOCK = 64;
 
 /**
- * Hands out record ids (§6.1 `id`) from `clr_record_id_seq` in blocks, so ingest costs one sequence
+ * Hands out record ids (clearlinux.md §6.1 `id`) from `clr_record_id_seq` in blocks, so ingest costs one sequence
  * round trip per 64 records. Ids increase in allocation order within a process; several processes
  * interleave blocks (ids stay unique, order is then approximately arrival order).
  */

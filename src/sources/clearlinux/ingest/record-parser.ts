@@ -5,7 +5,7 @@ import { headerValue, normaliseHeaderName, type NormalisedHeaders } from '../rec
 import { replaceNul } from './payload-decoding';
 import type { ParsedRecord } from '../record/parsed-record';
 
-/** Spec §3.1: the telemetry id every client is configured with unless the operator changes it. */
+/** Spec clearlinux.md §3.1: the telemetry id every client is configured with unless the operator changes it. */
 export const DEFAULT_TELEMETRY_ID = '6907c830-eed9-4ce9-81ae-76daf8d88f0f';
 
 export type ParseOptions = Readonly<{ telemetryId?: string }>;
@@ -32,16 +32,16 @@ export const RECORD_REJECTION_REASONS = [
 ] as const;
 export type RecordRejectionReason = (typeof RECORD_REJECTION_REASONS)[number];
 
-/** Stored for fields a record's format version does not carry (§3.1, QUIRK for board/cpu/bios). */
+/** Stored for fields a record's format version does not carry (clearlinux.md §3.1, QUIRK for board/cpu/bios). */
 export const NOT_APPLICABLE = 'N/A';
 
-/** v2 protocol (§3): record fields as headers, the decoded body as payload. */
+/** v2 protocol (clearlinux.md §3): record fields as headers, the decoded body as payload. */
 export function parseV2Record(headers: NormalisedHeaders, payloadText: string, options: ParseOptions = {}): ParsedRecord {
   return validateRecord(headers, payloadText, options);
 }
 
 /**
- * v3 protocol (§5): one JSON object carrying the fields and `payload`; the TID (and
+ * v3 protocol (clearlinux.md §5): one JSON object carrying the fields and `payload`; the TID (and
  * X-CLR-External) come from HTTP headers, or from body keys when the header is absent.
  * `bodyText` is the body decoded as for v2 (UTF-8, latin-1 fallback).
  */
@@ -58,12 +58,12 @@ export function parseV3Record(
   return validateRecord(fields, payload, options);
 }
 
-// Canonical spellings: they appear verbatim in the `<Header> missing` message (§3.1).
+// Canonical spellings: they appear verbatim in the `<Header> missing` message (clearlinux.md §3.1).
 const TID = 'X-Telemetry-Tid';
 const RECORD_FORMAT_VERSION = 'Record-Format-Version';
 const EXTERNAL = 'X-CLR-External';
 
-/** §3.1 presence-check order, with the lowest version that requires each header. */
+/** clearlinux.md §3.1 presence-check order, with the lowest version that requires each header. */
 const REQUIRED_HEADERS: ReadonlyArray<readonly [name: string, fromVersion: number]> = [
   ['Arch', 1],
   ['Build', 1],
@@ -74,7 +74,7 @@ const REQUIRED_HEADERS: ReadonlyArray<readonly [name: string, fromVersion: numbe
   ['Machine-Id', 1],
   ['Severity', 1],
   [RECORD_FORMAT_VERSION, 1],
-  // §3.2: v1 must carry the v2 set (upstream crashed on v1 because it read System-Name anyway).
+  // clearlinux.md §3.2: v1 must carry the v2 set (upstream crashed on v1 because it read System-Name anyway).
   ['Payload-Format-Version', 1],
   ['System-Name', 1],
   [TID, 1],
@@ -97,10 +97,10 @@ const ARCHITECTURES: ReadonlySet<string> = new Set([
   'ppc',
 ]);
 
-/** ASCII only: upstream's `isdigit` also took e.g. `²` and then crashed converting it (§3.1). */
+/** ASCII only: upstream's `isdigit` also took e.g. `²` and then crashed converting it (clearlinux.md §3.1). */
 const DIGITS = /^[0-9]+$/;
 const EVENT_ID = /^[0-9a-f]{32}$/;
-/** Printable ASCII or tab (§3.1 Board-Name / Cpu-Model / Bios-Version). */
+/** Printable ASCII or tab (clearlinux.md §3.1 Board-Name / Cpu-Model / Bios-Version). */
 const PRINTABLE = /^[\x20-\x7E\t]*$/;
 const CLEAR_BUILD = /^[0-9]+$/;
 const OTHER_BUILD = /^[-_a-zA-Z0-9.]+$/;
@@ -111,7 +111,7 @@ function fail(message: string, reason: RecordRejectionReason): never {
   throw new InvalidInput(message, reason);
 }
 
-/** Spec §3.1 in its validation order; the first failing rule wins. */
+/** Spec clearlinux.md §3.1 in its validation order; the first failing rule wins. */
 function validateRecord(fields: NormalisedHeaders, payload: string, options: ParseOptions): ParsedRecord {
   const get = (name: string) => headerValue(fields, name);
 
@@ -152,7 +152,7 @@ function validateRecord(fields: NormalisedHeaders, payload: string, options: Par
   const kernelVersion = must('Kernel-Version');
   if (!isValidKernelVersion(kernelVersion)) fail('kernel version is invalid', 'kernel_version');
 
-  // QUIRK (§3.1): below v3 these are stored as N/A even when sent, and so are not validated.
+  // QUIRK (clearlinux.md §3.1): below v3 these are stored as N/A even when sent, and so are not validated.
   let boardName = NOT_APPLICABLE;
   let cpuModel = NOT_APPLICABLE;
   let biosVersion = NOT_APPLICABLE;
@@ -180,7 +180,7 @@ function validateRecord(fields: NormalisedHeaders, payload: string, options: Par
     fail('Build version has invalid characters', 'build');
   }
 
-  // Stricter than upstream's lenient int() (§3.1): no sign, no spaces, one message for every failure.
+  // Stricter than upstream's lenient int() (clearlinux.md §3.1): no sign, no spaces, one message for every failure.
   const pfvText = must('Payload-Format-Version');
   const payloadFormatVersion = DIGITS.test(pfvText) ? Number(pfvText) : NaN;
   if (!(payloadFormatVersion <= MAX_PAYLOAD_FORMAT_VERSION)) {
@@ -212,7 +212,7 @@ function validateRecord(fields: NormalisedHeaders, payload: string, options: Par
   };
 }
 
-/** §3.3, the client's own rule: two `/`, three non-empty parts of ≤ 40 chars, ≤ 122 in all. */
+/** clearlinux.md §3.3, the client's own rule: two `/`, three non-empty parts of ≤ 40 chars, ≤ 122 in all. */
 function isValidClassification(classification: string): boolean {
   const parts = classification.split('/');
   return (
@@ -223,7 +223,7 @@ function isValidClassification(classification: string): boolean {
 }
 
 /**
- * §3.1: Python's `split('.', 2)` must give exactly three pieces, the first two digits only —
+ * clearlinux.md §3.1: Python's `split('.', 2)` must give exactly three pieces, the first two digits only —
  * so `3.16.generic` passes and `4.12` does not. The third piece is free-form (may be empty).
  */
 function isValidKernelVersion(kernelVersion: string): boolean {
@@ -249,7 +249,7 @@ function codePoints(value: string): number {
 }
 
 /**
- * §5 rules 1–3 and 5: the body must be a JSON object; keys are normalised like header names
+ * clearlinux.md §5 rules 1–3 and 5: the body must be a JSON object; keys are normalised like header names
  * (first spelling wins); strings are kept as sent (the client's cut-at-first-space values
  * included), numbers become their decimal text, null counts as missing.
  */
@@ -276,7 +276,7 @@ function v3Fields(bodyText: string): Record<string, string> {
     if (value === null || Object.hasOwn(fields, key)) continue;
     if (typeof value === 'string') fields[key] = storableField(rawKey, replaceNul(value));
     else if (typeof value === 'number') fields[key] = String(value);
-    // A record field that is neither string nor number cannot be checked by any §3.1 rule.
+    // A record field that is neither string nor number cannot be checked by any clearlinux.md §3.1 rule.
     else if (V3_KNOWN_KEYS.has(key)) fail('invalid JSON body', 'json');
   }
   return fields;

@@ -15,8 +15,8 @@ import { RecordsRepository } from '../records/records.repository';
 import { SubmitOutcome, SubmitTelemetryRecord } from './submit-telemetry-record.command';
 
 /**
- * Validate (§3, §5) → allocate the record id → append `clearlinux.record.accepted` (event id from the
- * record key, §4) → 201. When the log refuses the event id the record was accepted before: answer 200
+ * Validate (clearlinux.md §3, §5) → allocate the record id → append `clearlinux.record.accepted` (event id from the
+ * record key, clearlinux.md §4) → 201. When the log refuses the event id the record was accepted before: answer 200
  * with the ORIGINAL stored record (its id), waiting briefly if the first copy is not visible yet
  * (concurrent POSTs, or Kafka mode where the row appears only after the projector ran).
  */

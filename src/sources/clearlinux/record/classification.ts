@@ -1,8 +1,8 @@
-/** Classification helpers: `DOMAIN/PROBE/REST` (spec §3.3) and the class lists the views use. */
+/** Classification helpers: `DOMAIN/PROBE/REST` (spec clearlinux.md §3.3) and the class lists the views use. */
 
 export type ClassificationParts = Readonly<{ domain: string; probe: string; rest: string }>;
 
-/** Spec §7.1: records whose payload carries a backtrace; used everywhere (not just crash/clr). */
+/** Spec clearlinux.md §7.1: records whose payload carries a backtrace; used everywhere (not just crash/clr). */
 export const BACKTRACE_CLASSIFICATIONS = [
   'org.clearlinux/crash/clr',
   'org.clearlinux/kernel/bug',
@@ -10,17 +10,17 @@ export const BACKTRACE_CLASSIFICATIONS = [
   'org.clearlinux/kernel/warning',
 ] as const;
 
-/** Spec §7.1: counted in the Crashes pie, never parsed. */
+/** Spec clearlinux.md §7.1: counted in the Crashes pie, never parsed. */
 export const OTHER_CRASH_CLASSIFICATIONS = [
   'org.clearlinux/crash/unknown',
   'org.clearlinux/crash/clr-build',
   'org.clearlinux/crash/error',
 ] as const;
 
-/** The seven classes of the Crashes pie (§8.4). */
+/** The seven classes of the Crashes pie (clearlinux.md §8.4). */
 export const CRASH_CLASSIFICATIONS = [...BACKTRACE_CLASSIFICATIONS, ...OTHER_CRASH_CLASSIFICATIONS] as const;
 
-/** Spec §8.5 (exact, case-sensitive). */
+/** Spec clearlinux.md §8.5 (exact, case-sensitive). */
 export const MCE_CLASSIFICATIONS = [
   'org.clearlinux/mce/corrected',
   'org.clearlinux/mce/SRAO',
@@ -28,10 +28,10 @@ export const MCE_CLASSIFICATIONS = [
   'org.clearlinux/mce/UCNA',
 ] as const;
 
-/** Spec §8.6. */
+/** Spec clearlinux.md §8.6. */
 export const THERMAL_CLASSIFICATION = 'org.clearlinux/mce/thermal';
 
-/** Spec §8.8. */
+/** Spec clearlinux.md §8.8. */
 export const HEARTBEAT_CLASSIFICATION = 'org.clearlinux/heartbeat/ping';
 
 export function isBacktraceClassification(classification: string): boolean {
@@ -43,7 +43,7 @@ export function isCrashClassification(classification: string): boolean {
 }
 
 /**
- * Split at the first two `/`. A validated classification has exactly two (§3.3); for anything
+ * Split at the first two `/`. A validated classification has exactly two (clearlinux.md §3.3); for anything
  * else the missing parts are '' and any further `/` stay in `rest`.
  */
 export function splitClassification(classification: string): ClassificationParts {
@@ -62,7 +62,7 @@ export function splitClassification(classification: string): ClassificationParts
 export const LIKE_ESCAPE = '\\';
 
 /**
- * Records filter (§8.1): `DOMAIN/*` and `DOMAIN/PROBE/*` mean "any suffix"; anything else is exact.
+ * Records filter (clearlinux.md §8.1): `DOMAIN/*` and `DOMAIN/PROBE/*` mean "any suffix"; anything else is exact.
  * Returns a LIKE pattern in which only the wildcard is special, so `%`, `_` and `\` inside a
  * classification match themselves.
  */
@@ -76,7 +76,7 @@ export function escapeLike(text: string): string {
 }
 
 /**
- * Choices for the classification drop-down (§8.1): every stored classification plus its
+ * Choices for the classification drop-down (clearlinux.md §8.1): every stored classification plus its
  * `DOMAIN/*` and `DOMAIN/PROBE/*` forms, sorted, without duplicates.
  */
 export function classificationFilterChoices(classifications: Iterable<string>): string[] {

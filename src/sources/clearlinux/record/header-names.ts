@@ -1,6 +1,6 @@
 /**
  * Record fields arrive as HTTP headers whose spelling varies by client: the real client sends
- * `record_format_version`, upstream tests send `Record-Format-Version`. Spec §2.1: names are
+ * `record_format_version`, upstream tests send `Record-Format-Version`. Spec clearlinux.md §2.1: names are
  * case-insensitive and `_` ≡ `-`; a field sent twice keeps its FIRST occurrence in request order.
  */
 
@@ -15,7 +15,7 @@ export function normaliseHeaderName(name: string): string {
 /**
  * Node's `req.rawHeaders` (`[name, value, name, value, …]`, request order) → lookup.
  * Use rawHeaders rather than `req.headers`: the latter already merges duplicates, which would
- * lose the first-wins rule (§2.1).
+ * lose the first-wins rule (clearlinux.md §2.1).
  */
 export function normaliseRawHeaders(rawHeaders: readonly string[]): NormalisedHeaders {
   const pairs: Array<readonly [string, string]> = [];
@@ -41,7 +41,7 @@ export function headerValue(headers: NormalisedHeaders, name: string): string | 
   return Object.hasOwn(headers, key) ? headers[key] : undefined;
 }
 
-/** HTTP optional whitespace (space, tab) only: other characters are part of the value (§2.1). */
+/** HTTP optional whitespace (space, tab) only: other characters are part of the value (clearlinux.md §2.1). */
 function trimHeaderValue(value: string): string {
   return value.replace(/^[ \t]+|[ \t]+$/g, '');
 }

@@ -1,4 +1,4 @@
-/** One accepted record, columns of spec §6.1 minus the server-assigned `id` and `ts_reception`. */
+/** One accepted record, columns of spec clearlinux.md §6.1 minus the server-assigned `id` and `ts_reception`. */
 export type ParsedRecord = Readonly<{
   classification: string;
   domain: string;
@@ -6,7 +6,7 @@ export type ParsedRecord = Readonly<{
   rest: string;
   severity: number;
   machineId: string;
-  /** `host_type`, a.k.a. platform: stored as received (§5 quirk: may be cut at the first space). */
+  /** `host_type`, a.k.a. platform: stored as received (clearlinux.md §5 quirk: may be cut at the first space). */
   machineType: string;
   arch: string;
   kernelVersion: string;

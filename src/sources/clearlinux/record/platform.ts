@@ -1,6 +1,6 @@
 /**
- * `host_type` is `sys_vendor|product_name|product_version` from DMI (spec §1), but client 2.4
- * cuts every value at its first space (§5 QUIRK), so `Intel` alone is a normal value here.
+ * `host_type` is `sys_vendor|product_name|product_version` from DMI (spec clearlinux.md §1), but client 2.4
+ * cuts every value at its first space (clearlinux.md §5 QUIRK), so `Intel` alone is a normal value here.
  */
 export type Platform = Readonly<{ vendor: string | null; product: string | null; version: string | null }>;
 

@@ -7,7 +7,7 @@ export type RecordKeyFields = Pick<
 >;
 
 /**
- * Spec §4: client retries are byte-identical, so the record's own fields identify it. SHA-256
+ * Spec clearlinux.md §4: client retries are byte-identical, so the record's own fields identify it. SHA-256
  * (hex) over the canonical tuple, encoded as a JSON array so that no two tuples share an
  * encoding (field boundaries and types are explicit), then hashed as UTF-8.
  */

@@ -1,6 +1,6 @@
 import type { RecordAcceptedData } from './record.events';
 
-/** Record JSON (spec §6.2): the 201/200 body and each /api/records element. */
+/** Record JSON (spec clearlinux.md §6.2): the 201/200 body and each /api/records element. */
 export type RecordView = Readonly<{
   id: number;
   machine_id: string;
@@ -27,7 +27,7 @@ export type RecordView = Readonly<{
 export type RecordRow = Omit<RecordView, 'id' | 'ts_capture' | 'ts_reception'> &
   Readonly<{ id: string | number; ts_capture_s: string | number; ts_reception_s: string | number }>;
 
-/** `YYYY-MM-DD HH:MM:SS UTC`, whole seconds (§6.2). */
+/** `YYYY-MM-DD HH:MM:SS UTC`, whole seconds (clearlinux.md §6.2). */
 export function formatTimestamp(unixSeconds: number): string {
   const d = new Date(Math.floor(unixSeconds) * 1000);
   const year = d.getUTCFullYear();

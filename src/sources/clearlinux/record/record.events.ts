@@ -7,7 +7,7 @@ export const RECORD_ACCEPTED = 'clearlinux.record.accepted';
 
 export type RecordAcceptedData = ParsedRecord &
   Readonly<{
-    /** Server id (§6.1), allocated before the append so the 201 answer and every replay agree. */
+    /** Server id (clearlinux.md §6.1), allocated before the append so the 201 answer and every replay agree. */
     id: number;
     recordKey: string;
     /** Reception time, ISO (server clock at acceptance). */
@@ -20,7 +20,7 @@ export type RecordAccepted = TelemetryEvent<typeof RECORD_ACCEPTED, RecordAccept
 export type ClearLinuxEvent = RecordAccepted;
 
 /**
- * The headers an event keeps: those that carry record fields (§3.1, names normalised) and what decoding
+ * The headers an event keeps: those that carry record fields (clearlinux.md §3.1, names normalised) and what decoding
  * the body needs. Anything else a client or a proxy adds (CF-Connecting-IP, True-Client-IP, X-Client-IP,
  * Proxy-Authorization, X-Api-Key, cookies …) identifies a person or a session: a list of what to drop
  * always misses the next one, so the event keeps only what it names.
@@ -32,7 +32,7 @@ export const KEPT_HEADERS: ReadonlySet<string> = new Set([
   'content-type', 'content-encoding', 'user-agent',
 ]);
 
-/** Pure: the event for one accepted record. Its id derives from the record key (§4). */
+/** Pure: the event for one accepted record. Its id derives from the record key (clearlinux.md §4). */
 export function recordAccepted(
   parsed: ParsedRecord,
   id: number,

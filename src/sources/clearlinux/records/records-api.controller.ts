@@ -19,7 +19,7 @@ const PARAMS: [name: string, description: string][] = [
   ['limit', '1–1000, default 1000'],
 ];
 
-/** Spec §9. Open like upstream (§11: "/api/records stays open by default"). */
+/** Spec clearlinux.md §9. Open like upstream (clearlinux.md §11: "/api/records stays open by default"). */
 @ApiTags('clearlinux')
 @Controller('api/records')
 export class RecordsApiController {

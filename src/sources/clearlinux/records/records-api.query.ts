@@ -3,13 +3,13 @@ import type { ApiRecordsFilter } from './records.repository';
 
 const DIGITS = /^[0-9]+$/;
 const MAX_WINDOW_SECONDS = 30 * 86400;
-/** Upstream code (not its README, which says 10 000): §9. */
+/** Upstream code (not its README, which says 10 000): clearlinux.md §9. */
 export const DEFAULT_API_LIMIT = 1000;
-const MAX_TS = 999_999_999_999; // Creation-Timestamp has at most 12 digits (§3.1)
+const MAX_TS = 999_999_999_999; // Creation-Timestamp has at most 12 digits (clearlinux.md §3.1)
 const MAX_BIGINT = 9223372036854775807n;
 
 /**
- * Spec §9, pure: query string → filter. First value of a repeated parameter wins, an empty value is
+ * Spec clearlinux.md §9, pure: query string → filter. First value of a repeated parameter wins, an empty value is
  * invalid, unknown parameters are ignored; checks run in the table's order (first failure answers).
  */
 export function parseApiRecordsQuery(query: URLSearchParams): ApiRecordsFilter {
@@ -73,7 +73,7 @@ export function parseApiRecordsQuery(query: URLSearchParams): ApiRecordsFilter {
   return { severity, classification, build, machineId, windowSeconds, fromId, tsCaptureAfter, limit };
 }
 
-/** §3.3 rule plus the README's 140-character cap. */
+/** clearlinux.md §3.3 rule plus the README's 140-character cap. */
 function isApiClassification(c: string): boolean {
   const parts = c.split('/');
   const len = (s: string) => [...s].length;

@@ -13,7 +13,7 @@ import { queryOf, queryString } from '../../../common/http-input';
 export const RECORDS_CONSOLE_PATH = '/console/clearlinux/records';
 const PAYLOAD_PREVIEW = 80;
 
-/** Records view (spec §8.1): filtered, paginated list; record detail; CSV export of the filtered set. */
+/** Records view (spec clearlinux.md §8.1): filtered, paginated list; record detail; CSV export of the filtered set. */
 @ApiExcludeController()
 @Controller('console/clearlinux')
 export class RecordsConsoleController {

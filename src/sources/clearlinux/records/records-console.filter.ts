@@ -15,7 +15,7 @@ export type ConsoleQuery = Readonly<{
   pageSize: number;
 }>;
 
-/** Spec §8.1, pure: console query string → filter. Empty fields mean "no filter" (a blank form field). */
+/** Spec clearlinux.md §8.1, pure: console query string → filter. Empty fields mean "no filter" (a blank form field). */
 export function parseConsoleQuery(query: URLSearchParams): ConsoleQuery {
   const values = Object.fromEntries(FILTER_KEYS.map((k) => [k, (query.get(k) ?? '').trim()])) as Record<(typeof FILTER_KEYS)[number], string>;
   const opt = (k: (typeof FILTER_KEYS)[number]) => (values[k] === '' ? undefined : values[k]);
@@ -57,7 +57,7 @@ function positive(text: string | null, fallback: number, max: number): number {
   return Math.min(Number(text), max);
 }
 
-/** §8.1 CSV: every value double-quoted, inner quotes doubled, booleans as `true`/`false`. */
+/** clearlinux.md §8.1 CSV: every value double-quoted, inner quotes doubled, booleans as `true`/`false`. */
 export function csvLines(rows: readonly (readonly (string | number | boolean)[])[]): string {
   return csvText(rows, { quoted: true, cast: { boolean: (b) => String(b) } });
 }

@@ -6,7 +6,7 @@ import { RECORD_ACCEPTED, type RecordAccepted } from '../record/record.events';
 export const RECORDS_TABLE = 'records';
 
 /**
- * Pure: one accepted record → one `records` row (spec §6.1). Idempotent: the unique key is
+ * Pure: one accepted record → one `records` row (spec clearlinux.md §6.1). Idempotent: the unique key is
  * (log_event_id, ts_reception), both fixed by the event, so a redelivery or replay inserts nothing new.
  */
 export function projectRecord(event: RecordAccepted): RowWrite[] {

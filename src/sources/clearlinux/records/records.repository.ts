@@ -31,7 +31,7 @@ export const RecordsSql = {
   /** Keys of the records a purge removed, for the derived tables (dropped at the end of the transaction). */
   purgedTable: `CREATE TEMP TABLE IF NOT EXISTS ${PURGED_RECORDS} (log_event_id uuid NOT NULL, ts_capture timestamptz NOT NULL, ts_reception timestamptz NOT NULL)
                 ON COMMIT DROP`,
-  /** Builds per OS; numeric builds first by value descending, then the others by text (§8.1). */
+  /** Builds per OS; numeric builds first by value descending, then the others by text (clearlinux.md §8.1). */
   buildsPerOs: `
     SELECT os_name, build FROM (SELECT DISTINCT os_name, build FROM records) b
     ORDER BY (build ~ '^[0-9]{1,18}$') DESC,
@@ -41,7 +41,7 @@ export const RecordsSql = {
 
 const MAX_BIGINT = 9223372036854775807n;
 
-/** GET /api/records filter (spec §9), already validated. */
+/** GET /api/records filter (spec clearlinux.md §9), already validated. */
 export type ApiRecordsFilter = Readonly<{
   severity?: number;
   classification?: string;
@@ -54,7 +54,7 @@ export type ApiRecordsFilter = Readonly<{
   limit: number;
 }>;
 
-/** Console records filter (spec §8.1), already validated. */
+/** Console records filter (spec clearlinux.md §8.1), already validated. */
 export type ConsoleRecordsFilter = Readonly<{
   classificationLike?: string;
   osName?: string;
@@ -105,7 +105,7 @@ export class RecordsRepository {
     return (await this.db.query<RecordRow>(q.sql, q.params)).map(viewFromRow);
   }
 
-  /** §8.1: an invalid regex is the caller's mistake (upstream answered 500). */
+  /** clearlinux.md §8.1: an invalid regex is the caller's mistake (upstream answered 500). */
   async checkRegexes(f: ConsoleRecordsFilter): Promise<void> {
     for (const [name, pattern] of [['payload', f.payload], ['not_payload', f.notPayload]] as const) {
       if (pattern === undefined) continue;

@@ -1,7 +1,7 @@
 import { escapeLike, LIKE_ESCAPE } from '../record/classification';
 import type { PurgeConfig, PurgeField } from '../clearlinux.config';
 
-/** One delete of the purge (spec §10), as data: what it matches and how old the rows must be. */
+/** One delete of the purge (spec clearlinux.md §10), as data: what it matches and how old the rows must be. */
 export type PurgeStep =
   | Readonly<{ kind: 'filtered'; field: PurgeField; value: string; days: number }>
   | Readonly<{ kind: 'unfiltered'; days: number; exclude: readonly Readonly<{ field: PurgeField; value: string }>[] }>;
@@ -9,7 +9,7 @@ export type PurgeStep =
 export type PurgeRecord = Readonly<{ severity: number; classification: string; machine_id: string; ageDays: number }>;
 
 /**
- * Pure (§10): step 1, each (field, value, days > 0) deletes matching records older than `days`;
+ * Pure (clearlinux.md §10): step 1, each (field, value, days > 0) deletes matching records older than `days`;
  * step 2, if max_days_keep_unfiltered > 0, records older than that matching NO configured value of
  * any field (0-day values included: they protect) are deleted.
  */
@@ -44,7 +44,7 @@ export function wouldDelete(steps: readonly PurgeStep[], record: PurgeRecord): b
   );
 }
 
-/** SQL for one step (ages on reception time, §10). `now` is explicit so tests can move the clock. */
+/** SQL for one step (ages on reception time, clearlinux.md §10). `now` is explicit so tests can move the clock. */
 export function purgeStatement(step: PurgeStep, now: Date): { sql: string; params: unknown[] } {
   const params: unknown[] = [now.toISOString(), step.days];
   const p = (v: unknown) => `$${params.push(v)}`;

@@ -7,7 +7,7 @@ import { CrashesRepository } from '../crashes/crashes.repository';
 import { RecordsRepository } from '../records/records.repository';
 import { purgePlan, purgeStatement } from './retention.plan';
 
-/** ms from `now` to the next 04:30 UTC (§10 "daily at 04:30 server time"; the server clock is UTC). */
+/** ms from `now` to the next 04:30 UTC (clearlinux.md §10 "daily at 04:30 server time"; the server clock is UTC). */
 export function msUntilNextRun(now: Date, hour = 4, minute = 30): number {
   const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), hour, minute));
   if (next.getTime() <= now.getTime()) next.setUTCDate(next.getUTCDate() + 1);
@@ -15,7 +15,7 @@ export function msUntilNextRun(now: Date, hour = 4, minute = 30): number {
 }
 
 /**
- * Runs the §10 purge daily in-process: `records` and the analytics rows derived from the records it
+ * Runs the clearlinux.md §10 purge daily in-process: `records` and the analytics rows derived from the records it
  * removed in one transaction, then the crashes of removed records (the crash rollup follows: it is
  * refreshed over the window it is read for) and the analytics rollups over the purged days.
  */

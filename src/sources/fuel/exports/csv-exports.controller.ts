@@ -11,7 +11,7 @@ import { CsvExportsRepository } from './csv-exports.repository';
 import { ReportWindow, reportWindow } from '../reports/report-window';
 
 /**
- * Upstream-compatible analytics exports (spec §5): CSV streamed row by row from keyset pages through
+ * Upstream-compatible analytics exports (spec fuelstats.md §5): CSV streamed row by row from keyset pages through
  * csv-stringify (backpressure all the way, nothing buffered), and the tar of all CSVs. Protected by the admin credential like every read API, and by the analytics
  * network rule.
  */
@@ -28,7 +28,7 @@ export class CsvExportsController {
   ) {}
 
   @Get('csv/clusters')
-  @ApiOperation({ summary: 'clusters.csv: one row per environment of each selected installation (spec §5.2)' })
+  @ApiOperation({ summary: 'clusters.csv: one row per environment of each selected installation (spec fuelstats.md §5.2)' })
   @ApiProduces('text/csv')
   @ApiQuery({ name: 'from_date', required: false, description: 'YYYY-MM-DD, default today−90 days' })
   @ApiQuery({ name: 'to_date', required: false, description: 'YYYY-MM-DD, default today' })
@@ -37,7 +37,7 @@ export class CsvExportsController {
   }
 
   @Get('csv/nodes')
-  @ApiOperation({ summary: 'nodes.csv: one row per node (522 columns, spec §5.3)' })
+  @ApiOperation({ summary: 'nodes.csv: one row per node (522 columns, spec fuelstats.md §5.3)' })
   @ApiProduces('text/csv')
   @ApiQuery({ name: 'from_date', required: false })
   @ApiQuery({ name: 'to_date', required: false })
@@ -46,7 +46,7 @@ export class CsvExportsController {
   }
 
   @Get('csv/plugins')
-  @ApiOperation({ summary: 'plugins.csv: one row per installed plugin (spec §5.3)' })
+  @ApiOperation({ summary: 'plugins.csv: one row per installed plugin (spec fuelstats.md §5.3)' })
   @ApiProduces('text/csv')
   @ApiQuery({ name: 'from_date', required: false })
   @ApiQuery({ name: 'to_date', required: false })
@@ -55,7 +55,7 @@ export class CsvExportsController {
   }
 
   @Get('csv/all')
-  @ApiOperation({ summary: 'All CSV exports in one tar: <type>.csv per stored OSWL type (sorted), clusters.csv, plugins.csv (spec §5.5)' })
+  @ApiOperation({ summary: 'All CSV exports in one tar: <type>.csv per stored OSWL type (sorted), clusters.csv, plugins.csv (spec fuelstats.md §5.5)' })
   @ApiProduces('application/x-tar')
   @ApiQuery({ name: 'from_date', required: false })
   @ApiQuery({ name: 'to_date', required: false })
@@ -76,7 +76,7 @@ export class CsvExportsController {
   }
 
   @Get('csv/:resource_type')
-  @ApiOperation({ summary: '<resource_type>.csv: OSWL time series, one row per resource per day (spec §5.4)' })
+  @ApiOperation({ summary: '<resource_type>.csv: OSWL time series, one row per resource per day (spec fuelstats.md §5.4)' })
   @ApiProduces('text/csv')
   @ApiParam({ name: 'resource_type', enum: OSWL_CSV_TYPES })
   @ApiQuery({ name: 'from_date', required: false })

@@ -13,7 +13,7 @@ export const pyDatetime = (col: string, sep: ' ' | 'T' = ' ') =>
   `regexp_replace(to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD${sep === 'T' ? '"T"' : ' '}HH24:MI:SS.US'), '\\.000000$', '')`;
 
 export const CsvExportsSql = {
-  /** §5.0 selection (QUIRK kept), one keyset page after row id $3. */
+  /** fuelstats.md §5.0 selection (QUIRK kept), one keyset page after row id $3. */
   installationsPage: `
     SELECT i.id::text AS id, i.master_node_uid, i.structure,
            ${pyDatetime('i.creation_date')} AS creation_date, ${pyDatetime('i.modification_date')} AS modification_date
@@ -23,7 +23,7 @@ export const CsvExportsSql = {
        AND (i.creation_date <= $2::date + 1 OR i.modification_date <= $2::date + 1)
        AND i.id > $3::bigint
      ORDER BY i.id LIMIT $4`,
-  /** §5.2 verify_networks_status: the latest (highest external_id) verify_networks task ending in the window. */
+  /** fuelstats.md §5.2 verify_networks_status: the latest (highest external_id) verify_networks task ending in the window. */
   verifyNetworks: `
     SELECT DISTINCT ON (a.master_node_uid, a.body->>'cluster_id')
            a.master_node_uid, a.body->>'cluster_id' AS cluster_id, a.body->'additional_info'->>'ended_with_status' AS status
@@ -33,7 +33,7 @@ export const CsvExportsSql = {
        AND substr(a.body->>'end_timestamp', 1, 10) BETWEEN $2::date::text AND $3::date::text
      ORDER BY a.master_node_uid, a.body->>'cluster_id', a.external_id DESC`,
   /**
-   * §5.4 records of one type created in the window, of installations not filtered, one keyset page after
+   * fuelstats.md §5.4 records of one type created in the window, of installations not filtered, one keyset page after
    * (created_date, id) = ($4, $5); with the UTC day of the installation's last sync.
    */
   oswlPage: `
@@ -46,7 +46,7 @@ export const CsvExportsSql = {
        AND (o.created_date, o.id) > ($4::date, $5::bigint)
      ORDER BY o.created_date, o.id LIMIT $6`,
   /**
-   * §5.4 version_info fallbacks of some installations: `fuel_release` release/openstack_version, and per
+   * fuelstats.md §5.4 version_info fallbacks of some installations: `fuel_release` release/openstack_version, and per
    * cluster that has a fuel_version its version and release (read from fuel_clusters, not the structure).
    */
   versionFallbacks: `
@@ -55,7 +55,7 @@ export const CsvExportsSql = {
            (SELECT coalesce(jsonb_agg(jsonb_build_array(c.cluster_id::text, c.fuel_version, c.release_version, c.release_os, c.release_name)), '[]')
               FROM fuel_clusters c WHERE c.master_node_uid = i.master_node_uid AND c.fuel_version <> '') AS clusters
       FROM fuel_installations i WHERE i.master_node_uid = ANY($1::text[])`,
-  /** §5.5: which of the given types have stored records (any installation, any date, as upstream). */
+  /** fuelstats.md §5.5: which of the given types have stored records (any installation, any date, as upstream). */
   storedTypes: `SELECT t FROM unnest($1::text[]) t WHERE EXISTS (SELECT 1 FROM fuel_oswl o WHERE o.resource_type = t) ORDER BY t`,
 } as const;
 
@@ -97,7 +97,7 @@ export class CsvExportsRepository {
     return out;
   }
 
-  /** Keyset-paginated walk over §5.4 records in (created_date, id) order; one query per page, as above. */
+  /** Keyset-paginated walk over fuelstats.md §5.4 records in (created_date, id) order; one query per page, as above. */
   async *oswlRecords(type: OswlCsvType, w: ReportWindow, pageSize = OSWL_PAGE_SIZE): AsyncGenerator<OswlExportRecord[]> {
     let after = { date: w.from, id: '0' };
     for (;;) {
@@ -124,7 +124,7 @@ export class CsvExportsRepository {
     );
   }
 
-  /** The §5.4 types with a column set that have stored records, sorted. */
+  /** The fuelstats.md §5.4 types with a column set that have stored records, sorted. */
   async storedOswlTypes(): Promise<OswlCsvType[]> {
     return (await this.db.query<{ t: OswlCsvType }>(CsvExportsSql.storedTypes, [OSWL_CSV_TYPES])).map((r) => r.t);
   }

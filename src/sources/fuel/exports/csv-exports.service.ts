@@ -7,7 +7,7 @@ import { OswlExportRecord, VersionFallback, fillDateGaps, hasOwnVersionInfo, osw
 import { ReportWindow } from '../reports/report-window';
 
 /**
- * The rows (header first) of every CSV export of spec §5.2–§5.5, produced page by page from the repository
+ * The rows (header first) of every CSV export of spec fuelstats.md §5.2–§5.5, produced page by page from the repository
  * so nothing but the current page (and, for OSWL, the horizon) is held in memory.
  */
 @Injectable()
@@ -16,7 +16,7 @@ export class CsvExports {
 
   constructor(private readonly repo: CsvExportsRepository) {}
 
-  /** clusters.csv, nodes.csv, plugins.csv (§5.2, §5.3). */
+  /** clusters.csv, nodes.csv, plugins.csv (fuelstats.md §5.2, §5.3). */
   async *installationRows(resource: CsvResource, w: ReportWindow): AsyncGenerator<string[]> {
     yield CSV_HEADERS[resource];
     for await (const page of this.repo.installations(w)) {
@@ -26,7 +26,7 @@ export class CsvExports {
         try {
           rows = exportRows(resource, inst, verify.get(inst.master_node_uid));
         } catch (err) {
-          // §5.2: one installation that cannot be flattened never fails the export.
+          // fuelstats.md §5.2: one installation that cannot be flattened never fails the export.
           this.logger.warn(`skipping installation row ${inst.id} in ${resource}.csv: ${(err as Error).message}`);
           continue;
         }
@@ -35,7 +35,7 @@ export class CsvExports {
     }
   }
 
-  /** `<type>.csv`, the OSWL time series of §5.4 from the first record's day to `to`. */
+  /** `<type>.csv`, the OSWL time series of fuelstats.md §5.4 from the first record's day to `to`. */
   async *oswlRows(type: OswlCsvType, w: ReportWindow): AsyncGenerator<string[]> {
     yield oswlCsvHeader(type);
     const fallbacks = new Map<string, VersionFallback>();
@@ -44,7 +44,7 @@ export class CsvExports {
     }
   }
 
-  /** §5.5 archive content: `<type>.csv` of each stored type with a column set (sorted), clusters.csv, plugins.csv. */
+  /** fuelstats.md §5.5 archive content: `<type>.csv` of each stored type with a column set (sorted), clusters.csv, plugins.csv. */
   async tarEntries(w: ReportWindow): Promise<CsvEntry[]> {
     const types = await this.repo.storedOswlTypes();
     return [

@@ -13,7 +13,7 @@ export type CsvEntry = Readonly<{ name: string; rows: () => AsyncIterable<string
 export const SPOOL_PREFIX = 'fuel-export-';
 
 /**
- * A tar archive of CSV files, produced lazily (spec §5.5). A tar header needs the entry's size, so each CSV
+ * A tar archive of CSV files, produced lazily (spec fuelstats.md §5.5). A tar header needs the entry's size, so each CSV
  * is first spooled to a file in a per-request temp directory, then streamed out and deleted: memory stays
  * flat however large the export. `signal` (the client going away) stops a spool in progress; the directory
  * is removed when the archive ends, fails or is abandoned.

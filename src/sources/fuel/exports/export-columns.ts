@@ -1,7 +1,7 @@
 import { csvStream } from '../../../common/csv';
 
 /**
- * CSV export columns (spec §5.1–§5.4), derived from upstream's export skeletons rather than listed:
+ * CSV export columns (spec fuelstats.md §5.1–§5.4), derived from upstream's export skeletons rather than listed:
  * object keys in code-point order, a list expands to N indexed copies (default 5), a `count` leaf is the
  * length of the list. Pure; the exact header rows are checked against the fixture in the unit tests.
  */
@@ -90,7 +90,7 @@ export const PLUGIN_SKELETON: Skeleton = {
   licenses: list(null),
 };
 
-/** The four columns every node and plugin row ends with (§5.3). */
+/** The four columns every node and plugin row ends with (fuelstats.md §5.3). */
 export const ITEM_TRAILER = ['cluster_id', 'cluster_fuel_version', 'master_node_uid', 'structure.fuel_packages'] as const;
 
 export const CLUSTER_COLUMNS = columnsOf(CLUSTER_SKELETON);
@@ -104,7 +104,7 @@ export const CSV_HEADERS = {
   plugins: PLUGIN_COLUMNS.map((c) => c.name).concat(ITEM_TRAILER),
 } as const;
 
-/** §5.4: the OSWL resource types that have a column set (others, e.g. security_group, have no CSV export). */
+/** fuelstats.md §5.4: the OSWL resource types that have a column set (others, e.g. security_group, have no CSV export). */
 export const OSWL_CSV_TYPES = ['vm', 'flavor', 'volume', 'image', 'tenant', 'keystone_user'] as const;
 export type OswlCsvType = (typeof OSWL_CSV_TYPES)[number];
 export const isOswlCsvType = (t: string): t is OswlCsvType => (OSWL_CSV_TYPES as readonly string[]).includes(t);
@@ -136,7 +136,7 @@ export const oswlCsvHeader = (type: OswlCsvType): string[] => [
 ];
 
 /**
- * §5.1 cell rendering (Python csv conventions, QUIRK): null/missing → empty, booleans True/False,
+ * fuelstats.md §5.1 cell rendering (Python csv conventions, QUIRK): null/missing → empty, booleans True/False,
  * numbers as JSON numbers, a list at a leaf → items joined by one space, an object → JSON text.
  */
 export function cell(value: unknown): string {
@@ -161,5 +161,5 @@ export function valueAt(root: unknown, column: Column): string {
 
 export const cellsOf = (root: unknown, columns: readonly Column[]): string[] => columns.map((c) => valueAt(root, c));
 
-/** §5.1 framing: comma, CRLF after every row, quotes only when needed (comma and quote by default, CR/LF added). */
+/** fuelstats.md §5.1 framing: comma, CRLF after every row, quotes only when needed (comma and quote by default, CR/LF added). */
 export const csvFormat = () => csvStream({ record_delimiter: 'windows', quoted_match: /[\r\n]/ });

@@ -1,11 +1,11 @@
-/** Pure: one stored installation → the CSV rows of clusters.csv, nodes.csv, plugins.csv (spec §5.2, §5.3). */
+/** Pure: one stored installation → the CSV rows of clusters.csv, nodes.csv, plugins.csv (spec fuelstats.md §5.2, §5.3). */
 import { CLUSTER_COLUMNS, Column, INSTALLATION_COLUMNS, NODE_COLUMNS, PLUGIN_COLUMNS, cell, cellsOf } from './export-columns';
 
 export type ExportInstallation = Readonly<{
   id: string;
   master_node_uid: string;
   structure: Record<string, unknown>;
-  /** `YYYY-MM-DD HH:MM:SS[.ffffff]` (UTC), as §5.2 renders it. */
+  /** `YYYY-MM-DD HH:MM:SS[.ffffff]` (UTC), as fuelstats.md §5.2 renders it. */
   creation_date: string;
   modification_date: string | null;
 }>;

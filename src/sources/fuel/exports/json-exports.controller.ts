@@ -16,7 +16,7 @@ const PAGING_QUERY = {
 const schema = (name: string) => swaggerSchema('fuel', `${name}.v1.json`);
 
 /**
- * Upstream-compatible JSON exports (spec §5.6). Paged answers are written row by row from chunked queries,
+ * Upstream-compatible JSON exports (spec fuelstats.md §5.6). Paged answers are written row by row from chunked queries,
  * so a page of large installation structures is never held whole. Admin credential plus the analytics
  * network rule.
  */
@@ -64,7 +64,7 @@ export class JsonExportsController {
   }
 
   @Get('installation_infos/filtered')
-  @ApiOperation({ summary: 'Installations filtered out by the release filtering rules (§3.7), paged' })
+  @ApiOperation({ summary: 'Installations filtered out by the release filtering rules (fuelstats.md §3.7), paged' })
   @ApiQuery(PAGING_QUERY)
   @ApiOkResponse({ schema: schema('installation-infos-filtered-response') })
   async filtered(@Query('paging_params') paging: unknown, @Res() reply: FastifyReply) {

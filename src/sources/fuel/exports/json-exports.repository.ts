@@ -15,7 +15,7 @@ const OSWL_OF = `o.master_node_uid = $1 AND ($2::text IS NULL OR o.resource_type
 type PagedSql = Readonly<{ count: string; page: string }>;
 
 /**
- * SQL of the JSON exports (spec §5.6). Rows are ordered by row id; pages after the first continue from the
+ * SQL of the JSON exports (spec fuelstats.md §5.6). Rows are ordered by row id; pages after the first continue from the
  * last id (keyset), so a large `offset`/`limit` costs one skip, not one per chunk.
  */
 export const JsonExportsSql = {
@@ -66,7 +66,7 @@ export class JsonExportsRepository {
     return this.paged(JsonExportsSql.filteredInstallations, [], paging, INSTALLATION_CHUNK);
   }
 
-  /** `updated_time` as a time of day (the stored text may carry a date and zone, §3.4). */
+  /** `updated_time` as a time of day (the stored text may carry a date and zone, fuelstats.md §3.4). */
   oswls(uid: string, resourceType: string | null, paging: Paging): Promise<Page> {
     return this.paged(JsonExportsSql.oswls, [uid, resourceType], paging, ROW_CHUNK, (r) => ({ ...r, updated_time: isoTimeOfDay(String(r.updated_time)) }));
   }

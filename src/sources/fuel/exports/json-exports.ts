@@ -1,4 +1,4 @@
-/** Pure pieces of the JSON exports of spec §5.6: paging parameters, the paged answer, row rendering. */
+/** Pure pieces of the JSON exports of spec fuelstats.md §5.6: paging parameters, the paged answer, row rendering. */
 
 export type Paging = Readonly<{ limit: number; offset: number }>;
 export const DEFAULT_PAGING: Paging = { limit: 1000, offset: 0 };
@@ -35,7 +35,7 @@ export async function* pagedJson(paging: Paging, total: number, rows: AsyncItera
 }
 
 /**
- * The stored `updated_time` (§3.4 accepts `HH:MM[:SS[.ffffff]]`, optionally after a date and before a zone) as
+ * The stored `updated_time` (fuelstats.md §3.4 accepts `HH:MM[:SS[.ffffff]]`, optionally after a date and before a zone) as
  * Python's time.isoformat() of the time of day: `HH:MM:SS`, plus `.ffffff` when the fraction is not zero.
  */
 export function isoTimeOfDay(text: string): string {

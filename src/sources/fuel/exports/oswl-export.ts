@@ -1,5 +1,5 @@
 /**
- * Pure: the OSWL time series of spec §5.4 — stored records (ordered by created_date, row id) → one CSV row
+ * Pure: the OSWL time series of spec fuelstats.md §5.4 — stored records (ordered by created_date, row id) → one CSV row
  * per resource per day, gaps between a record's day and the next filled from the "horizon" of latest records.
  */
 import { OSWL_GENERAL_COLUMNS, OSWL_RESOURCE_COLUMNS, OswlCsvType, cell, cellsOf } from './export-columns';
@@ -87,7 +87,7 @@ export async function* fillDateGaps(records: AsyncIterable<OswlExportRecord> | I
 /** A record's own version_info counts when it has any key (upstream: a non-empty dict). */
 export const hasOwnVersionInfo = (r: OswlExportRecord): boolean => isObj(r.version_info) && Object.keys(r.version_info).length > 0;
 
-/** The record's own version_info, else the fallback of §5.4 (its cluster's, else its installation's release). */
+/** The record's own version_info, else the fallback of fuelstats.md §5.4 (its cluster's, else its installation's release). */
 export function versionInfoOf(r: OswlExportRecord, fallback: VersionFallback | undefined): VersionInfo {
   if (hasOwnVersionInfo(r)) return r.version_info as VersionInfo;
   return fallback?.clusters.get(r.cluster_id) ?? fallback?.fuelRelease ?? {};

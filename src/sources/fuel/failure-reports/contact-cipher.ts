@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** What a customer typed into the Fuel settings tab (spec §7.1); only ever held encrypted outside memory. */
+/** What a customer typed into the Fuel settings tab (spec fuelstats.md §7.1); only ever held encrypted outside memory. */
 export type CustomerContact = Readonly<{
   first_name: string;
   last_name: string;

@@ -6,7 +6,7 @@ import { CollectorEndpoint, execTime, readCollectorBody } from '../intake/collec
 import { SubmitFailureReport } from './submit-failure-report.command';
 
 /**
- * `POST /api/v1/failure_reports` (spec §7.3): 201 for a new report (notified when a contact is given), 200 for
+ * `POST /api/v1/failure_reports` (spec fuelstats.md §7.3): 201 for a new report (notified when a contact is given), 200 for
  * a known report_uuid. Served by FailureReportsCollectorController and, for the trailing-slash spelling the
  * senders use, by the collector's dispatch (COLLECTOR_ENDPOINTS).
  */

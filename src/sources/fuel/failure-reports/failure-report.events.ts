@@ -9,7 +9,7 @@ export const FAILURE_REPORT_RECEIVED = 'fuel.failure-report.received';
 export const FAILURE_REPORT_ACKNOWLEDGED = 'fuel.failure-report.acknowledged';
 export const FAILURE_REPORT_ASSIGNED = 'fuel.failure-report.assigned';
 
-/** Installation context of an opted-in report (spec §7.3), secrets already removed. */
+/** Installation context of an opted-in report (spec fuelstats.md §7.3), secrets already removed. */
 export type FailureContext = Readonly<{
   fuelRelease: Record<string, unknown>;
   fuelPackages: readonly string[];
@@ -25,7 +25,7 @@ export type FailureReportReceived = TelemetryEvent<
     masterNodeUid: string;
     createdAt: string;
     actionLog: ActionLogRecord;
-    /** A support notification is due: the report came with a contact (§7.3). */
+    /** A support notification is due: the report came with a contact (fuelstats.md §7.3). */
     notified: boolean;
     /** null when no contact was given: then only the failed action log is kept (seed). */
     context: FailureContext | null;
@@ -37,7 +37,7 @@ export type FailureReportAcknowledged = TelemetryEvent<typeof FAILURE_REPORT_ACK
 export type FailureReportAssigned = TelemetryEvent<typeof FAILURE_REPORT_ASSIGNED, { reportUuid: string; assignee: string | null }, 1>;
 export type FailureReportEvent = FailureReportReceived | FailureReportAcknowledged | FailureReportAssigned;
 
-/** report_uuid is the idempotency key (§3.1): a resend maps to the same event id, which the log refuses. */
+/** report_uuid is the idempotency key (fuelstats.md §3.1): a resend maps to the same event id, which the log refuses. */
 export function failureReportEventId(reportUuid: string): string {
   return eventIdFromKey(FAILURE_REPORT_RECEIVED, reportUuid.toLowerCase());
 }

@@ -16,7 +16,7 @@ import { SupportConsoleController } from './support-console.controller';
 import { SupportService } from './support.service';
 
 /**
- * Immediate failure reports (spec fuelstats §7): intake, the report tables and their projector, the support
+ * Immediate failure reports (spec fuelstats.md §7): intake, the report tables and their projector, the support
  * API and console. Notifications are not made here: AlertsModule consumes the report events for that, and
  * answers DeliveriesOfReport for the support detail. The contact cipher is shared with it (webhook secrets).
  */

@@ -5,7 +5,7 @@ export type FailureReportOutcome = Readonly<
   | { report_uuid: string; notified: boolean; existed: true }
 >;
 
-/** A schema-valid `{"failure_report": {...}}` body (spec §7.3). */
+/** A schema-valid `{"failure_report": {...}}` body (spec fuelstats.md §7.3). */
 export class SubmitFailureReport extends Command<FailureReportOutcome> {
   constructor(
     readonly body: Readonly<{ failure_report: Record<string, unknown> }>,

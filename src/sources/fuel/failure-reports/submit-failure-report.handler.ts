@@ -24,7 +24,7 @@ type ReportBody = Readonly<{
 
 /**
  * Pure apart from the cipher's random IV: the event for a schema-valid report. Secrets are removed as
- * for every Fuel structure (§3.6); without a contact only the failed action log is kept (seed).
+ * for every Fuel structure (fuelstats.md §3.6); without a contact only the failed action log is kept (seed).
  */
 export function buildFailureReportEvent(report: ReportBody, cipher: ContactCipher, receivedAt: string): FailureReportReceived {
   const reportUuid = report.report_uuid.toLowerCase();
@@ -54,7 +54,7 @@ export function buildFailureReportEvent(report: ReportBody, cipher: ContactCiphe
 }
 
 /**
- * Spec §7.3: the failed action log (as §3.2, `added`/`existed`: already stored, or refused by the log as a duplicate) and the report are appended together and
+ * Spec fuelstats.md §7.3: the failed action log (as fuelstats.md §3.2, `added`/`existed`: already stored, or refused by the log as a duplicate) and the report are appended together and
  * answered only once durable; the notification itself is derived from the report event by the alerts
  * projector, so "queued" and "durable" are the same moment. A known report_uuid answers 200 and changes
  * nothing (the derived event id makes the log refuse it even before the projection has it).

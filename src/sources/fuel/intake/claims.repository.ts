@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Database } from '../../../database/database';
 
 /**
- * "Have we seen this key before?" for the upsert resources (§3.3 201/200, §3.4/§3.5 added/updated).
+ * "Have we seen this key before?" for the upsert resources (fuelstats.md §3.3 201/200, fuelstats.md §3.4/§3.5 added/updated).
  * Written AFTER the event is durable: if the append fails nothing is claimed and the resend is still
  * "created"; if the claim write fails after a durable append the request answers 503 and the resend
  * appends again (harmless: upsert) and is answered as created once — a possible extra 201, never a lost record.
@@ -48,7 +48,7 @@ export class ClaimsRepository {
     return new Set(rows.map((r) => keyOf(r.master_node_uid, r.external_id)));
   }
 
-  /** Action logs already projected among these keys (§3.2 step 2). */
+  /** Action logs already projected among these keys (fuelstats.md §3.2 step 2). */
   async storedActionLogs(keys: readonly RecordKey[]): Promise<Set<string>> {
     if (keys.length === 0) return new Set();
     const rows = await this.db.query<{ master_node_uid: string; external_id: string }>(ClaimsSql.storedActionLogs, [

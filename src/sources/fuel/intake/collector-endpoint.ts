@@ -12,12 +12,12 @@ export type CollectorHandler = (req: FastifyRequest, reply: FastifyReply) => Pro
 export type CollectorEndpoint = Readonly<{ path: string; method: 'POST'; handle: CollectorHandler }>;
 export const COLLECTOR_ENDPOINTS = Symbol('COLLECTOR_ENDPOINTS');
 
-/** exec_time (§2.2): seconds as a float with microsecond precision. */
+/** exec_time (fuelstats.md §2.2): seconds as a float with microsecond precision. */
 export function execTime(startedNs: bigint): number {
   return Math.round(Number(process.hrtime.bigint() - startedNs) / 1000) / 1e6;
 }
 
-/** The decoded body (§2.1), checked against its request schema (400 naming the failing rule). */
+/** The decoded body (fuelstats.md §2.1), checked against its request schema (400 naming the failing rule). */
 export function readCollectorBody(req: FastifyRequest, schemas: FuelSchemas, schema: FuelSchemaId): Record<string, unknown> {
   const body = decodeJsonBody(req.headers, req.body as Buffer | undefined);
   schemas.assert(schema, body);

@@ -12,9 +12,9 @@ import { SubmitOstfRuns, SubmitOswlStats } from './submit-oswl-stats.command';
 
 
 /**
- * Fuel collector (spec §2). Senders post to paths WITH a trailing slash, which Nest strips from route
+ * Fuel collector (spec fuelstats.md §2). Senders post to paths WITH a trailing slash, which Nest strips from route
  * paths; those requests (and wrong methods, and unknown paths) reach the `api/v1/*` catch-all, which
- * dispatches by the normalised path so both spellings behave identically (no redirect, §1). Endpoints
+ * dispatches by the normalised path so both spellings behave identically (no redirect, fuelstats.md §1). Endpoints
  * served elsewhere in Fuel (COLLECTOR_ENDPOINTS: the failure reports) are dispatched the same way.
  */
 @ApiTags('fuel collector')
@@ -48,7 +48,7 @@ export class CollectorController {
 
   @Post('action_logs')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Bulk action logs with per-record status (spec §3.2; also /api/v1/action_logs/)' })
+  @ApiOperation({ summary: 'Bulk action logs with per-record status (spec fuelstats.md §3.2; also /api/v1/action_logs/)' })
   @ApiBody({ description: 'schemas/fuel/action-logs-request.v1.json' })
   @ApiOkResponse({ description: 'schemas/fuel/action-logs-response.v1.json' })
   async actionLogs(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
@@ -60,7 +60,7 @@ export class CollectorController {
   }
 
   @Post('installation_structure')
-  @ApiOperation({ summary: 'Upsert an installation structure: 201 created / 200 updated (spec §3.3)' })
+  @ApiOperation({ summary: 'Upsert an installation structure: 201 created / 200 updated (spec fuelstats.md §3.3)' })
   @ApiBody({ description: 'schemas/fuel/installation-structure-request.v1.json' })
   @ApiOkResponse({ description: 'schemas/fuel/ok-response.v1.json' })
   async installationStructure(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
@@ -73,7 +73,7 @@ export class CollectorController {
 
   @Post('oswl_stats')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Bulk upsert of OpenStack workload stats (spec §3.4)' })
+  @ApiOperation({ summary: 'Bulk upsert of OpenStack workload stats (spec fuelstats.md §3.4)' })
   @ApiBody({ description: 'schemas/fuel/oswl-stats-request.v1.json' })
   @ApiOkResponse({ description: 'schemas/fuel/oswl-stats-response.v1.json' })
   async oswlStats(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
@@ -86,7 +86,7 @@ export class CollectorController {
 
   @Post('ostf_runs')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Bulk upsert of health-check (OSTF) runs (spec §3.5, NEW)' })
+  @ApiOperation({ summary: 'Bulk upsert of health-check (OSTF) runs (spec fuelstats.md §3.5, NEW)' })
   @ApiBody({ description: 'schemas/fuel/ostf-runs-request.v1.json' })
   @ApiOkResponse({ description: 'schemas/fuel/ostf-runs-response.v1.json' })
   async ostfRuns(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {

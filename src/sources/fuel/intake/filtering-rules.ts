@@ -1,5 +1,5 @@
 /**
- * Release filtering rules (spec §3.7): which installations are excluded from reports (`is_filtered`).
+ * Release filtering rules (spec fuelstats.md §3.7): which installations are excluded from reports (`is_filtered`).
  * Parsed once from configuration into a normal form, then evaluated per structure (pure, `now` given).
  */
 export type ReleaseRules =
@@ -85,7 +85,7 @@ function normaliseRelease(release: string, rules: unknown): ReleaseRules {
 
 export type BuildInfo = Readonly<{ release?: unknown; buildId?: unknown; packages?: unknown }>;
 
-/** §3.7 decision. No rules configured → never filtered. */
+/** fuelstats.md §3.7 decision. No rules configured → never filtered. */
 export function isFiltered(rules: FilteringRules, info: BuildInfo, now: number): boolean {
   if (!rules) return false;
   const release = typeof info.release === 'string' ? info.release : undefined;

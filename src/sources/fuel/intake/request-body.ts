@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { InvalidInput, PayloadTooLarge } from '../../../common/errors';
 import { findUnstorable } from '../../../common/storable-json';
 
-/** §2.1: bodies up to 32 MiB decompressed (a 9.x structure with hardware `meta` is several MB). */
+/** fuelstats.md §2.1: bodies up to 32 MiB decompressed (a 9.x structure with hardware `meta` is several MB). */
 export const FUEL_MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 type Headers = Readonly<Record<string, string | string[] | undefined>>;
@@ -15,7 +15,7 @@ function header(headers: Headers, name: string): string | undefined {
 }
 
 /**
- * Decodes a collector POST body (§2.1): `application/json` (parameters allowed) only, optional gzip,
+ * Decodes a collector POST body (fuelstats.md §2.1): `application/json` (parameters allowed) only, optional gzip,
  * size limit after decompression, strict UTF-8, JSON whose top level is an object. Pure.
  */
 export function decodeJsonBody(headers: Headers, body: Buffer | undefined, limit = FUEL_MAX_BODY_BYTES): Record<string, unknown> {

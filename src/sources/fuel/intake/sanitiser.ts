@@ -1,5 +1,5 @@
 /**
- * Ingest sanitising (spec §3.6): secrets and identifying values are removed before an event is built,
+ * Ingest sanitising (spec fuelstats.md §3.6): secrets and identifying values are removed before an event is built,
  * so they never reach the event log, a projection or a log line. Pure: returns a copy plus a count of
  * removed keys per rule (the caller feeds `fuel_sanitised_keys_total{rule}`); removed values are never
  * returned or logged.
@@ -19,10 +19,10 @@ export type Sanitised<T> = Readonly<{ value: T; removed: RemovalCounts }>;
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-/** Ceph cluster secrets the 9.x sender white-lists in cluster attributes (UPSTREAM BUG, §3.6). */
+/** Ceph cluster secrets the 9.x sender white-lists in cluster attributes (UPSTREAM BUG, fuelstats.md §3.6). */
 const CEPH_ATTRIBUTE_SECRETS = ['fsid', 'mon_key', 'admin_key', 'bootstrap_osd_key', 'radosgw_key'];
 const NODE_SYSTEM_IDENTITY = ['fqdn', 'serial', 'uuid'];
-/** Moved to the contact store (§7.4) — until that store exists they are dropped. */
+/** Moved to the contact store (fuelstats.md §7.4) — until that store exists they are dropped. */
 const USER_CONTACT = ['name', 'email', 'company'];
 
 /** password/passwd/secret/token anywhere in the name, or `key` / `*_key` (keystone… is not a secret). */
@@ -59,7 +59,7 @@ function dropSecrets(value: Json, counter: Counter): Json {
   return out;
 }
 
-/** An installation structure (the object under `installation_structure`), per §3.6 table. */
+/** An installation structure (the object under `installation_structure`), per fuelstats.md §3.6 table. */
 export function sanitiseInstallationStructure<T>(structure: T): Sanitised<T> {
   const counter = new Counter();
   const copy = structuredClone(structure) as unknown as JsonObject;

@@ -7,7 +7,7 @@ import { FuelMetrics } from '../fuel.metrics';
 import { RemovalCounts, mergeCounts, sanitiseTree } from './sanitiser';
 import { ActionLogResult, SubmitActionLogs } from './submit-action-logs.command';
 
-/** §3.2 step 1: one entry per (uid, external_id), the last occurrence wins. */
+/** fuelstats.md §3.2 step 1: one entry per (uid, external_id), the last occurrence wins. */
 export function collapseByKey<T>(records: readonly T[], key: (r: T) => string): T[] {
   const byKey = new Map<string, T>();
   for (const r of records) {
@@ -18,14 +18,14 @@ export function collapseByKey<T>(records: readonly T[], key: (r: T) => string): 
   return [...byKey.values()];
 }
 
-/** §3.2 step 3: a task still running (end time null, absent or "") is not stored yet. */
+/** fuelstats.md §3.2 step 3: a task still running (end time null, absent or "") is not stored yet. */
 export function isIncompleteTask(record: ActionLogRecord): boolean {
   const body = record.body;
   const end = body.end_timestamp;
   return body.action_type === 'nailgun_task' && (end === null || end === undefined || end === '');
 }
 
-/** §3.2/§3.6: secrets are dropped from additional_info before the event is built. */
+/** fuelstats.md §3.2/§3.6: secrets are dropped from additional_info before the event is built. */
 export function sanitiseActionLog(record: ActionLogRecord): { record: ActionLogRecord; removed: RemovalCounts } {
   const info = record.body.additional_info;
   if (info === undefined) return { record, removed: {} };
@@ -43,7 +43,7 @@ export class SubmitActionLogsHandler implements ICommandHandler<SubmitActionLogs
 
   async execute({ body, receivedAt }: SubmitActionLogs): Promise<ActionLogResult[]> {
     const records = collapseByKey(body.action_logs as ActionLogRecord[], (r) => keyOf(r.master_node_uid, r.external_id));
-    // "Key already stored → existed" (§3.2 step 2, before "skipped"): the projection answers for rows older
+    // "Key already stored → existed" (fuelstats.md §3.2 step 2, before "skipped"): the projection answers for rows older
     // than the log's own dedupe window (Kafka mode remembers ids for DEDUPE_WINDOW_HOURS); the log's
     // refusal of a duplicate event id covers records appended but not yet projected.
     const stored = await this.claims.storedActionLogs(records.map((r) => ({ uid: r.master_node_uid, id: r.external_id })));
@@ -70,7 +70,7 @@ export class SubmitActionLogsHandler implements ICommandHandler<SubmitActionLogs
     return results;
   }
 
-  /** One append for the batch; a non-availability failure is retried record by record before `failed` (§3.2 step 5). */
+  /** One append for the batch; a non-availability failure is retried record by record before `failed` (fuelstats.md §3.2 step 5). */
   private async append(records: readonly ActionLogRecord[], receivedAt: string): Promise<ActionLogResult[]> {
     if (records.length === 0) return [];
     const events = records.map((r) => actionLogRecorded(r, receivedAt));

@@ -9,7 +9,7 @@ import { FuelMetrics } from '../fuel.metrics';
 import { sanitiseInstallationStructure } from './sanitiser';
 import { InstallationOutcome, SubmitInstallation } from './submit-installation.command';
 
-/** §3.3 step 1: sanitise, then derive `is_filtered` and `release` (pure). */
+/** fuelstats.md §3.3 step 1: sanitise, then derive `is_filtered` and `release` (pure). */
 export function buildInstallationEvent(
   raw: Record<string, unknown>,
   rules: FilteringRules,

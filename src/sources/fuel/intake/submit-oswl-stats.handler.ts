@@ -23,7 +23,7 @@ export function assertCalendarDates(records: readonly OswlRecord[]): void {
 }
 
 /**
- * Shared by OSWL (§3.4) and OSTF runs (§3.5): collapse in-request duplicates (last wins), sanitise,
+ * Shared by OSWL (fuelstats.md §3.4) and OSTF runs (fuelstats.md §3.5): collapse in-request duplicates (last wins), sanitise,
  * append as one batch, then claim the keys — a newly claimed key is `added`, a known one `updated`.
  * A storage failure other than unavailability marks the batch `failed` (HTTP stays 200).
  */

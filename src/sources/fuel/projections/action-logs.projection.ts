@@ -2,7 +2,7 @@ import { Projector, RowWrite } from '../../../event-log/projector';
 import { ActionLogRecorded } from '../fuel.events';
 import { jsonbText } from './projection-json';
 
-/** fuel_action_logs (§3.2 step 4): first write wins, so a redelivered event changes nothing. */
+/** fuel_action_logs (fuelstats.md §3.2 step 4): first write wins, so a redelivered event changes nothing. */
 export function projectActionLog(event: ActionLogRecorded): RowWrite[] {
   const { record } = event.data;
   const body = record.body;

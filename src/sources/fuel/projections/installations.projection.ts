@@ -3,7 +3,7 @@ import { InstallationReported } from '../fuel.events';
 import { jsonbText } from './projection-json';
 
 export const InstallationsSql = {
-  /** §3.3: insert (creation_date, modification_date null) or replace; the event-id guard makes redelivery a no-op. */
+  /** fuelstats.md §3.3: insert (creation_date, modification_date null) or replace; the event-id guard makes redelivery a no-op. */
   upsert: `
     INSERT INTO fuel_installations (master_node_uid, structure, creation_date, modification_date, is_filtered, release, last_event_id)
     VALUES ($1, $2::jsonb, $3, NULL, $4, $5, $6)

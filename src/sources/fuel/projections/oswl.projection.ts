@@ -5,7 +5,7 @@ import { jsonbText } from './projection-json';
 const OSWL_COLUMNS = ['cluster_id', 'created_date', 'updated_time', 'resource_type', 'resource_checksum', 'resource_data', 'version_info', 'event_id', 'received_at'];
 const OSTF_COLUMNS = ['cluster_id', 'testset', 'status', 'started_at', 'ended_at', 'fuel_version', 'release_version', 'event_id', 'received_at'];
 
-/** §3.4: key (uid, id), every field replaced by the latest record. */
+/** fuelstats.md §3.4: key (uid, id), every field replaced by the latest record. */
 export function projectOswl(event: OswlReported): RowWrite[] {
   const r = event.data.record;
   return [
@@ -17,7 +17,7 @@ export function projectOswl(event: OswlReported): RowWrite[] {
           master_node_uid: r.master_node_uid,
           external_id: r.id,
           cluster_id: r.cluster_id,
-          created_date: r.created_date.slice(0, 10), // QUIRK §3.4: a trailing time part is ignored
+          created_date: r.created_date.slice(0, 10), // QUIRK fuelstats.md §3.4: a trailing time part is ignored
           updated_time: r.updated_time,
           resource_type: r.resource_type,
           resource_checksum: r.resource_checksum,
@@ -32,7 +32,7 @@ export function projectOswl(event: OswlReported): RowWrite[] {
   ];
 }
 
-/** §3.5: the run row is replaced and its tests rebuilt. */
+/** fuelstats.md §3.5: the run row is replaced and its tests rebuilt. */
 export function projectOstfRun(event: OstfRunReported): RowWrite[] {
   const r = event.data.run;
   const writes: RowWrite[] = [

@@ -1,4 +1,4 @@
-/** R5: failed deployment attempts before the first success, per environment (spec §6). */
+/** R5: failed deployment attempts before the first success, per environment (spec fuelstats.md §6). */
 import { ReportEnvelope, seedReport } from './fuel-report';
 import { OTHER, Tally, applyFloor, parseNaiveUtcMicros, round6, tally } from './report-maths';
 import { ReportView, countsChart, countsTable, installationsHeadline } from './report-view';
@@ -92,7 +92,7 @@ export function deploymentFailuresView(r: Partial<DeploymentFailuresAnswer>): Re
 export const DEPLOYMENT_FAILURES_REPORT = seedReport({
   name: 'deployment_failures',
   title: 'R5 Failures before success',
-  api: { summary: 'R5 failed deployment attempts before the first success, per environment (spec §6)', response: '{…envelope, environments_with_success, average_failures_before_success, distribution, environments_never_succeeded, failed_attempts_total, unparseable}' },
+  api: { summary: 'R5 failed deployment attempts before the first success, per environment (spec fuelstats.md §6)', response: '{…envelope, environments_with_success, average_failures_before_success, distribution, environments_never_succeeded, failed_attempts_total, unparseable}' },
   population: 'all',
   read: (db, w) => db.query<AttemptRow>(DeploymentFailuresReportSql.attempts, [w.from, w.to, w.release]),
   compute: (attempts, floor) => failuresBeforeSuccessReport(attempts, floor),

@@ -1,4 +1,4 @@
-/** R2: duration of successful deployments, with their provision/deployment phases (spec §6). */
+/** R2: duration of successful deployments, with their provision/deployment phases (spec fuelstats.md §6). */
 import { ReportEnvelope, seedReport } from './fuel-report';
 import { Backed, applyFloor, parseNaiveUtcMicros, round6 } from './report-maths';
 import { Cell, ReportView, installationsHeadline } from './report-view';
@@ -110,7 +110,7 @@ const splitTasks = (tasks: readonly (TaskRow & { top_level: boolean })[]) => ({
 export const DEPLOYMENT_TIME_REPORT = seedReport({
   name: 'deployment_time',
   title: 'R2 Average deployment time',
-  api: { summary: 'R2 deployment duration of successful deploy tasks, with provision/deployment phases (spec §6)', response: '{…envelope, deploy:{group:{count,mean_s,median_s,p90_s,min_s,max_s}}, phases, unparseable}' },
+  api: { summary: 'R2 deployment duration of successful deploy tasks, with provision/deployment phases (spec fuelstats.md §6)', response: '{…envelope, deploy:{group:{count,mean_s,median_s,p90_s,min_s,max_s}}, phases, unparseable}' },
   population: 'all',
   read: async (db, w) => splitTasks(await db.query<TaskRow & { top_level: boolean }>(DeploymentTimeReportSql.tasks, [w.from, w.to, w.release])),
   compute: ({ deploys, phases }, floor) => deploymentTimeReport(deploys, phases, floor),

@@ -4,10 +4,10 @@ import type { ReportView } from './report-view';
 import { populationInstallations, windowedInstallations } from './report-sql';
 import { ReportQuery, ReportWindow, reportWindow } from './report-window';
 
-/** What a report reads from: the database, the request's query parameters and the §6.0 privacy floor. */
+/** What a report reads from: the database, the request's query parameters and the fuelstats.md §6.0 privacy floor. */
 export type ReportContext = Readonly<{ db: Queryable; query: ReportQuery; floor: number }>;
 
-/** The head every §6 seed report answer starts with. */
+/** The head every fuelstats.md §6 seed report answer starts with. */
 export type ReportEnvelope = Readonly<{ from_date: string; to_date: string; release: string | null; population: { installations: number } }>;
 
 export function envelope(w: ReportWindow, installations: number): ReportEnvelope {
@@ -49,17 +49,17 @@ export function defineReport<A extends object>(d: ReportDefinition<A>): FuelRepo
   return shown ? { ...rest, console: { title: shown.title, page: async (ctx) => shown.view(await d.answer(ctx)) } } : rest;
 }
 
-/** Swagger query parameters of the windowed seed reports (§5.0/§6.0). */
+/** Swagger query parameters of the windowed seed reports (fuelstats.md §5.0/§6.0). */
 export const WINDOW_QUERY: readonly ApiQueryOptions[] = [
   { name: 'from_date', required: false, description: 'YYYY-MM-DD, default today−90 days' },
   { name: 'to_date', required: false, description: 'YYYY-MM-DD, default today' },
   { name: 'release', required: false, description: 'Fuel release of the installation, e.g. 9.0' },
 ];
 
-/** Who a seed report counts as its population (§6.0): the windowed installations, all of them, or its own rows. */
+/** Who a seed report counts as its population (fuelstats.md §6.0): the windowed installations, all of them, or its own rows. */
 export type Population<Rows> = 'windowed' | 'all' | ((rows: Rows) => number);
 
-/** A §6 seed report (R1–R7): the date window, its population and rows read together, pure maths over the rows. */
+/** A fuelstats.md §6 seed report (R1–R7): the date window, its population and rows read together, pure maths over the rows. */
 export type SeedReport<Rows, R extends object> = Readonly<{
   name: string;
   title: string;

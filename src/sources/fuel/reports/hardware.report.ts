@@ -1,4 +1,4 @@
-/** R4: node hardware by manufacturer and model, virtual vs bare metal (spec §6). */
+/** R4: node hardware by manufacturer and model, virtual vs bare metal (spec fuelstats.md §6). */
 import { ReportEnvelope, seedReport } from './fuel-report';
 import { Tally, flooredCounts, tally, text } from './report-maths';
 import { WINDOWED } from './report-sql';
@@ -12,7 +12,7 @@ export const HardwareReportSql = {
 export type HardwareRow = Readonly<{ master_node_uid: string; manufacturer: string | null; product: string | null }>;
 export type HardwareReport = Readonly<{ by_manufacturer: Record<string, number>; by_model: Record<string, number>; virtual: number; bare_metal: number }>;
 
-/** Hypervisor vendors / virtual board names (§6 R4), matched case-insensitively anywhere in manufacturer or product. */
+/** Hypervisor vendors / virtual board names (fuelstats.md §6 R4), matched case-insensitively anywhere in manufacturer or product. */
 const VIRTUAL_MARKERS = ['qemu', 'kvm', 'bochs', 'innotek', 'virtualbox', 'vmware', 'xen', 'parallels', 'standard pc ('];
 
 export function isVirtualHardware(manufacturer: string | null, product: string | null): boolean {
@@ -49,7 +49,7 @@ export function hardwareView(r: Partial<HardwareAnswer>): ReportView {
 export const HARDWARE_REPORT = seedReport({
   name: 'hardware',
   title: 'R4 Hardware server types',
-  api: { summary: 'R4 node hardware by manufacturer and model, virtual vs bare metal (spec §6)', response: '{…envelope, by_manufacturer, by_model, virtual, bare_metal}' },
+  api: { summary: 'R4 node hardware by manufacturer and model, virtual vs bare metal (spec fuelstats.md §6)', response: '{…envelope, by_manufacturer, by_model, virtual, bare_metal}' },
   population: 'windowed',
   read: (db, w) => db.query<HardwareRow>(HardwareReportSql.hardware, [w.from, w.to, w.release]),
   compute: (nodes, floor) => hardwareReport(nodes, floor),

@@ -1,12 +1,12 @@
-/** GET /api/v1/json/report/installations (spec §5.7): installations and environments over the non-filtered installations. */
+/** GET /api/v1/json/report/installations (spec fuelstats.md §5.7): installations and environments over the non-filtered installations. */
 import { defineReport } from './fuel-report';
 import { DEPLOYED_STATUSES, bump, orderedCounts } from './report-maths';
 
-/** §5.7: the answer is cached per release key for up to an hour; `refresh` bypasses. */
+/** fuelstats.md §5.7: the answer is cached per release key for up to an hour; `refresh` bypasses. */
 export const INSTALLATIONS_REPORT_TTL_MS = 3_600_000;
 
 export const InstallationsReportSql = {
-  /** §5.7 input: every installation not filtered, optionally of one release. */
+  /** fuelstats.md §5.7 input: every installation not filtered, optionally of one release. */
   installations: `
     SELECT i.structure->'clusters_num' AS clusters_num, i.structure->'clusters' AS clusters
       FROM fuel_installations i WHERE i.is_filtered IS NOT TRUE AND ($1::text IS NULL OR i.release = $1)`,
@@ -70,7 +70,7 @@ const releaseOf = (q: Readonly<Record<string, unknown>>): string | null => (type
 
 export const INSTALLATIONS_REPORT = defineReport<InstallationsReport>({
   name: 'installations',
-  summary: 'Installations and environments summary (spec §5.7), cached an hour per release',
+  summary: 'Installations and environments summary (spec fuelstats.md §5.7), cached an hour per release',
   response: '{installations:{count,environments_num}, environments:{count,operable_envs_count,statuses,nodes_num,hypervisors_num,oses_num}}',
   query: [{ name: 'release', required: false }, { name: 'refresh', required: false, description: 'any non-empty value bypasses the cache' }],
   cache: { ttlMs: INSTALLATIONS_REPORT_TTL_MS, key: (q) => releaseOf(q) ?? '', bypass: (q) => Boolean(q.refresh) },

@@ -1,4 +1,4 @@
-/** R6: node roles, including combined roles (spec §6). */
+/** R6: node roles, including combined roles (spec fuelstats.md §6). */
 import { ReportEnvelope, seedReport } from './fuel-report';
 import { Tally, flooredCounts, tally } from './report-maths';
 import { WINDOWED } from './report-sql';
@@ -53,7 +53,7 @@ export function nodeRolesView(r: Partial<NodeRolesAnswer>): ReportView {
 export const NODE_ROLES_REPORT = seedReport({
   name: 'node_roles',
   title: 'R6 Node roles',
-  api: { summary: 'R6 node roles incl. combined roles (spec §6)', response: '{…envelope, by_role, by_combination, combined_nodes, total_nodes}', query: [{ name: 'node_status', required: false, description: '"any" lifts the status=ready filter' }] },
+  api: { summary: 'R6 node roles incl. combined roles (spec fuelstats.md §6)', response: '{…envelope, by_role, by_combination, combined_nodes, total_nodes}', query: [{ name: 'node_status', required: false, description: '"any" lifts the status=ready filter' }] },
   population: 'windowed',
   read: (db, w, q) => db.query<NodeRolesRow>(NodeRolesReportSql.nodes, [w.from, w.to, w.release, q.node_status === 'any']),
   compute: (nodes, floor) => nodeRolesReport(nodes, floor),

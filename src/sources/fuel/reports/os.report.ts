@@ -1,4 +1,4 @@
-/** R1: OS distribution of the deployed (operational/error) environments and of their nodes (spec §6). */
+/** R1: OS distribution of the deployed (operational/error) environments and of their nodes (spec fuelstats.md §6). */
 import { ReportEnvelope, seedReport } from './fuel-report';
 import { Tally, flooredCounts, isDeployed, tally, text } from './report-maths';
 import { ClusterRow, WINDOWED, windowedClusters } from './report-sql';
@@ -14,7 +14,7 @@ export const OsReportSql = {
 export type ClusterNodeOsRow = Readonly<{ master_node_uid: string; cluster_status: string | null; os: string | null }>;
 export type OsReport = Readonly<{ environments: Record<string, number>; nodes: Record<string, number>; total_environments: number }>;
 
-/** Missing OS values are skipped (as §5.7 `oses_num`), but the environment still counts in the total. */
+/** Missing OS values are skipped (as fuelstats.md §5.7 `oses_num`), but the environment still counts in the total. */
 export function osReport(clusters: readonly ClusterRow[], nodes: readonly ClusterNodeOsRow[], floor = 1): OsReport {
   const envs: Tally = new Map();
   const nodeOs: Tally = new Map();
@@ -45,7 +45,7 @@ export function osView(r: Partial<OsAnswer>): ReportView {
 export const OS_REPORT = seedReport({
   name: 'os',
   title: 'R1 OS distribution',
-  api: { summary: 'R1 OS distribution of operational/error environments and their nodes (spec §6)', response: '{from_date,to_date,release,population, environments:{os:n}, nodes:{os:n}, total_environments}' },
+  api: { summary: 'R1 OS distribution of operational/error environments and their nodes (spec fuelstats.md §6)', response: '{from_date,to_date,release,population, environments:{os:n}, nodes:{os:n}, total_environments}' },
   population: 'windowed',
   read: (db, w) => Promise.all([windowedClusters(db, w), db.query<ClusterNodeOsRow>(OsReportSql.clusterNodesOs, [w.from, w.to, w.release])]),
   compute: ([clusters, nodes], floor) => osReport(clusters, nodes, floor),

@@ -1,4 +1,4 @@
-/** R7: health-check (OSTF) failure rate per test vs total runs (spec §6). */
+/** R7: health-check (OSTF) failure rate per test vs total runs (spec fuelstats.md §6). */
 import { InvalidInput } from '../../../common/errors';
 import { ReportEnvelope, seedReport } from './fuel-report';
 import { OTHER, applyFloor, parseNaiveUtcMicros } from './report-maths';
@@ -31,7 +31,7 @@ type TestCounts = { id: string; testset: string; runs: number; failures: number 
 /**
  * Per (testset, test id): runs = success+failure+error outcomes, failures = failure+error; other outcomes
  * (skipped, stopped, disabled) are ignored. Runs whose `ended_at` does not parse are counted apart.
- * Tests run by fewer than `floor` installations are summed into one test "other" (§6.0 privacy floor).
+ * Tests run by fewer than `floor` installations are summed into one test "other" (fuelstats.md §6.0 privacy floor).
  * Ordered by failures desc, then failure rate desc, then id; `limit` rows.
  */
 export function ostfReport(rows: readonly OstfTestRow[], limit: number, floor = 1): OstfReport {
@@ -86,7 +86,7 @@ export function ostfView(r: Partial<OstfAnswer>): ReportView {
 export const OSTF_REPORT = seedReport({
   name: 'ostf',
   title: 'R7 Health-check failure rates',
-  api: { summary: 'R7 health-check (OSTF) failure rate per test vs total runs (spec §6)', response: '{…envelope, tests:[{id,testset,runs,failures,failure_rate,installations}], total_runs, unparseable}', query: [{ name: 'limit', required: false, description: 'tests listed, default 50' }] },
+  api: { summary: 'R7 health-check (OSTF) failure rate per test vs total runs (spec fuelstats.md §6)', response: '{…envelope, tests:[{id,testset,runs,failures,failure_rate,installations}], total_runs, unparseable}', query: [{ name: 'limit', required: false, description: 'tests listed, default 50' }] },
   population: 'all',
   read: (db, w) => db.query<OstfTestRow>(OstfReportSql.ostfTests, [w.from, w.to, w.release]),
   compute: (rows, floor, q) => ostfReport(rows, limitOf(q), floor),

@@ -1,4 +1,4 @@
-/** R3: Fuel releases of the installations, OpenStack releases of the deployed environments (spec §6). */
+/** R3: Fuel releases of the installations, OpenStack releases of the deployed environments (spec fuelstats.md §6). */
 import { ReportEnvelope, seedReport } from './fuel-report';
 import { Backed, Tally, applyFloor, flooredCounts, isDeployed, orderedCounts, tally, text } from './report-maths';
 import { ClusterRow, WINDOWED, windowedClusters } from './report-sql';
@@ -54,7 +54,7 @@ export function releasesView(r: Partial<ReleasesAnswer>): ReportView {
 export const RELEASES_REPORT = seedReport<[InstallationReleaseRow[], ClusterRow[]], ReleasesReport>({
   name: 'releases',
   title: 'R3 Releases deployed',
-  api: { summary: 'R3 Fuel releases of installations, OpenStack releases of deployed environments (spec §6)', response: '{…envelope, fuel_releases:{release:n}, openstack_releases:{version:{environments,name}}}' },
+  api: { summary: 'R3 Fuel releases of installations, OpenStack releases of deployed environments (spec fuelstats.md §6)', response: '{…envelope, fuel_releases:{release:n}, openstack_releases:{version:{environments,name}}}' },
   population: ([installations]) => installations.length,
   read: (db, w) => Promise.all([db.query<InstallationReleaseRow>(ReleasesReportSql.windowedReleases, [w.from, w.to, w.release]), windowedClusters(db, w)]),
   compute: ([installations, clusters], floor) => releasesReport(installations, clusters, floor),

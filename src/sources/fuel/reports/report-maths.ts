@@ -1,9 +1,9 @@
 /**
- * Pure pieces shared by the §6 reports: timestamps, ordered counts, the §6.0 privacy floor. Nothing here
+ * Pure pieces shared by the fuelstats.md §6 reports: timestamps, ordered counts, the fuelstats.md §6.0 privacy floor. Nothing here
  * touches the database, so every number is unit-testable by hand.
  */
 
-/** §6.0: ISO 8601 with `T` or space, optional fraction, no zone → UTC; integer microseconds or null. */
+/** fuelstats.md §6.0: ISO 8601 with `T` or space, optional fraction, no zone → UTC; integer microseconds or null. */
 export function parseNaiveUtcMicros(text: unknown): number | null {
   if (typeof text !== 'string') return null;
   const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6})\d*)?)?$/.exec(text.trim());
@@ -15,7 +15,7 @@ export function parseNaiveUtcMicros(text: unknown): number | null {
   return ms * 1000 + Number((m[7] ?? '').padEnd(6, '0') || '0');
 }
 
-/** Maps ordered by count desc, then key (§6.0). */
+/** Maps ordered by count desc, then key (fuelstats.md §6.0). */
 export function orderedCounts(counts: ReadonlyMap<string, number>): Record<string, number> {
   const entries = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return Object.fromEntries(entries);
@@ -25,15 +25,15 @@ export function bump(map: Map<string, number>, key: string, by = 1): void {
   map.set(key, (map.get(key) ?? 0) + by);
 }
 
-// ---------------------------------------------------------------- §6.0 privacy floor
-/** Where buckets backed by too few installations go (§6.0 `REPORT_MIN_INSTALLATIONS`). */
+// ---------------------------------------------------------------- fuelstats.md §6.0 privacy floor
+/** Where buckets backed by too few installations go (fuelstats.md §6.0 `REPORT_MIN_INSTALLATIONS`). */
 export const OTHER = 'other';
 
 /** A bucket's value and the distinct installations behind it. */
 export type Backed<V> = { value: V; installations: Set<string> };
 
 /**
- * §6.0 privacy floor: buckets backed by at least one but fewer than `floor` installations are combined, with
+ * fuelstats.md §6.0 privacy floor: buckets backed by at least one but fewer than `floor` installations are combined, with
  * any bucket already called "other", into "other". `floor` ≤ 1 (the default) leaves every bucket as it is.
  */
 export function applyFloor<V>(groups: ReadonlyMap<string, Backed<V>>, floor: number, combine: (other: V | undefined, merged: V) => V): Map<string, Backed<V>> {
@@ -58,13 +58,13 @@ export function tally(t: Tally, key: string, installation: string, by = 1): void
   t.set(key, g);
 }
 
-/** The counts after the privacy floor, ordered by count desc, then key (§6.0). */
+/** The counts after the privacy floor, ordered by count desc, then key (fuelstats.md §6.0). */
 export function flooredCounts(t: Tally, floor: number): Record<string, number> {
   const merged = applyFloor(t, floor, (a = 0, b) => a + b);
   return orderedCounts(new Map([...merged].map(([k, g]) => [k, g.value])));
 }
 
-/** §6 R1/R3 and §5.7: only these clusters count as deployed environments. */
+/** fuelstats.md §6 R1/R3 and fuelstats.md §5.7: only these clusters count as deployed environments. */
 export const DEPLOYED_STATUSES: readonly string[] = ['operational', 'error'];
 export const isDeployed = (status: string | null): boolean => status !== null && DEPLOYED_STATUSES.includes(status);
 

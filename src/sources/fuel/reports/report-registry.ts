@@ -26,5 +26,5 @@ export const FUEL_REPORTS: readonly FuelReport[] = [
 
 export type ConsoleReport = FuelReport & Readonly<{ console: NonNullable<FuelReport['console']> }>;
 
-/** The §6 seed reports R1–R7, as the console shows them. */
+/** The fuelstats.md §6 seed reports R1–R7, as the console shows them. */
 export const CONSOLE_REPORTS: readonly ConsoleReport[] = FUEL_REPORTS.filter((r): r is ConsoleReport => r.console !== undefined);

@@ -1,5 +1,5 @@
 /**
- * What the console shows of a §6 report answer: headline numbers, one chart, tables. The chart is plain
+ * What the console shows of a fuelstats.md §6 report answer: headline numbers, one chart, tables. The chart is plain
  * data (labels + one series) rendered client-side by ECharts. Each report's `view` builds one from its
  * answer with the helpers below; missing parts of an answer render as empty.
  */

@@ -4,10 +4,10 @@ const DAY_MS = 86_400_000;
 
 /** Query parameters of a report or export, as Fastify hands them over. */
 export type ReportQuery = Readonly<Record<string, unknown>>;
-/** §5.0 date window (YYYY-MM-DD, both ends included) and optional Fuel release. */
+/** fuelstats.md §5.0 date window (YYYY-MM-DD, both ends included) and optional Fuel release. */
 export type ReportWindow = Readonly<{ from: string; to: string; release: string | null }>;
 
-/** §5.0/§6.0 date parameters: YYYY-MM-DD, defaults today−90 … today (UTC). Pure. */
+/** fuelstats.md §5.0/§6.0 date parameters: YYYY-MM-DD, defaults today−90 … today (UTC). Pure. */
 export function reportWindow(q: ReportQuery, now = Date.now()): ReportWindow {
   const day = (name: 'from_date' | 'to_date', fallback: number): string => {
     const v = q[name];

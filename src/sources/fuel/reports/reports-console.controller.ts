@@ -10,7 +10,7 @@ import { queryString } from '../../../common/http-input';
 
 export const FUEL_REPORTS_CONSOLE_PATH = '/console/fuel/reports';
 
-/** Fuel analytics (spec §6): one report at a time as a chart and tables; date range and release in the URL. */
+/** Fuel analytics (spec fuelstats.md §6): one report at a time as a chart and tables; date range and release in the URL. */
 @ApiExcludeController()
 @Controller('console/fuel')
 export class ReportsConsoleController {

@@ -10,8 +10,8 @@ import { FuelReports } from './reports.service';
 const handlerName = (reportName: string) => reportName.replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
 
 /**
- * Every Fuel report as JSON, `GET /api/v1/json/report/<name>` (spec §5.7, §6): one route per entry of the
- * report registry, each with its own Swagger operation; admin credential plus the analytics network rule (§5).
+ * Every Fuel report as JSON, `GET /api/v1/json/report/<name>` (spec fuelstats.md §5.7, §6): one route per entry of the
+ * report registry, each with its own Swagger operation; admin credential plus the analytics network rule (fuelstats.md §5).
  */
 @ApiTags('fuel reports')
 @ApiBearerAuth()

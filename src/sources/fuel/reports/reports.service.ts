@@ -7,7 +7,7 @@ import type { ReportView } from './report-view';
 import type { ReportQuery } from './report-window';
 
 /**
- * Runs the registered Fuel reports with the privacy floor of §6.0 (`REPORT_MIN_INSTALLATIONS`), for the JSON
+ * Runs the registered Fuel reports with the privacy floor of fuelstats.md §6.0 (`REPORT_MIN_INSTALLATIONS`), for the JSON
  * API and the console. A report that declares a cache keeps its answers here, per running instance.
  */
 @Injectable()

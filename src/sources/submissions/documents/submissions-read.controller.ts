@@ -7,7 +7,7 @@ import { parseFilter, SubmissionsRepository } from './submissions.repository';
 
 const NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** Read API of spec §A.9 (protected: it exposes submitted data). */
+/** Read API of spec submissions-and-nodes.md §A.9 (protected: it exposes submitted data). */
 @ApiTags('submissions')
 @ApiBearerAuth()
 @Controller('api/submissions')

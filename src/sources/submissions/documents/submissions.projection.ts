@@ -35,7 +35,7 @@ export const submissionDocumentsProjector: Projector<SubmissionEvent> = {
   },
 };
 
-/** Every rejection (including URI, size and duplicate records) → `submission_errors` (spec §A.8). */
+/** Every rejection (including URI, size and duplicate records) → `submission_errors` (spec submissions-and-nodes.md §A.8). */
 export const submissionErrorsProjector: Projector<SubmissionEvent> = {
   name: 'submission-errors',
   streams: ['submissions.errors'],

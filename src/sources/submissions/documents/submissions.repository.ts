@@ -12,7 +12,7 @@ const NAME = /^[A-Za-z0-9._-]{1,64}$/;
 const VERSION = /^[0-9]{1,9}$/;
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
-/** Query parameters of §A.9; an invalid value is a 400, never silently ignored. */
+/** Query parameters of submissions-and-nodes.md §A.9; an invalid value is a 400, never silently ignored. */
 export function parseFilter(query: Readonly<Record<string, unknown>>, withErrorType: boolean): ErrorFilter {
   const known = new Set(['namespace', 'doctype', 'version', 'document_id', 'limit', ...(withErrorType ? ['error_type'] : [])]);
   for (const key of Object.keys(query)) if (!known.has(key)) throw new InvalidInput(`${key} is not a known parameter`);
@@ -145,7 +145,7 @@ export class SubmissionsRepository {
     return { accepted: n, rows: await this.db.query<DropRow>(DROPS_SQL) };
   }
 
-  /** `errors` excludes duplicates, which are reported on their own (spec §A.9). */
+  /** `errors` excludes duplicates, which are reported on their own (spec submissions-and-nodes.md §A.9). */
   async stats(namespace?: string): Promise<{ accepted: number; duplicates: number; errors: Record<string, number> }> {
     const rows = await this.db.query<{ kind: string; n: number }>(STATS_SQL, [namespace ?? null]);
     const out = { accepted: 0, duplicates: 0, errors: {} as Record<string, number> };

@@ -6,7 +6,7 @@ export const GEO_LOOKUP = Symbol('GEO_LOOKUP');
 
 export type GeoFields = Readonly<{ country?: string; subdivision1?: string; subdivision2?: string; city?: string }>;
 
-/** The geo step of spec §A.7: client IP → country/subdivisions/city. The IP is never kept by a lookup. */
+/** The geo step of spec submissions-and-nodes.md §A.7: client IP → country/subdivisions/city. The IP is never kept by a lookup. */
 export interface GeoLookup {
   readonly source: string;
   lookup(ip: string | undefined): GeoFields | undefined;
@@ -21,7 +21,7 @@ type Range = { start: bigint; end: bigint; geo: GeoFields; population: number | 
  * A CSV ranges database, one range per line: `start_ip,end_ip,country,subdivision1,subdivision2,city,population`
  * (IPv4 or IPv6; empty fields allowed; `#` comments and a header line skipped; the DB-IP "lite" and
  * IP2Location layouts convert to it with a one-line awk). Ranges are kept sorted for a binary search.
- * A city whose population is below `cityMinPopulation` is dropped (spec §A.7; unknown population keeps it).
+ * A city whose population is below `cityMinPopulation` is dropped (spec submissions-and-nodes.md §A.7; unknown population keeps it).
  */
 export class CsvRangesGeoLookup implements GeoLookup {
   private readonly ranges: Range[];
@@ -78,7 +78,7 @@ export class CsvRangesGeoLookup implements GeoLookup {
   }
 }
 
-/** The configured database, or UNKNOWN_GEO when no path is set or the file is absent (never an error, §A.7). */
+/** The configured database, or UNKNOWN_GEO when no path is set or the file is absent (never an error, submissions-and-nodes.md §A.7). */
 export function loadGeoLookup(path: string | undefined, cityMinPopulation: number, warn: (message: string) => void): GeoLookup {
   if (!path) return UNKNOWN_GEO;
   if (!existsSync(path)) {

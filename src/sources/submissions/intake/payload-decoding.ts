@@ -7,7 +7,7 @@ export type Decoded =
   | Readonly<{ ok: false; errorType: DecodeErrorType; message: string; gzip: boolean }>;
 
 /**
- * Body → JSON (spec §A.5): gzip detected by the magic bytes 1f 8b whatever Content-Encoding says;
+ * Body → JSON (spec submissions-and-nodes.md §A.5): gzip detected by the magic bytes 1f 8b whatever Content-Encoding says;
  * decompressed size capped; bytes must be valid UTF-8 and one JSON value.
  */
 export function decodePayload(body: Buffer, maxDecompressedBytes: number): Decoded {

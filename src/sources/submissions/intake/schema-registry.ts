@@ -17,7 +17,7 @@ const FILE = /^(.+)\.([0-9]{1,9})\.schema\.json$/;
 
 /**
  * One JSON Schema (draft-07) per (namespace, doctype, version), laid out like mozilla-pipeline-schemas:
- * `schemas/submissions/<namespace>/<doctype>/<doctype>.<version>.schema.json` (spec §A.6). Compiled once
+ * `schemas/submissions/<namespace>/<doctype>/<doctype>.<version>.schema.json` (spec submissions-and-nodes.md §A.6). Compiled once
  * at start-up with one Ajv instance.
  */
 export class SubmissionSchemaRegistry {

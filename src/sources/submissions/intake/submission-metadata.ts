@@ -2,7 +2,7 @@ import type { GeoFields } from './geoip';
 import { parseUserAgent } from './user-agent';
 import { SubmitUri } from './submit-uri';
 
-/** Request headers copied into metadata (gcp edge default list, spec §A.3); name lower-cased, `-` → `_`. */
+/** Request headers copied into metadata (gcp edge default list, spec submissions-and-nodes.md §A.3); name lower-cased, `-` → `_`. */
 export const KEPT_HEADERS = [
   'content-length',
   'date',
@@ -18,7 +18,7 @@ export const KEPT_HEADERS = [
   'x-telemetry-agent',
 ] as const;
 
-/** Pub/Sub's 1024-byte attribute cap, kept by the gcp edge as a 431 (spec §A.3). */
+/** Pub/Sub's 1024-byte attribute cap, kept by the gcp edge as a 431 (spec submissions-and-nodes.md §A.3). */
 export const MAX_ATTRIBUTE_BYTES = 1024;
 
 export type Metadata = Readonly<Record<string, string>>;
@@ -31,7 +31,7 @@ export function oversizeAttribute(headers: Headers, args: string): string | unde
 }
 
 /**
- * §A.7 metadata: URI attributes, user-agent fields (the raw string is dropped), geo (looked up by the
+ * submissions-and-nodes.md §A.7 metadata: URI attributes, user-agent fields (the raw string is dropped), geo (looked up by the
  * caller from the client IP; absent fields and country "??" when unknown), copied headers. The client IP
  * (X-Forwarded-For / socket address) is consumed by the geo step and never returned.
  */
@@ -73,7 +73,7 @@ export function buildMetadata(input: {
   return out;
 }
 
-/** `2018-03-12T21:02:18.123456Z` (spec §A.7; the clock has millisecond resolution, so the last 3 digits are 0). */
+/** `2018-03-12T21:02:18.123456Z` (spec submissions-and-nodes.md §A.7; the clock has millisecond resolution, so the last 3 digits are 0). */
 export function microsecondTimestamp(iso: string): string {
   return new Date(iso).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }

@@ -15,7 +15,7 @@ import { SubmitDocument, SubmitOutcome } from './submit-document.command';
 const OK: SubmitOutcome = { status: 200 };
 
 /**
- * Receive → dedupe → decode → validate, synchronously (spec §A.1; allowed by §A.6's DECISION). Every
+ * Receive → dedupe → decode → validate, synchronously (spec submissions-and-nodes.md §A.1; allowed by submissions-and-nodes.md §A.6's DECISION). Every
  * submission ends as exactly one event: accepted, rejected (with the original bytes), or a metadata-only
  * rejection (URI, size, duplicate). The answer is given only once that event is durable.
  */
@@ -41,7 +41,7 @@ export class SubmitDocumentHandler implements ICommandHandler<SubmitDocument> {
     if (!parsed.ok) {
       const metadata = buildMetadata({ receivedAt, headers, args, geo: this.geoOf(command) });
       await this.reject(command, { ...parsed.partial, errorType: 'uri', errorMessage: parsed.message, metadata }, null, false);
-      // a too-long path is answered like an oversize body in legacy mode (2013 server: 202, §A.2/§A.4)
+      // a too-long path is answered like an oversize body in legacy mode (2013 server: 202, submissions-and-nodes.md §A.2/§A.4)
       if (parsed.status === 414 && this.config.oversizeStatus === 202) return { status: 202, message: 'Server will discard submission' };
       return { status: parsed.status, message: parsed.message };
     }
@@ -93,7 +93,7 @@ export class SubmitDocumentHandler implements ICommandHandler<SubmitDocument> {
     return { ...OK, duplicate: true };
   }
 
-  /** Geo from the client address (trusted-proxy rule); the address itself goes no further (§A.7). */
+  /** Geo from the client address (trusted-proxy rule); the address itself goes no further (submissions-and-nodes.md §A.7). */
   private geoOf(command: SubmitDocument): GeoFields | undefined {
     const forwarded = headerValue(command.headers, 'x-forwarded-for');
     return this.geo.lookup(clientAddress(command.socketAddress, forwarded, this.config.trustedProxies));
@@ -125,7 +125,7 @@ function uriFields(uri: SubmitUri): { namespace: string; doctype: string; docume
   return { namespace: uri.namespace, doctype: uri.doctype, documentId: uri.docid, ...(uri.form === 'generic' ? { version: uri.version } : {}) };
 }
 
-/** Telemetry-form documents carry their version in the body (spec §A.2). */
+/** Telemetry-form documents carry their version in the body (spec submissions-and-nodes.md §A.2). */
 function versionFromBody(document: unknown): string | undefined {
   if (!document || typeof document !== 'object' || Array.isArray(document)) return undefined;
   const v = (document as Record<string, unknown>).version;

@@ -7,7 +7,7 @@ export function isSubmitWrite(req: FastifyRequest): boolean {
 }
 
 /**
- * The 1 MiB wire limit (spec §A.4) is enforced before fastify buffers the body (its global limit is
+ * The 1 MiB wire limit (spec submissions-and-nodes.md §A.4) is enforced before fastify buffers the body (its global limit is
  * 34 MiB): a declared Content-Length over the limit is answered from `onRequest` without reading the
  * body; a chunked body is cut at limit + 1 bytes (the handler then sees it is over and answers 413/202;
  * the rest of the upload is read and discarded, never buffered).

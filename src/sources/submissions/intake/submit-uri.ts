@@ -1,6 +1,6 @@
 /**
- * Pure parsing of `/submit/...` paths (spec §A.2). Upstream edge never parses the URI; here it is
- * validated at receive time so the client gets a 4xx, and the rejection is still recorded (§A.8).
+ * Pure parsing of `/submit/...` paths (spec submissions-and-nodes.md §A.2). Upstream edge never parses the URI; here it is
+ * validated at receive time so the client gets a 4xx, and the rejection is still recorded (submissions-and-nodes.md §A.8).
  */
 export const SUBMIT_PREFIX = '/submit/';
 export const MAX_PATH_BYTES = 10_240; // 2013 server's max_path_length

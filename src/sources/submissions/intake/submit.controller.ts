@@ -6,7 +6,7 @@ import { Public } from '../../../auth/admin.guard';
 import { SubmitDocument, SubmitOutcome } from './submit-document.command';
 
 /**
- * `POST`/`PUT /submit/...` (spec §A.3): HTTP only — method and length checks, then the command decides.
+ * `POST`/`PUT /submit/...` (spec submissions-and-nodes.md §A.3): HTTP only — method and length checks, then the command decides.
  * The answer (200 empty, or a status with `{"message"}`) is sent only after the submission is durable.
  */
 @ApiTags('submissions')

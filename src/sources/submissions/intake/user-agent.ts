@@ -7,7 +7,7 @@ export type UserAgentFields = Readonly<{
   user_agent_os_version?: string;
 }>;
 
-/** ua-parser-js 1.0 names → upstream's labels where they differ (spec §A.7 has one label per browser, mobile or not). */
+/** ua-parser-js 1.0 names → upstream's labels where they differ (spec submissions-and-nodes.md §A.7 has one label per browser, mobile or not). */
 const BROWSERS: Record<string, string> = { IE: 'MSIE', 'Mobile Safari': 'Safari' };
 /** ua-parser-js 1.0 says "Chromium OS" where 2.x, which stored the earlier rows, said "Chrome OS": one label for both. */
 const SYSTEMS: Record<string, string> = { 'Chromium OS': 'Chrome OS' };
@@ -17,7 +17,7 @@ const CACHE_LIMIT = 1024;
 const parsedUserAgents = new Map<string, UserAgentFields>();
 
 /**
- * User-Agent → browser/version/OS (spec §A.7), via ua-parser-js 1.0 (MIT; 2.x is AGPL, which an Apache-2.0
+ * User-Agent → browser/version/OS (spec submissions-and-nodes.md §A.7), via ua-parser-js 1.0 (MIT; 2.x is AGPL, which an Apache-2.0
  * network service cannot ship, see ops/check-licences.js); names mapped to upstream's labels
  * (MSIE, Windows 10/8.1/…, iPhone/iPad/iPod, Macintosh). The raw string is dropped by the caller.
  */

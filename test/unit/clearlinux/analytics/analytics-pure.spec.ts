@@ -17,7 +17,7 @@ import { headers } from '../helpers';
 const fixture = (name: string) => readFileSync(join(__dirname, '..', '..', '..', 'fixtures', 'clearlinux', name), 'utf8');
 const d = (iso: string) => new Date(`${iso}T12:00:00Z`);
 
-describe('mcelog parsing (spec §8.5, §8.6)', () => {
+describe('mcelog parsing (spec clearlinux.md §8.5, §8.6)', () => {
   it('takes the kind from the exact classification only', () => {
     expect(['corrected', 'SRAO', 'SRAR', 'UCNA', 'thermal'].map((k) => mceKindOf(`org.clearlinux/mce/${k}`))).toEqual(['corrected', 'SRAO', 'SRAR', 'UCNA', 'thermal']);
     expect(mceKindOf('org.clearlinux/mce/srao')).toBeUndefined();

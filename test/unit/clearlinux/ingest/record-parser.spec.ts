@@ -608,7 +608,7 @@ describe('parseV3Record (spec 5)', () => {
     expect(parseV3Record(`\uFEFF${body()}`, TID).severity).toBe(2);
   });
 
-  it('applies every §3.1 rule, e.g. v2-with-v3-fields and the presence order', () => {
+  it('applies every clearlinux.md §3.1 rule, e.g. v2-with-v3-fields and the presence order', () => {
     expect(parseV3Record(body({ record_format_version: '2' }), TID).boardName).toBe('N/A');
     expect(rejection(() => parseV3Record(body({ arch: undefined, build: undefined }), TID)).message).toBe(
       'Record-Format-Version headers are invalid, Arch missing',

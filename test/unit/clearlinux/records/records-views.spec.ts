@@ -18,7 +18,7 @@ const message = (fn: () => unknown) => {
   return 'no error';
 };
 
-describe('GET /api/records parameters (spec §9)', () => {
+describe('GET /api/records parameters (spec clearlinux.md §9)', () => {
   const parse = (q: string) => parseApiRecordsQuery(new URLSearchParams(q));
   it('defaults: 30-day window, limit 1000', () => {
     expect(parse('')).toEqual({ windowSeconds: 2_592_000, limit: 1000 });
@@ -39,7 +39,7 @@ describe('GET /api/records parameters (spec §9)', () => {
   });
 });
 
-describe('console records query (spec §8.1)', () => {
+describe('console records query (spec clearlinux.md §8.1)', () => {
   const parse = (q: string) => parseConsoleQuery(new URLSearchParams(q));
   it('turns wildcard classifications into LIKE patterns and blank fields into no filter', () => {
     expect(parse('classification=org.clearlinux/crash/*&build=&page_size=5000').filter).toEqual({
@@ -88,7 +88,7 @@ describe('record event and projection', () => {
     expect(JSON.parse(JSON.stringify(event))).toEqual(event);
   });
 
-  it('renders §6.2 JSON with whole-second UTC timestamps', () => {
+  it('renders clearlinux.md §6.2 JSON with whole-second UTC timestamps', () => {
     expect(viewFromEvent(event.data)).toMatchObject({ id: 42, ts_capture: '2017-09-12 16:54:09 UTC', ts_reception: '2026-11-23 10:00:00 UTC', severity: 2 });
     expect(formatTimestamp(999_999_999_999)).toBe('33658-09-27 01:46:39 UTC');
   });

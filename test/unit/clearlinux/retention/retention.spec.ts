@@ -2,7 +2,7 @@ import { loadClearLinuxConfig, purgeFiltered } from '../../../../src/sources/cle
 import { purgePlan, purgeStatement, wouldDelete } from '../../../../src/sources/clearlinux/retention/retention.plan';
 import { msUntilNextRun } from '../../../../src/sources/clearlinux/retention/retention.service';
 
-describe('purge plan (spec §10)', () => {
+describe('purge plan (spec clearlinux.md §10)', () => {
   // Upstream purge tests' config: unfiltered 5 d; severity {1: 1, 4: 0}; classification {test/keep/one: 0, test/discard/*: 1}.
   const plan = purgePlan({
     enabled: true,

@@ -49,7 +49,7 @@ describe('csvTar: spooled CSV entries', () => {
     yield* r;
   }
 
-  it('writes each CSV (§5.1 quoting) as an entry, in order, and removes its spool directory', async () => {
+  it('writes each CSV (fuelstats.md §5.1 quoting) as an entry, in order, and removes its spool directory', async () => {
     const entries: CsvEntry[] = [
       { name: 'vm.csv', rows: () => rows(['a', 'b'], ['1', 'x, "y"\r\nz']) },
       { name: 'clusters.csv', rows: () => rows(['h']) },

@@ -3,7 +3,7 @@ import { readFixture } from '../../../support/fixtures';
 
 const headers = readFixture<Record<string, string[]>>('fuelstats/csv-headers.json');
 
-describe('CSV export columns (§5.2, §5.3)', () => {
+describe('CSV export columns (fuelstats.md §5.2, §5.3)', () => {
   it.each(['clusters', 'nodes', 'plugins'] as const)('%s.csv header equals the upstream header row exactly', (name) => {
     expect(CSV_HEADERS[name]).toEqual(headers[`${name}.csv`]);
   });
@@ -12,7 +12,7 @@ describe('CSV export columns (§5.2, §5.3)', () => {
   });
 });
 
-describe('cell rendering (§5.1)', () => {
+describe('cell rendering (fuelstats.md §5.1)', () => {
   it.each([
     [null, ''], [undefined, ''], [true, 'True'], [false, 'False'], [3, '3'], [1.5, '1.5'], ['a,b', 'a,b'],
     [['x', 'y', 1], 'x y 1'], [{ a: 1 }, '{"a":1}'],

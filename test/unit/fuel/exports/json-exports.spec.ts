@@ -1,6 +1,6 @@
 import { DEFAULT_PAGING, isoTimeOfDay, pagedJson, pagingParams } from '../../../../src/sources/fuel/exports/json-exports';
 
-describe('pagingParams (§5.6)', () => {
+describe('pagingParams (fuelstats.md §5.6)', () => {
   it.each([
     [undefined, DEFAULT_PAGING],
     ['', DEFAULT_PAGING],

@@ -15,13 +15,13 @@ const collect = async (records: OswlExportRecord[], to: string) => {
   return out;
 };
 
-describe('OSWL CSV headers (§5.4)', () => {
+describe('OSWL CSV headers (fuelstats.md §5.4)', () => {
   it.each(OSWL_CSV_TYPES)('%s.csv header equals the upstream header row exactly', (type) => {
     expect(oswlCsvHeader(type)).toEqual(headers[`${type}.csv`]);
   });
 });
 
-describe('fillDateGaps: the horizon (§5.4)', () => {
+describe('fillDateGaps: the horizon (fuelstats.md §5.4)', () => {
   it('nextDay crosses months and leap days', () => {
     expect([nextDay('2016-02-28'), nextDay('2016-02-29'), nextDay('2016-12-31')]).toEqual(['2016-02-29', '2016-03-01', '2017-01-01']);
   });
@@ -64,7 +64,7 @@ describe('fillDateGaps: the horizon (§5.4)', () => {
   });
 });
 
-describe('versionInfoOf (§5.4 fallbacks)', () => {
+describe('versionInfoOf (fuelstats.md §5.4 fallbacks)', () => {
   const fallback: VersionFallback = {
     clusters: new Map([['1', { fuel_version: '9.0', release_version: 'mitaka-9.0', release_os: 'Ubuntu', release_name: 'Mitaka' }]]),
     fuelRelease: { fuel_version: '8.0', release_version: 'liberty-8.0' },
@@ -76,7 +76,7 @@ describe('versionInfoOf (§5.4 fallbacks)', () => {
   });
 });
 
-describe('oswlCsvRows (§5.4)', () => {
+describe('oswlCsvRows (fuelstats.md §5.4)', () => {
   const vm = (id: string, status: string, extra: Record<string, unknown> = {}) => ({ id, status, tenant_id: 't', power_state: 1, ...extra });
   const record = rec({
     created_date: '2016-06-01',

@@ -4,7 +4,7 @@ import { loadFuelConfig } from '../../../../src/sources/fuel/fuel.config';
 const NOW = Date.UTC(2016, 5, 15, 12, 0, 0); // 2016-06-15T12:00:00Z
 const PKGS = ['fuel-nailgun-9.0.0-1.mos8460.noarch', 'fuel-library9.0-9.0.0-1.mos8460.noarch'];
 
-describe('parseFromDate (spec §3.7 formats)', () => {
+describe('parseFromDate (spec fuelstats.md §3.7 formats)', () => {
   it.each([
     ['2016-06-01', Date.UTC(2016, 5, 1)],
     ['2016-06-01T', Date.UTC(2016, 5, 1)],
@@ -19,7 +19,7 @@ describe('parseFromDate (spec §3.7 formats)', () => {
   });
 });
 
-describe('isFiltered (spec §3.7 decision table)', () => {
+describe('isFiltered (spec fuelstats.md §3.7 decision table)', () => {
   const rules = parseFilteringRules(
     JSON.stringify({
       '6.0': null,

@@ -4,7 +4,7 @@ import { decodeJsonBody } from '../../../../src/sources/fuel/intake/request-body
 
 const ct = { 'content-type': 'application/json' };
 
-describe('decodeJsonBody (spec §2.1)', () => {
+describe('decodeJsonBody (spec fuelstats.md §2.1)', () => {
   it('parses a JSON object, with content-type parameters and gzip', () => {
     expect(decodeJsonBody(ct, Buffer.from('{"a":1}'))).toEqual({ a: 1 });
     expect(decodeJsonBody({ 'content-type': 'application/json; charset=utf-8' }, Buffer.from('{"a":1}'))).toEqual({ a: 1 });

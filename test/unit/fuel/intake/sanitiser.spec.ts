@@ -1,6 +1,6 @@
 import { isSecretKeyName, sanitiseInstallationStructure, sanitiseTree } from '../../../../src/sources/fuel/intake/sanitiser';
 
-describe('isSecretKeyName (spec §3.6)', () => {
+describe('isSecretKeyName (spec fuelstats.md §3.6)', () => {
   it.each([
     ['password', true],
     ['admin_password', true],
@@ -38,7 +38,7 @@ describe('sanitiseTree', () => {
   });
 });
 
-describe('sanitiseInstallationStructure (spec §3.6 table)', () => {
+describe('sanitiseInstallationStructure (spec fuelstats.md §3.6 table)', () => {
   const structure = () => ({
     master_node_uid: 'u',
     user_information: { contact_info_provided: true, name: 'N', email: 'e@x', company: 'C' },

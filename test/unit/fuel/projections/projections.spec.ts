@@ -64,7 +64,7 @@ describe('fuel events and projections (pure)', () => {
     expect(again.id).not.toBe(event.id);
   });
 
-  it('OSWL row: created_date keeps only the date part (QUIRK §3.4)', () => {
+  it('OSWL row: created_date keeps only the date part (QUIRK fuelstats.md §3.4)', () => {
     const [w] = projectOswl(oswlReported({ master_node_uid: 'u', id: 1, cluster_id: 2, created_date: '2016-06-01 10:00:00', updated_time: '10:00',
       resource_type: 'vm', resource_checksum: 'c', resource_data: { added: [], current: [], removed: [], modified: [] } }, AT));
     expect((w as unknown as { rows: Record<string, unknown>[] }).rows[0]).toMatchObject({ created_date: '2016-06-01', version_info: null, external_id: 1 });

@@ -11,7 +11,7 @@ const rowsFor = (release: string | null) =>
     .filter((s) => !s.is_filtered && (release === null || s.release === release))
     .map((s) => ({ clusters_num: s.structure.clusters_num, clusters: s.structure.clusters }));
 
-describe('installationsReport (§5.7) against the upstream analytics example', () => {
+describe('installationsReport (fuelstats.md §5.7) against the upstream analytics example', () => {
   it.each([['', null], ['release=8.0', '8.0'], ['release=xxx', 'xxx']] as const)('%s', (key, release) => {
     const r = installationsReport(rowsFor(release));
     expect(r.installations).toEqual(example.expect[key].installations);

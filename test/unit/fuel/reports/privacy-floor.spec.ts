@@ -7,7 +7,7 @@ import { ostfReport } from '../../../../src/sources/fuel/reports/ostf.report';
 import { releasesReport } from '../../../../src/sources/fuel/reports/releases.report';
 import { Backed, applyFloor } from '../../../../src/sources/fuel/reports/report-maths';
 
-/** §6.0 REPORT_MIN_INSTALLATIONS: every expected map below is worked out by hand with a floor of 2 installations. */
+/** fuelstats.md §6.0 REPORT_MIN_INSTALLATIONS: every expected map below is worked out by hand with a floor of 2 installations. */
 const backed = (value: number, ...uids: string[]): Backed<number> => ({ value, installations: new Set(uids) });
 
 describe('applyFloor', () => {

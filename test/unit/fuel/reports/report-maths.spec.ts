@@ -5,7 +5,7 @@ import { parseNaiveUtcMicros } from '../../../../src/sources/fuel/reports/report
 import { reportWindow } from '../../../../src/sources/fuel/reports/report-window';
 import { InvalidInput } from '../../../../src/common/errors';
 
-describe('parseNaiveUtcMicros (§6.0)', () => {
+describe('parseNaiveUtcMicros (fuelstats.md §6.0)', () => {
   it.each([
     ['2016-06-01T13:38:20.300000', Date.UTC(2016, 5, 1, 13, 38, 20) * 1000 + 300000],
     ['2016-06-01 13:38:20', Date.UTC(2016, 5, 1, 13, 38, 20) * 1000],
@@ -87,7 +87,7 @@ describe('R2 deploymentTimeReport', () => {
   });
 });
 
-describe('reportWindow (§5.0)', () => {
+describe('reportWindow (fuelstats.md §5.0)', () => {
   const now = Date.UTC(2016, 5, 15, 12);
   it('defaults to the last 90 days', () => expect(reportWindow({}, now)).toEqual({ from: '2016-03-17', to: '2016-06-15', release: null }));
   it('takes explicit dates and release', () =>

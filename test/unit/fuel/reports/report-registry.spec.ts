@@ -25,7 +25,7 @@ describe('Fuel report registry', () => {
   });
 });
 
-describe('report views (console model of the §6 reports)', () => {
+describe('report views (console model of the fuelstats.md §6 reports)', () => {
   it('R6: headline numbers, chart of combinations in report order, both tables', () => {
     const v = nodeRolesView({
       population: { installations: 2 }, by_role: { compute: 2, 'ceph-osd': 2, controller: 1 }, by_combination: { 'ceph-osd+compute': 2, controller: 1 }, combined_nodes: 2, total_nodes: 3,

@@ -8,7 +8,7 @@ export type AnnotateOutcome = Readonly<{
   guilty: Guilty;
 }>;
 
-/** Hide / unhide a guilty and/or set its comment (spec §7.5), `at` = server time of the request. */
+/** Hide / unhide a guilty and/or set its comment (spec clearlinux.md §7.5), `at` = server time of the request. */
 export class AnnotateGuilty extends Command<AnnotateOutcome> {
   constructor(
     readonly guiltyId: string,

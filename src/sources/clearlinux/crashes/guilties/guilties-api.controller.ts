@@ -9,7 +9,7 @@ import { CrashesQueryService } from '../crashes.query-service';
 import { isGuiltyId, MAX_GUILTY_COMMENT, parseGuiltyChange } from '../guilty';
 import { jsonObjectBody, queryOf } from '../../../../common/http-input';
 
-/** Guilties (spec §7.5, §8.4): detail, backtraces, and the admin's hide / unhide / comment. */
+/** Guilties (spec clearlinux.md §7.5, §8.4): detail, backtraces, and the admin's hide / unhide / comment. */
 @ApiTags('clearlinux crashes')
 @ApiBearerAuth()
 @Controller('api/clearlinux/guilties')

@@ -11,7 +11,7 @@ import { CRASH_LIST_LIMIT, CrashesQueryService } from '../crashes.query-service'
 import { isGuiltyId, MAX_GUILTY_COMMENT, parseGuiltyChange } from '../guilty';
 import { formBody, queryOf } from '../../../../common/http-input';
 
-/** Guilty detail and backtraces (spec §8.4), with the admin's hide / unhide / comment (§7.5). */
+/** Guilty detail and backtraces (spec clearlinux.md §8.4), with the admin's hide / unhide / comment (clearlinux.md §7.5). */
 @ApiExcludeController()
 @Controller('console/clearlinux/guilties')
 export class GuiltiesConsoleController {

@@ -25,7 +25,7 @@ export const GuiltiesSql = {
 export type Guilty = Readonly<{ id: string; function: string; module: string; hidden: boolean; comment: string | null }>;
 export type AnnotatedGuilty = Guilty & Readonly<{ updated_at: string }>;
 
-/** Guilties (spec §7.5) with their hidden flag and comment. */
+/** Guilties (spec clearlinux.md §7.5) with their hidden flag and comment. */
 @Injectable()
 export class GuiltiesRepository {
   constructor(private readonly db: Database) {}

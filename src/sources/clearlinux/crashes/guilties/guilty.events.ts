@@ -14,7 +14,7 @@ export type GuiltyCommented = TelemetryEvent<typeof GUILTY_COMMENTED, GuiltyRef 
 export type GuiltyEvent = GuiltyHidden | GuiltyUnhidden | GuiltyCommented;
 
 /**
- * Pure: an admin's hide / unhide / comment of a guilty (spec §7.5) as events on the `platform.admin`
+ * Pure: an admin's hide / unhide / comment of a guilty (spec clearlinux.md §7.5) as events on the `platform.admin`
  * stream, keyed by the guilty so one guilty's edits keep their order in Kafka.
  */
 export function guiltyVisibilitySet(pair: FramePair, hidden: boolean, at: string): GuiltyHidden | GuiltyUnhidden {

@@ -5,7 +5,7 @@ export const GUILTY_NOTES_TABLE = 'clr_guilty_notes';
 export const GUILTY_NOTES_PROJECTOR = 'clearlinux-guilty-notes';
 
 /**
- * Pure: what admins said about a guilty (spec §7.5 hidden flag and comment). One row per guilty that
+ * Pure: what admins said about a guilty (spec clearlinux.md §7.5 hidden flag and comment). One row per guilty that
  * was ever hidden or commented; a guilty without a row is visible and uncommented. Each event sets
  * one column to a value (no toggles), so a redelivered event changes nothing, and the crashes replay
  * (which regroups) never touches this table: hiding and comments survive every regroup.

@@ -14,13 +14,13 @@ export type EditOutcome = Readonly<{
 }>;
 
 /**
- * §7.5 after an edit from one crash: `record` ("apply") re-processes just that crash record, `all`
+ * clearlinux.md §7.5 after an edit from one crash: `record` ("apply") re-processes just that crash record, `all`
  * ("apply and submit") regroups every backtrace record from the log.
  */
 export type ReprocessScope = 'record' | 'all';
 export const REPROCESS_SCOPES: readonly ReprocessScope[] = ['record', 'all'];
 
-/** Mark and/or unmark never-guilty pairs (spec §7.5 add / remove), `at` = server time of the request. */
+/** Mark and/or unmark never-guilty pairs (spec clearlinux.md §7.5 add / remove), `at` = server time of the request. */
 export class EditNeverGuilty extends Command<EditOutcome> {
   constructor(
     readonly mark: readonly FramePair[],
@@ -31,7 +31,7 @@ export class EditNeverGuilty extends Command<EditOutcome> {
   }
 }
 
-/** §7.5 "edit from one crash": exactly the checked offered frames of that crash become never-guilty. */
+/** clearlinux.md §7.5 "edit from one crash": exactly the checked offered frames of that crash become never-guilty. */
 export class SetNeverGuiltyFromCrash extends Command<EditOutcome> {
   constructor(
     readonly recordId: string,
@@ -43,7 +43,7 @@ export class SetNeverGuiltyFromCrash extends Command<EditOutcome> {
   }
 }
 
-/** §7.5 "reset": re-process every backtrace record with the list as it is (no list change). */
+/** clearlinux.md §7.5 "reset": re-process every backtrace record with the list as it is (no list change). */
 export class ReprocessAllCrashes extends Command<RegroupStatus> {
   constructor(readonly reason: string) {
     super();

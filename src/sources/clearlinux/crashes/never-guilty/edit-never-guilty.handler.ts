@@ -34,7 +34,7 @@ export class NeverGuiltyEditor {
   /**
    * Edit, then re-process just this crash ("apply"): the list in memory is reloaded at once (so new
    * crashes use it too), and a reprocess event makes the crashes projector re-choose this record's
-   * guilty; the other records keep theirs until the next regroup (§7.5 "existing records keep their
+   * guilty; the other records keep theirs until the next regroup (clearlinux.md §7.5 "existing records keep their
    * old guilty until re-processed").
    */
   async applyToRecord(plan: EditPlan, crash: CrashRow, at: string): Promise<EditOutcome> {

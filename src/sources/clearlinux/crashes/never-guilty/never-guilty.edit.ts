@@ -7,7 +7,7 @@ export const MAX_PAIR_TEXT = 4096;
 export type EditPlan = Readonly<{
   mark: FramePair[];
   unmark: FramePair[];
-  /** §7.5 "adding an existing pair is a no-op with a warning" (and removing an absent one likewise). */
+  /** clearlinux.md §7.5 "adding an existing pair is a no-op with a warning" (and removing an absent one likewise). */
   warnings: string[];
 }>;
 
@@ -51,7 +51,7 @@ export function planEdit(current: readonly FramePair[], mark: readonly FramePair
 }
 
 /**
- * Pure, §7.5 "edit from one crash": of the crash's offered frames (never `_start()` or libc's
+ * Pure, clearlinux.md §7.5 "edit from one crash": of the crash's offered frames (never `_start()` or libc's
  * `__libc_start_main()`), exactly the checked ones become never-guilty and the unchecked ones stop
  * being. A checked pair that is not one of the offered frames is refused.
  */

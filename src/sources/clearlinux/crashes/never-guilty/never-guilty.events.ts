@@ -10,7 +10,7 @@ export type NeverGuiltyUnmarked = TelemetryEvent<typeof NEVER_GUILTY_UNMARKED, N
 export type NeverGuiltyEvent = NeverGuiltyMarked | NeverGuiltyUnmarked;
 
 /**
- * Pure: one admin edit of the never-guilty list (spec §7.5) as an event. Edits are facts on the
+ * Pure: one admin edit of the never-guilty list (spec clearlinux.md §7.5) as an event. Edits are facts on the
  * `platform.admin` stream; the current list is a projection of them (`clr_never_guilty`).
  */
 export function neverGuiltyEdited<T extends NeverGuiltyEvent['type']>(

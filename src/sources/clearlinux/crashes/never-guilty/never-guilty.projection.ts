@@ -5,7 +5,7 @@ export const NEVER_GUILTY_TABLE = 'clr_never_guilty';
 
 /**
  * Pure: the current never-guilty list. Marking an already listed pair keeps its first marking time
- * (a no-op, §7.5); unmarking a pair that is not listed deletes nothing. Both are idempotent, so a
+ * (a no-op, clearlinux.md §7.5); unmarking a pair that is not listed deletes nothing. Both are idempotent, so a
  * redelivered event changes nothing.
  */
 export function projectNeverGuilty(event: NeverGuiltyEvent): RowWrite[] {
