@@ -18,6 +18,11 @@ export type RowWrite =
       tables?: readonly string[];
     }>;
 
+/** One row a redelivery or a replay must not insert twice (`ON CONFLICT (target) DO NOTHING`). */
+export function insertOnce(table: string, row: Row, target: readonly string[]): RowWrite {
+  return { kind: 'insert', table, rows: [row], conflict: { target, action: 'nothing' } };
+}
+
 export type ConflictRule =
   | Readonly<{ target: readonly string[]; action: 'nothing' }>
   | Readonly<{ target: readonly string[]; action: 'update'; set: readonly string[] }>

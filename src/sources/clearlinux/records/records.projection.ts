@@ -1,4 +1,4 @@
-import type { Projector, RowWrite } from '../../../event-log/projector';
+import { insertOnce, Projector, RowWrite } from '../../../event-log/projector';
 import { parsePlatform } from '../record/platform';
 import { pgTimestamp } from '../record/record-view';
 import { RECORD_ACCEPTED, type RecordAccepted } from '../record/record.events';
@@ -13,42 +13,39 @@ export function projectRecord(event: RecordAccepted): RowWrite[] {
   const d = event.data;
   const platform = parsePlatform(d.machineType);
   return [
-    {
-      kind: 'insert',
-      table: RECORDS_TABLE,
-      rows: [
-        {
-          id: d.id,
-          record_key: d.recordKey,
-          log_event_id: event.id,
-          classification: d.classification,
-          domain: d.domain,
-          probe: d.probe,
-          rest: d.rest,
-          severity: d.severity,
-          machine_id: d.machineId,
-          machine_type: d.machineType,
-          platform_vendor: platform.vendor,
-          platform_product: platform.product,
-          platform_version: platform.version,
-          arch: d.arch,
-          kernel_version: d.kernelVersion,
-          os_name: d.osName,
-          build: d.build,
-          record_format_version: d.recordFormatVersion,
-          payload_format_version: d.payloadFormatVersion,
-          board_name: d.boardName,
-          cpu_model: d.cpuModel,
-          bios_version: d.biosVersion,
-          event_id: d.eventId,
-          external: d.external,
-          ts_capture: pgTimestamp(d.tsCapture),
-          ts_reception: d.tsReception,
-          payload: d.payload,
-        },
-      ],
-      conflict: { target: ['log_event_id', 'ts_reception'], action: 'nothing' },
-    },
+    insertOnce(
+      RECORDS_TABLE,
+      {
+        id: d.id,
+        record_key: d.recordKey,
+        log_event_id: event.id,
+        classification: d.classification,
+        domain: d.domain,
+        probe: d.probe,
+        rest: d.rest,
+        severity: d.severity,
+        machine_id: d.machineId,
+        machine_type: d.machineType,
+        platform_vendor: platform.vendor,
+        platform_product: platform.product,
+        platform_version: platform.version,
+        arch: d.arch,
+        kernel_version: d.kernelVersion,
+        os_name: d.osName,
+        build: d.build,
+        record_format_version: d.recordFormatVersion,
+        payload_format_version: d.payloadFormatVersion,
+        board_name: d.boardName,
+        cpu_model: d.cpuModel,
+        bios_version: d.biosVersion,
+        event_id: d.eventId,
+        external: d.external,
+        ts_capture: pgTimestamp(d.tsCapture),
+        ts_reception: d.tsReception,
+        payload: d.payload,
+      },
+      ['log_event_id', 'ts_reception'],
+    ),
   ];
 }
 

@@ -1,4 +1,4 @@
-import { Projector, RowWrite } from '../../../event-log/projector';
+import { insertOnce, Projector, RowWrite } from '../../../event-log/projector';
 import { ActionLogRecorded } from '../fuel.events';
 import { jsonbText } from './projection-json';
 
@@ -7,22 +7,19 @@ export function projectActionLog(event: ActionLogRecorded): RowWrite[] {
   const { record } = event.data;
   const body = record.body;
   return [
-    {
-      kind: 'insert',
-      table: 'fuel_action_logs',
-      rows: [
-        {
-          master_node_uid: record.master_node_uid,
-          external_id: record.external_id,
-          action_type: typeof body.action_type === 'string' ? body.action_type : null,
-          action_name: typeof body.action_name === 'string' ? body.action_name : null,
-          body: jsonbText(body),
-          event_id: event.id,
-          received_at: event.receivedAt,
-        },
-      ],
-      conflict: { target: ['master_node_uid', 'external_id'], action: 'nothing' },
-    },
+    insertOnce(
+      'fuel_action_logs',
+      {
+        master_node_uid: record.master_node_uid,
+        external_id: record.external_id,
+        action_type: typeof body.action_type === 'string' ? body.action_type : null,
+        action_name: typeof body.action_name === 'string' ? body.action_name : null,
+        body: jsonbText(body),
+        event_id: event.id,
+        received_at: event.receivedAt,
+      },
+      ['master_node_uid', 'external_id'],
+    ),
   ];
 }
 

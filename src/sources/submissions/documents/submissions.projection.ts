@@ -1,5 +1,5 @@
 import { storableJsonText, storableText } from '../../../common/storable-json';
-import { Projector, RowWrite } from '../../../event-log/projector';
+import { insertOnce, Projector, RowWrite } from '../../../event-log/projector';
 import { decodePayload } from '../intake/payload-decoding';
 import { SubmissionEvent } from '../submission.events';
 
@@ -19,18 +19,15 @@ export const submissionDocumentsProjector: Projector<SubmissionEvent> = {
     const decoded = decodePayload(Buffer.from(d.payloadBase64, 'base64'), REPLAY_DECOMPRESS_LIMIT);
     const payload = decoded.ok ? decoded.document : null;
     return [
-      {
-        kind: 'insert',
-        table: 'submission_documents',
-        rows: [
-          {
-            ...submissionColumns(event),
-            metadata: storableJsonText(d.metadata),
-            payload: JSON.stringify(payload),
-          },
-        ],
-        conflict: { target: ['event_id', 'received_at'], action: 'nothing' },
-      },
+      insertOnce(
+        'submission_documents',
+        {
+          ...submissionColumns(event),
+          metadata: storableJsonText(d.metadata),
+          payload: JSON.stringify(payload),
+        },
+        ['event_id', 'received_at'],
+      ),
     ];
   },
 };
@@ -46,20 +43,17 @@ export const submissionErrorsProjector: Projector<SubmissionEvent> = {
     if (event.type !== 'submissions.document.rejected') return [];
     const d = event.data;
     return [
-      {
-        kind: 'insert',
-        table: 'submission_errors',
-        rows: [
-          {
-            ...submissionColumns(event),
-            error_type: d.errorType,
-            error_message: storableText(d.errorMessage),
-            payload_base64: d.payloadBase64,
-            metadata: storableJsonText(d.metadata),
-          },
-        ],
-        conflict: { target: ['event_id', 'received_at'], action: 'nothing' },
-      },
+      insertOnce(
+        'submission_errors',
+        {
+          ...submissionColumns(event),
+          error_type: d.errorType,
+          error_message: storableText(d.errorMessage),
+          payload_base64: d.payloadBase64,
+          metadata: storableJsonText(d.metadata),
+        },
+        ['event_id', 'received_at'],
+      ),
     ];
   },
 };
