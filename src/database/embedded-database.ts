@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { timescaledb } from '@electric-sql/pglite/timescaledb';
-import { lockDataDir } from '../coordination/data-dir-lock';
+import { lockDataDir } from './data-dir-lock';
 import { PgliteConnection, PgliteSession } from './pglite-connection';
 
 export type EmbeddedDatabase = Readonly<{

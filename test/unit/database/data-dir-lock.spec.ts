@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataDirInUse, lockDataDir } from '../../../src/coordination/data-dir-lock';
+import { DataDirInUse, lockDataDir } from '../../../src/database/data-dir-lock';
 
 describe('lockDataDir', () => {
   let dir: string;
