@@ -1,5 +1,4 @@
-import { Queryable } from '../database/database';
-import { isConnectionFailure } from '../database/database';
+import { isConnectionFailure, Queryable } from '../database/database';
 import type { TelemetryEvent } from './event';
 
 export const QuarantineSql = {
@@ -44,7 +43,7 @@ export function isPoison(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return POISON_SQLSTATE.test(code);
   // Not from the database: the projection itself threw on this event (e.g. a stack overflow on a deep value).
-  return err instanceof Error && !(err as { sqlState?: unknown }).sqlState;
+  return err instanceof Error;
 }
 
 export async function quarantine(tx: Queryable, projector: string, event: TelemetryEvent, partition: string, position: string, error: string): Promise<void> {
