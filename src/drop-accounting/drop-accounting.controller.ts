@@ -2,6 +2,7 @@ import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { renderPage } from '../console/render';
+import { ProjectorRuntime } from '../event-log/projector-runtime';
 import { NodesRepository } from '../sources/nodes/nodes.repository';
 import { SubmissionsRepository } from '../sources/submissions/documents/submissions.repository';
 import { DropAccounting, dropAccounting } from './drop-accounting';
@@ -17,10 +18,11 @@ export class DropAccountingController {
   constructor(
     private readonly submissions: SubmissionsRepository,
     private readonly nodes: NodesRepository,
+    private readonly runtime: ProjectorRuntime,
   ) {}
 
   @Get('api/drops')
-  @ApiOkResponse({ description: '{"submissions": {received, accepted, dropped, byCategory, lines}, "nodes": {stored, storedWithServerTimestamp, dropped, lines}, "totalDropped"}' })
+  @ApiOkResponse({ description: '{"submissions": {received, accepted, dropped, byCategory, lines}, "nodes": {stored, storedWithServerTimestamp, dropped, lines}, "totalDropped", "notProjected": {total, byProjector}}' })
   accounting(): Promise<DropAccounting> {
     return this.load();
   }
@@ -32,6 +34,7 @@ export class DropAccountingController {
   }
 
   private async load(): Promise<DropAccounting> {
-    return dropAccounting(await this.submissions.drops(), await this.nodes.drops());
+    const quarantined = new Map((await this.runtime.status()).filter((p) => p.quarantined > 0).map((p) => [p.name, p.quarantined]));
+    return dropAccounting(await this.submissions.drops(), await this.nodes.drops(), quarantined);
   }
 }
