@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import { LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -36,6 +37,8 @@ export async function createApp(config: AppConfig, adminToken: AdminToken, env: 
   // No app.enableShutdownHooks(): main.ts owns SIGTERM/SIGINT (exit code, a second signal, deadlines) and
   // calls app.close(), which runs the same hooks; tests and benchmarks call app.close() themselves.
   app.setViewEngine(consoleViewEngine() as never);
+  // request.cookies for the console session; a Cookie header that does not parse yields no cookie, never an error.
+  await app.register(fastifyCookie);
   await app.register(fastifyStatic, { root: join(CONSOLE_DIR, 'static'), prefix: '/static/', decorateReply: false });
   registerVendorAssets(fastify as unknown as FastifyInstance);
 
