@@ -127,8 +127,8 @@ async function stopApp(child: ChildProcess): Promise<void> {
 
 async function statementsOf(metricsUrl: string): Promise<number> {
   const text = await (await fetch(metricsUrl)).text();
-  const line = /^db_statements_total (\d+)/m.exec(text);
-  if (!line) throw new Error('the app exposes no db_statements_total');
+  const line = /^telemetry_db_statements_total (\d+)/m.exec(text);
+  if (!line) throw new Error('the app exposes no telemetry_db_statements_total');
   return Number(line[1]);
 }
 

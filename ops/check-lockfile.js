@@ -2,10 +2,12 @@
 // Fails when package-lock.json would not install on a fresh machine of ours (Node 20, empty npm cache):
 // an entry without a version or integrity (a placeholder npm writes when the registry did not serve an
 // optional package that day; a later npm crashes on it with "Invalid Version:"), or, with --engines after
-// install, a locked package whose `engines.node` excludes the Node we run on.
+// install, a locked package whose `engines.node` excludes the Node we run on or (production packages) does
+// not cover the whole range package.json declares.
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const { engineProblems } = require('./engines');
 
 const root = path.resolve(__dirname, '..');
 const lock = JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8'));
@@ -19,12 +21,7 @@ for (const [key, entry] of Object.entries(lock.packages ?? {})) {
 
 if (process.argv.includes('--engines')) {
   const semver = require(path.join(root, 'node_modules/semver'));
-  for (const [key, entry] of Object.entries(lock.packages ?? {})) {
-    const wanted = entry.engines?.node;
-    if (key && wanted && !semver.satisfies(process.versions.node, wanted)) {
-      problems.push(`${key}@${entry.version}: engines.node "${wanted}" excludes Node ${process.versions.node}`);
-    }
-  }
+  problems.push(...engineProblems(lock, process.versions.node, semver));
 }
 
 if (problems.length) {

@@ -1,7 +1,8 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
 import { AdminController } from './admin/admin.controller';
 import { AdminGuard } from './auth/admin.guard';
 import { AdminToken } from './auth/admin-token';
@@ -24,6 +25,7 @@ import { FuelModule } from './sources/fuel/fuel.module';
 import { PluginViewsModule } from './plugin-views/plugin-views.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { DropAccountingModule } from './drop-accounting/drop-accounting.module';
+import { httpLogOptions, logDestination, loggerOptions } from './logging/log-options';
 
 /** `env`: where the source and alert modules read their own settings (`process.env` outside tests). */
 export type AppModuleOptions = Readonly<{ config: AppConfig; env: Env; adminToken: AdminToken; metrics?: Metrics }>;
@@ -35,7 +37,13 @@ export class AppModule {
   static forRoot({ config, env, adminToken, metrics }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config, env, metrics), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), SubmissionsModule, NodesModule, ClearLinuxModule, FuelModule, PluginViewsModule, AlertsModule, DropAccountingModule],
+      imports: [
+        // One pino logger for Nest, the access log (pino-http) and kafkajs; createApp makes it the app's logger.
+        LoggerModule.forRoot({
+          pinoHttp: [{ ...loggerOptions(config), ...httpLogOptions() }, logDestination(config)],
+          forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
+        }),
+        PlatformModule.forRoot(config, env, metrics), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), SubmissionsModule, NodesModule, ClearLinuxModule, FuelModule, PluginViewsModule, AlertsModule, DropAccountingModule],
       controllers: [HealthController, MetricsController, AdminController, ConsoleController],
       providers: [
         { provide: AdminToken, useValue: adminToken },

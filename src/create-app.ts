@@ -1,17 +1,19 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
-import { LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AdminToken } from './auth/admin-token';
 import { CONSOLE_DIR, PROJECT_ROOT } from './common/paths';
-import { AppConfig, LogLevel } from './config/app-config';
+import { AppConfig } from './config/app-config';
 import type { Env } from './config/env-readers';
 import { consoleViewEngine } from './console/view-engine';
+import { rememberRoute, requestId } from './logging/log-options';
 import { instrumentHttp } from './metrics/http-metrics';
 import { Metrics } from './metrics/metrics';
 
@@ -23,19 +25,28 @@ export const MAX_BODY_BYTES = 34 * 1024 * 1024; // Fuel installation structures 
  * sends `application/text` or form types that must not be form-parsed; Fuel wants its own 400 body).
  */
 export async function createApp(config: AppConfig, adminToken: AdminToken, env: Env = process.env, metrics = new Metrics()): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, trustProxy: false, routerOptions: { maxParamLength: 10_240 } });
+  const adapter = new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, trustProxy: false, routerOptions: { maxParamLength: 10_240 }, genReqId: requestId });
   const fastify = adapter.getInstance();
+  // The request id (a sane incoming X-Request-Id or a new UUID) goes back to the client; the route pattern
+  // is kept for the access log line pino-http writes when the response is finished.
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    rememberRoute(request.raw, request.routeOptions.url);
+  });
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   instrumentHttp(fastify, metrics);
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, env, adminToken, metrics }), adapter, {
-    logger: nestLogLevels(config.logLevel),
+    bufferLogs: true,
     bodyParser: false,
   });
+  app.useLogger(app.get(Logger));
   // No app.enableShutdownHooks(): main.ts owns SIGTERM/SIGINT (exit code, a second signal, deadlines) and
   // calls app.close(), which runs the same hooks; tests and benchmarks call app.close() themselves.
   app.setViewEngine(consoleViewEngine() as never);
+  // request.cookies for the console session; a Cookie header that does not parse yields no cookie, never an error.
+  await app.register(fastifyCookie);
   await app.register(fastifyStatic, { root: join(CONSOLE_DIR, 'static'), prefix: '/static/', decorateReply: false });
   registerVendorAssets(fastify as unknown as FastifyInstance);
 
@@ -65,10 +76,4 @@ function registerVendorAssets(fastify: FastifyInstance): void {
       reply.header('cache-control', 'public, max-age=86400').type('application/javascript').send(createReadStream(join(PROJECT_ROOT, 'node_modules', path))),
     );
   }
-}
-
-function nestLogLevels(level: LogLevel): NestLogLevel[] | false {
-  const order: NestLogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-  const index = { fatal: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5, silent: -1 }[level];
-  return index < 0 ? false : order.slice(0, index + 1);
 }

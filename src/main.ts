@@ -5,7 +5,8 @@ import type { Server } from 'node:http';
 import { AdminToken } from './auth/admin-token';
 import { ConfigError, loadConfig } from './config/app-config';
 import { createApp } from './create-app';
-import { handleStopSignals } from './stop-signals';
+import { StopProgress, trackShutdown } from './stop-progress';
+import { handleStopSignals, stopTimings } from './stop-signals';
 
 async function main(): Promise<void> {
   let config;
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   const logger = new Logger('main');
   let app: NestFastifyApplication | undefined;
   let started: Promise<void> | undefined;
+  const progress = new StopProgress();
   // app.close() runs Nest's shutdown hooks: modules stop their background work, the HTTP server stops
   // accepting and answers what is in flight, then the platform flushes the log, lets the projectors
   // commit and closes the database.
@@ -32,12 +34,14 @@ async function main(): Promise<void> {
     cutConnections: () => (app?.getHttpServer() as Server | undefined)?.closeAllConnections(),
     log: (level, message) => logger[level](message),
     exit: (code) => process.exit(code),
-  });
+    pending: () => progress.pending(),
+  }, stopTimings(config.shutdownTimeoutS));
   const { token, generatedAt } = AdminToken.resolve(config.adminToken, config.dataDir);
-  started = (async () => {
+  started = progress.track('start-up', async () => {
     app = await createApp(config, token);
+    trackShutdown(app, progress);
     await app.listen({ port: config.port, host: config.host, backlog: 1024 });
-  })();
+  });
   await started;
   logger.log(`listening on http://${config.host}:${config.port} (console /console, API docs /api/docs)`);
   if (generatedAt) logger.log(`console/admin token is in ${generatedAt} (set ADMIN_TOKEN to choose one)`);

@@ -12,7 +12,13 @@ export type StopTimings = Readonly<{
   repeatWindowMs: number;
 }>;
 
-export const DEFAULT_STOP_TIMINGS: StopTimings = { drainMs: 5000, deadlineMs: 9000, repeatWindowMs: 500 };
+/** SHUTDOWN_TIMEOUT_S as timings: open connections are cut after half of it (at most 5 s), the stop given up after all of it. */
+export function stopTimings(shutdownTimeoutS: number): StopTimings {
+  const deadlineMs = shutdownTimeoutS * 1000;
+  return { deadlineMs, drainMs: Math.min(5000, Math.floor(deadlineMs / 2)), repeatWindowMs: 500 };
+}
+
+export const DEFAULT_STOP_TIMINGS: StopTimings = stopTimings(10);
 
 export type StopHooks = Readonly<{
   /** Stops the app (HTTP server, background work, database); resolves once everything is closed. */
@@ -21,6 +27,8 @@ export type StopHooks = Readonly<{
   cutConnections: () => void;
   log: (level: 'log' | 'warn' | 'error', message: string) => void;
   exit: (code: number) => void;
+  /** What has started stopping and not finished yet (see StopProgress), named in the line logged at the deadline. */
+  pending?: () => readonly string[];
 }>;
 
 /**
@@ -30,6 +38,14 @@ export type StopHooks = Readonly<{
  * while the database opens still ends in a clean stop once the app is up.
  */
 export function handleStopSignals(hooks: StopHooks, timings: StopTimings = DEFAULT_STOP_TIMINGS): () => void {
+  const onSignal = stopSignalHandler(hooks, timings);
+  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
+  for (const s of signals) process.on(s, onSignal);
+  return () => signals.forEach((s) => process.off(s, onSignal));
+}
+
+/** The reaction to one stop signal, without installing it (handleStopSignals does; unit tests call it). */
+export function stopSignalHandler(hooks: StopHooks, timings: StopTimings = DEFAULT_STOP_TIMINGS): (signal: NodeJS.Signals) => void {
   let firstAt: number | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (firstAt === undefined) {
@@ -47,7 +63,9 @@ export function handleStopSignals(hooks: StopHooks, timings: StopTimings = DEFAU
       hooks.cutConnections();
     }, timings.drainMs);
     const deadline = setTimeout(() => {
-      hooks.log('error', `not stopped within ${timings.deadlineMs} ms: exiting`);
+      const pending = hooks.pending?.() ?? [];
+      const what = pending.length > 0 ? `still stopping: ${pending.join(', ')}` : 'nothing reported as stopping';
+      hooks.log('error', `not stopped within ${timings.deadlineMs} ms (SHUTDOWN_TIMEOUT_S), ${what}: exiting`);
       hooks.exit(1);
     }, timings.deadlineMs);
     // Neither timer may keep a process alive that has nothing else left to do.
@@ -65,7 +83,5 @@ export function handleStopSignals(hooks: StopHooks, timings: StopTimings = DEFAU
       clearTimeout(deadline);
     }
   };
-  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
-  for (const s of signals) process.on(s, onSignal);
-  return () => signals.forEach((s) => process.off(s, onSignal));
+  return onSignal;
 }

@@ -39,9 +39,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   ) {
     this.email = new EmailSender(config.smtpUrl, config.emailFrom);
     this.m = {
-      attempts: metrics.counter('alert_delivery_attempts_total', 'Notification delivery attempts by channel kind and outcome', ['channel', 'outcome']),
-      created: metrics.counter('alert_deliveries_created_total', 'Notifications queued (one per trigger, rule and channel)'),
-      latency: metrics.histogram('alert_delivery_seconds', 'Trigger to successful delivery', ['channel'], [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 30, 300, 3600]),
+      attempts: metrics.counter('telemetry_alert_delivery_attempts_total', 'Notification delivery attempts by channel kind and outcome', ['channel', 'outcome']),
+      created: metrics.counter('telemetry_alert_deliveries_created_total', 'Notifications queued (one per trigger, rule and channel)'),
+      latency: metrics.histogram('telemetry_alert_delivery_duration_seconds', 'Trigger to successful delivery', ['channel'], [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 30, 300, 3600]),
     };
   }
 

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { Unauthenticated } from '../common/errors';
 import { AdminToken } from './admin-token';
-import { readCookie, SESSION_COOKIE } from './cookies';
+import { SESSION_COOKIE } from './cookies';
 
 export const PUBLIC_ROUTE = 'public-route';
 /** Marks an ingest/health/metrics route as open; everything else needs the admin credential. */
@@ -25,7 +25,7 @@ export class AdminGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    if (this.token.matches(bearer) || this.token.matchesSession(readCookie(request, SESSION_COOKIE))) return true;
+    if (this.token.matches(bearer) || this.token.matchesSession(request.cookies?.[SESSION_COOKIE])) return true;
 
     const wantsPage = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html') && !request.headers['hx-request'];
     throw new Unauthenticated(wantsPage ? `/login?next=${encodeURIComponent(request.url)}` : undefined);

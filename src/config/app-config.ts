@@ -16,6 +16,9 @@ export type VersionChangePolicy = (typeof VERSION_CHANGE_POLICIES)[number];
  * (README "Configuration"); an invalid value stops start-up with a one-line message naming the variable.
  */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+/** `json`: one JSON object per line (for a log shipper); `pretty`/`text`: coloured lines for a terminal. */
+export const LOG_FORMATS = ['json', 'pretty', 'text'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export type AppConfig = Readonly<{
   port: number;
@@ -29,6 +32,9 @@ export type AppConfig = Readonly<{
   kafkaTopicPrefix: string;
   dataDir: string;
   logLevel: LogLevel;
+  logFormat: LogFormat;
+  /** On SIGTERM/SIGINT, a stop that has not finished after this long is given up: the process exits 1. */
+  shutdownTimeoutS: number;
   /** Bearer token for console/admin; when unset a random one is generated into DATA_DIR/admin-token. */
   adminToken?: string;
   /** Micro-batching of appends: at most this many events per write, waiting at most this long for more. */
@@ -77,6 +83,8 @@ export function loadConfig(env: Env): AppConfig {
     kafkaTopicPrefix: matching(env, 'KAFKA_TOPIC_PREFIX', /^[A-Za-z0-9._-]{0,100}$/, 'letters, digits, ".", "_" or "-"'),
     dataDir: str(env, 'DATA_DIR', './data'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    logFormat: oneOf(env, 'LOG_FORMAT', LOG_FORMATS, 'json'),
+    shutdownTimeoutS: int(env, 'SHUTDOWN_TIMEOUT_S', 10, 1, 3600),
     adminToken: env.ADMIN_TOKEN ? minLength(env, 'ADMIN_TOKEN', 16) : undefined,
     appendBatchMaxEvents: int(env, 'APPEND_BATCH_MAX_EVENTS', 500, 1, 100000),
     appendBatchMaxWaitMs: int(env, 'APPEND_BATCH_MAX_WAIT_MS', 2, 0, 1000),

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AdminToken } from '../auth/admin-token';
 import { Public } from '../auth/admin.guard';
-import { sessionCookie } from '../auth/cookies';
+import { SESSION_COOKIE, SESSION_COOKIE_OPTIONS } from '../auth/cookies';
 import { AppConfig, runtimeMode } from '../config/app-config';
 import { DatabaseCapabilities } from '../database/capabilities';
 import { EventLog } from '../event-log/event-log';
@@ -56,12 +56,12 @@ export class ConsoleController {
     if (!this.token.matches(form.get('token') ?? undefined)) {
       return reply.status(401).view('pages/login.hbs', { title: 'Sign in', next, failed: true, anonymous: true }, { layout: 'layouts/main.hbs' });
     }
-    return reply.status(303).header('set-cookie', sessionCookie(this.token.sessionValue(), 12 * 3600)).header('location', next).send();
+    return reply.status(303).setCookie(SESSION_COOKIE, this.token.sessionValue(), { ...SESSION_COOKIE_OPTIONS, maxAge: 12 * 3600 }).header('location', next).send();
   }
 
   @Post('logout')
   logout(@Res() reply: FastifyReply) {
-    return reply.status(303).header('set-cookie', sessionCookie('', 0)).header('location', '/login').send();
+    return reply.status(303).clearCookie(SESSION_COOKIE, SESSION_COOKIE_OPTIONS).header('location', '/login').send();
   }
 }
 

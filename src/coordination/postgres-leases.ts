@@ -35,7 +35,7 @@ export type PostgresLeasesOptions = Readonly<{
   /** How often an instance looks for leases to take (a dead holder's) or to give up (balancing). */
   checkMs: number;
   onError: (lease: string, err: unknown) => void;
-  /** Counts every statement of the lease session (`lease_statements_total`). */
+  /** Counts every statement of the lease session (`telemetry_lease_statements_total`). */
   onStatement?: () => void;
 }>;
 

@@ -35,7 +35,7 @@ export type DatabaseOptions = Readonly<{
  */
 export class Database implements Queryable {
   private readonly logger = new Logger('database');
-  /** Statements sent so far (BEGIN/COMMIT included): /metrics `db_statements_total`, idle tests and benches. */
+  /** Statements sent so far (BEGIN/COMMIT included): /metrics `telemetry_db_statements_total`, idle tests and benches. */
   statementsIssued = 0;
 
   constructor(

@@ -37,7 +37,7 @@ type Settings = Pick<
 /** Picks the adapter pair for the configured mode; nothing else in the code knows which one is active. */
 export function createEventInfrastructure(config: Settings, db: Database, metrics: Metrics, onError: (err: unknown) => void): EventInfrastructure {
   const logMetrics = eventLogMetrics(metrics);
-  const leaseStatements = metrics.counter('lease_statements_total', 'Statements of the lease session (instances sharing a database)');
+  const leaseStatements = metrics.counter('telemetry_lease_statements_total', 'Statements of the lease session (instances sharing a database)');
   // One process owns an embedded database (DATA_DIR lock); on a shared one, advisory-lock leases decide.
   const leases: Leases = config.databaseUrl
     ? new PostgresLeases(config.databaseUrl, {
@@ -46,7 +46,7 @@ export function createEventInfrastructure(config: Settings, db: Database, metric
         onStatement: () => leaseStatements.inc(),
       })
     : new LocalLeases((lease, err) => onError(new Error(`${lease}: ${(err as Error).message}`)));
-  metrics.gauge('leases_held', 'Leases (projectors, singleton jobs) this instance holds now', ['lease'], function () {
+  metrics.gauge('telemetry_leases_held', 'Leases (projectors, singleton jobs) this instance holds now', ['lease'], function () {
     this.reset();
     for (const lease of leases.heldLeases()) this.set({ lease }, 1);
   });

@@ -1,4 +1,4 @@
-import { Admin, CompressionTypes, Kafka, logLevel as KafkaLogLevel, Producer } from 'kafkajs';
+import { Admin, CompressionTypes, Kafka, Producer } from 'kafkajs';
 import { LogUnavailable, ServiceUnavailable } from '../common/errors';
 import { Database } from '../database/database';
 import { EVENT_STREAMS, TelemetryEvent } from './event';
@@ -7,6 +7,7 @@ import { AppendOutcome, LogHealth } from './event-log';
 import { EventLogMetrics } from './event-log.metrics';
 import { markFirstOccurrences } from './postgres-event-log';
 import { withAppendTimeout } from './with-timeout';
+import { KAFKA_LOG_LEVEL, kafkaLogCreator } from '../logging/kafka-logs';
 
 export const ClaimSql = {
   claim: `INSERT INTO event_claims (id) SELECT unnest($1::uuid[]) ON CONFLICT (id) DO NOTHING RETURNING id`,
@@ -20,7 +21,8 @@ export function kafkaClient(brokers: readonly string[], clientId: string): Kafka
   return new Kafka({
     clientId,
     brokers: [...brokers],
-    logLevel: KafkaLogLevel.NOTHING,
+    logLevel: KAFKA_LOG_LEVEL,
+    logCreator: kafkaLogCreator,
     connectionTimeout: 3000,
     requestTimeout: 5000,
     retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },

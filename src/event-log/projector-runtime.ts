@@ -66,11 +66,11 @@ export class ProjectorRuntime {
   ) {
     this.leases = options.leases ?? new LocalLeases();
     this.m = {
-      applied: metrics.counter('projector_events_applied_total', 'Events applied by each projector', ['projector']),
-      errors: metrics.counter('projector_errors_total', 'Failed projector batches (retried)', ['projector']),
-      quarantined: metrics.counter('projector_events_quarantined_total', 'Events a projector could not apply, set aside (projector_quarantine)', ['projector']),
+      applied: metrics.counter('telemetry_projector_events_applied_total', 'Events applied by each projector', ['projector']),
+      errors: metrics.counter('telemetry_projector_failed_batches_total', 'Failed projector batches (retried)', ['projector']),
+      quarantined: metrics.counter('telemetry_projector_events_quarantined_total', 'Events a projector could not apply, set aside (projector_quarantine)', ['projector']),
       // Computed when /metrics is scraped: a timer would query the log all day for a figure nobody reads.
-      lag: metrics.gauge('projector_lag_events', 'How far each projector is behind the event log', ['projector'], () => this.refreshLag()),
+      lag: metrics.gauge('telemetry_projector_lag_events', 'How far each projector is behind the event log', ['projector'], () => this.refreshLag()),
     };
   }
 

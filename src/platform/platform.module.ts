@@ -49,7 +49,7 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
         {
           provide: Database,
           useFactory: (o: OpenDatabase) => {
-            metrics.counterReading('db_statements_total', 'SQL statements sent to the database (BEGIN/COMMIT included)', () => o.db.statementsIssued);
+            metrics.counterReading('telemetry_db_statements_total', 'SQL statements sent to the database (BEGIN/COMMIT included)', () => o.db.statementsIssued);
             return o.db;
           },
           inject: [OPEN_DATABASE],

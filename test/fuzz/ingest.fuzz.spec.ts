@@ -157,7 +157,7 @@ describe('ingest endpoints under hostile input', () => {
     expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     await t.runtime.catchUp(t.runtime.names(), 120_000);
     const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
-    const failedBatches = metrics.split('\n').filter((l) => l.startsWith('projector_errors_total{') && !l.endsWith(' 0'));
+    const failedBatches = metrics.split('\n').filter((l) => l.startsWith('telemetry_projector_failed_batches_total{') && !l.endsWith(' 0'));
     expect(failedBatches).toEqual([]);
   });
 });

@@ -179,11 +179,11 @@ async function scrape(p: PlatformProcess): Promise<string> {
 }
 
 async function held(p: PlatformProcess): Promise<string[]> {
-  return [...(await scrape(p)).matchAll(/^leases_held\{lease="([^"]+)"\} 1$/gm)].map((m) => m[1]);
+  return [...(await scrape(p)).matchAll(/^telemetry_leases_held\{lease="([^"]+)"\} 1$/gm)].map((m) => m[1]);
 }
 
 async function applied(p: PlatformProcess): Promise<Map<string, number>> {
-  return new Map([...(await scrape(p)).matchAll(/^projector_events_applied_total\{projector="([^"]+)"\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
+  return new Map([...(await scrape(p)).matchAll(/^telemetry_projector_events_applied_total\{projector="([^"]+)"\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
 }
 
 async function projectorNames(p: PlatformProcess): Promise<string[]> {

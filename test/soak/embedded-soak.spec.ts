@@ -383,8 +383,8 @@ describe(`embedded database soak (${SOAK_SECONDS} s, ${IN_FLIGHT} requests in fl
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  /** Lines the app logged at WARN or above (Nest's plain format: "... WARN [context] message"). */
-  const appProblems = () => (platform?.output() ?? '').split('\n').filter((l) => /^\[Nest\].*\s(WARN|ERROR|FATAL)\s/.test(l));
+  /** Lines the app logged at WARN or above (one JSON object per line, `"level":"warn"`). */
+  const appProblems = () => (platform?.output() ?? '').split('\n').filter((l) => /^\{.*"level":"(warn|error|fatal)"/.test(l));
 
   function printSummary(): void {
     const latency = (list: Sample[]) => {

@@ -9,8 +9,8 @@ export class ClearLinuxMetrics {
   readonly rejected;
 
   constructor(metrics: Metrics) {
-    this.accepted = metrics.counter('clearlinux_records_accepted_total', 'Clear Linux records accepted (201)');
-    this.duplicate = metrics.counter('clearlinux_records_duplicate_total', 'Clear Linux records answered as duplicates (200)');
-    this.rejected = metrics.counter('clearlinux_records_rejected_total', 'Clear Linux records rejected, by reason', ['reason']);
+    this.accepted = metrics.counter('telemetry_clearlinux_records_accepted_total', 'Clear Linux records accepted (201)');
+    this.duplicate = metrics.counter('telemetry_clearlinux_records_duplicate_total', 'Clear Linux records answered as duplicates (200)');
+    this.rejected = metrics.counter('telemetry_clearlinux_records_rejected_total', 'Clear Linux records rejected, by reason', ['reason']);
   }
 }

@@ -9,8 +9,8 @@ export class FuelMetrics {
   private readonly records;
 
   constructor(metrics: Metrics) {
-    this.sanitised = metrics.counter('fuel_sanitised_keys_total', 'Keys removed from Fuel submissions by sanitising rule', ['rule']);
-    this.records = metrics.counter('fuel_records_total', 'Fuel collector records by resource and per-record status', ['resource', 'status']);
+    this.sanitised = metrics.counter('telemetry_fuel_sanitised_keys_total', 'Keys removed from Fuel submissions by sanitising rule', ['rule']);
+    this.records = metrics.counter('telemetry_fuel_records_total', 'Fuel collector records by resource and per-record status', ['resource', 'status']);
   }
 
   countRemovals(removed: RemovalCounts): void {

@@ -26,10 +26,10 @@ export class NodesMetrics {
     this.dropped = metrics.counter('nodes_dropped_count', 'Node websocket connections closed');
     this.current = metrics.gauge('current_substrate_connections', 'Open node websocket connections (connected - dropped)');
     this.bytes = metrics.counter('substrate_bytes_received', 'Bytes of text and binary frames received from nodes');
-    this.stored = metrics.counter('node_messages_stored_total', 'Node messages stored', ['route']);
-    this.droppedMessages = metrics.counter('node_messages_dropped_total', 'Node frames not stored (or stored with a server timestamp), by reason', ['reason']);
-    this.bufferRows = metrics.gauge('node_log_buffer_rows', 'Node messages waiting in the insert buffer');
-    this.purged = metrics.counter('node_purged_rows_total', 'Rows deleted by the node log purge');
+    this.stored = metrics.counter('telemetry_node_messages_stored_total', 'Node messages stored', ['route']);
+    this.droppedMessages = metrics.counter('telemetry_node_messages_dropped_total', 'Node frames not stored (or stored with a server timestamp), by reason', ['reason']);
+    this.bufferRows = metrics.gauge('telemetry_node_log_buffer_rows', 'Node messages waiting in the insert buffer');
+    this.purged = metrics.counter('telemetry_node_purged_rows_total', 'Rows deleted by the node log purge');
     this.feedsCurrent = metrics.gauge('current_feed_connections', 'Open live-feed connections (no /feed endpoint here: always 0)');
     metrics.counter('feeds_connected', 'Live-feed connections opened (no /feed endpoint here)');
     metrics.counter('feeds_disconnected', 'Live-feed connections closed (no /feed endpoint here)');

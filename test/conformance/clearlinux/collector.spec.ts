@@ -204,11 +204,11 @@ describe('Clear Linux collector (spec clearlinux.md §2–§6)', () => {
       const h = v4('dup-sequential');
       const first = await post('/v2/collector', h, 'same payload\n');
       expect(first.statusCode).toBe(201);
-      const before = await metric('clearlinux_records_duplicate_total');
+      const before = await metric('telemetry_clearlinux_records_duplicate_total');
       const second = await post('/v2/collector', h, 'same payload\n');
       expect(second.statusCode).toBe(200);
       expect(second.json()).toEqual(first.json());
-      expect(await metric('clearlinux_records_duplicate_total')).toBe(before + 1);
+      expect(await metric('telemetry_clearlinux_records_duplicate_total')).toBe(before + 1);
       expect((await mine('dup-sequential')).map((r) => r.id)).toEqual([(first.json() as RecordJson).id]);
     });
 
@@ -297,13 +297,13 @@ describe('Clear Linux collector (spec clearlinux.md §2–§6)', () => {
       ['payload over 300 KiB', 'rej-large', () => ['/v2/collector', v4('rej-large'), Buffer.alloc(300 * 1024 + 1, 0x61)], 413, 'payload too large', 'payload_too_large'],
     ];
     it.each(cases)('%s', async (_name, machineId, send, status, message, reason) => {
-      const before = await metric(`clearlinux_records_rejected_total{reason="${reason}"}`);
+      const before = await metric(`telemetry_clearlinux_records_rejected_total{reason="${reason}"}`);
       const [url, headers, payload] = send();
       const res = await post(url, headers, payload);
       expect(res.statusCode).toBe(status);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
       expect(res.json()).toEqual({ message });
-      expect(await metric(`clearlinux_records_rejected_total{reason="${reason}"}`)).toBe(before + 1);
+      expect(await metric(`telemetry_clearlinux_records_rejected_total{reason="${reason}"}`)).toBe(before + 1);
       expect(await mine(machineId)).toEqual([]);
     });
   });

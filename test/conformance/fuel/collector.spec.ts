@@ -388,8 +388,8 @@ describe('Fuel collector /api/v1/ (spec fuelstats.md §2, §3)', () => {
       }
       expect(row.structure).toEqual(expected);
       const metrics = await t.app.inject({ method: 'GET', url: '/metrics', headers: t.auth });
-      expect(metrics.body).toMatch(/fuel_sanitised_keys_total\{rule="ceph_secret"\} [1-9]/);
-      expect(metrics.body).toMatch(/fuel_sanitised_keys_total\{rule="user_contact"\} [1-9]/);
+      expect(metrics.body).toMatch(/telemetry_fuel_sanitised_keys_total\{rule="ceph_secret"\} [1-9]/);
+      expect(metrics.body).toMatch(/telemetry_fuel_sanitised_keys_total\{rule="user_contact"\} [1-9]/);
     });
   });
 

@@ -91,9 +91,9 @@ describe('node telemetry websocket + JSON endpoints (spec submissions-and-nodes.
 
     const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toMatch(/^substrate_message_count 26$/m);
-    expect(metrics).toMatch(/^node_messages_dropped_total\{reason="invalid_json"\} 1$/m);
-    expect(metrics).toMatch(/^node_messages_dropped_total\{reason="no_timestamp"\} 1$/m);
-    expect(metrics).toMatch(/^node_messages_stored_total\{route="\/"\} 26$/m);
+    expect(metrics).toMatch(/^telemetry_node_messages_dropped_total\{reason="invalid_json"\} 1$/m);
+    expect(metrics).toMatch(/^telemetry_node_messages_dropped_total\{reason="no_timestamp"\} 1$/m);
+    expect(metrics).toMatch(/^telemetry_node_messages_stored_total\{route="\/"\} 26$/m);
     const errors = await t.db.query<{ reason: string; frame_head: string }>(`SELECT reason, frame_head FROM node_message_errors`);
     expect(errors).toEqual([{ reason: 'invalid_json', frame_head: 'not json at all' }]);
   });
@@ -139,7 +139,7 @@ describe('node telemetry websocket + JSON endpoints (spec submissions-and-nodes.
     const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.statusCode).toBe(200);
     expect(metrics.body).toContain('substrate_message_count');
-    for (const name of ['nodes_connected_count', 'nodes_dropped_count', 'current_substrate_connections', 'substrate_bytes_received', 'bytes_received', 'bytes_sent', 'load_avg_one', 'used_mem', 'node_log_buffer_rows']) {
+    for (const name of ['nodes_connected_count', 'nodes_dropped_count', 'current_substrate_connections', 'substrate_bytes_received', 'bytes_received', 'bytes_sent', 'load_avg_one', 'used_mem', 'telemetry_node_log_buffer_rows']) {
       expect(metrics.body).toMatch(new RegExp(`^${name} \\d`, 'm'));
     }
     expect(metrics.body).toMatch(/^requests [1-9]\d*$/m);
@@ -204,7 +204,7 @@ describe('node telemetry websocket + JSON endpoints (spec submissions-and-nodes.
     c.send(JSON.stringify({ msg: 'block.import', ts: new Date().toISOString() })); // still insertable (no FK failure)
     await eventually(async () => (await get(`/nodes/logs?peer_id=${stillOpen}`)).body.length === 1, 5000, 'insert after purge');
     await closeSocket(c);
-    expect((await t.app.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/^node_purged_rows_total [1-9]\d*$/m);
+    expect((await t.app.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/^telemetry_node_purged_rows_total [1-9]\d*$/m);
   });
 
   it('host_systems and benchmarks: POST → id, GET lists, 4096-byte limit', async () => {

@@ -130,7 +130,7 @@ describe('POST/PUT /submit/... (spec submissions-and-nodes.md §A)', () => {
     // one from the uri-cases test, one here
     expect(await delta('/api/submissions/errors?error_type=schema&namespace=eng-workflow', 'hgpushSchema')).toBe(2);
     const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
-    expect(metrics.body).toMatch(/submission_duplicates_total 3/);
+    expect(metrics.body).toMatch(/telemetry_submission_duplicates_total 3/);
   });
 
   it('json and decompress errors keep the original bytes', async () => {

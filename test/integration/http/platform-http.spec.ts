@@ -31,9 +31,9 @@ describe('platform HTTP basics', () => {
     await t.app.inject({ method: 'GET', url: '/healthz' });
     const res = await t.app.inject({ method: 'GET', url: '/metrics' });
     expect(res.headers['content-type']).toContain('text/plain');
-    expect(res.body).toContain('http_requests_total{method="GET",route="/healthz",status="200"}');
+    expect(res.body).toContain('telemetry_http_requests_total{method="GET",route="/healthz",status="200"}');
     expect(res.body).toContain('process_cpu_seconds_total');
-    expect(res.body).toContain('# TYPE event_log_append_seconds histogram');
+    expect(res.body).toContain('# TYPE telemetry_event_log_append_duration_seconds histogram');
   });
 
   it('keeps the console and admin API behind the admin token', async () => {

@@ -69,7 +69,7 @@ export class SubmitFailureReportHandler implements ICommandHandler<SubmitFailure
     private readonly cipher: ContactCipher,
     metrics: Metrics,
   ) {
-    this.received = metrics.counter('failure_reports_received_total', 'Failure reports by outcome', ['outcome']);
+    this.received = metrics.counter('telemetry_failure_reports_received_total', 'Failure reports by outcome', ['outcome']);
   }
 
   async execute({ body, receivedAt }: SubmitFailureReport): Promise<FailureReportOutcome> {

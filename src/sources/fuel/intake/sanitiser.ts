@@ -1,7 +1,7 @@
 /**
  * Ingest sanitising (spec fuelstats.md §3.6): secrets and identifying values are removed before an event is built,
  * so they never reach the event log, a projection or a log line. Pure: returns a copy plus a count of
- * removed keys per rule (the caller feeds `fuel_sanitised_keys_total{rule}`); removed values are never
+ * removed keys per rule (the caller feeds `telemetry_fuel_sanitised_keys_total{rule}`); removed values are never
  * returned or logged.
  */
 export const SANITISE_RULES = [

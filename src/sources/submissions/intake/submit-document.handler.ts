@@ -31,8 +31,8 @@ export class SubmitDocumentHandler implements ICommandHandler<SubmitDocument> {
     @Inject(GEO_LOOKUP) private readonly geo: GeoLookup,
     metrics: Metrics,
   ) {
-    this.submissions = metrics.counter('submissions_total', 'Generic submissions by outcome', ['outcome']);
-    this.duplicates = metrics.counter('submission_duplicates_total', 'Generic submissions refused as duplicates of an earlier URI');
+    this.submissions = metrics.counter('telemetry_submissions_total', 'Generic submissions by outcome', ['outcome']);
+    this.duplicates = metrics.counter('telemetry_submission_duplicates_total', 'Generic submissions refused as duplicates of an earlier URI');
   }
 
   async execute(command: SubmitDocument): Promise<SubmitOutcome> {
