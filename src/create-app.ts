@@ -2,6 +2,8 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -18,6 +20,27 @@ import { instrumentHttp } from './metrics/http-metrics';
 import { Metrics } from './metrics/metrics';
 
 export const MAX_BODY_BYTES = 34 * 1024 * 1024; // Fuel installation structures reach several MB; 32 MiB + slack
+/** A request whose body has not arrived by then is cut (a slow-body client would otherwise hold its socket for ever). */
+export const REQUEST_TIMEOUT_MS = 60_000;
+
+/**
+ * The console's Content-Security-Policy: scripts only from this origin (htmx, ECharts and the console's own
+ * files; data for charts travels in `<script type="application/json">`, which is not executed), inline
+ * styles for ECharts' tooltips, no framing, forms only to this origin.
+ */
+const CONTENT_SECURITY_POLICY = {
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+};
 
 /**
  * Builds the HTTP application for a config (used by main.ts and by the tests). Bodies are read as raw
@@ -25,7 +48,7 @@ export const MAX_BODY_BYTES = 34 * 1024 * 1024; // Fuel installation structures 
  * sends `application/text` or form types that must not be form-parsed; Fuel wants its own 400 body).
  */
 export async function createApp(config: AppConfig, adminToken: AdminToken, env: Env = process.env, metrics = new Metrics()): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, trustProxy: false, routerOptions: { maxParamLength: 10_240 }, genReqId: requestId });
+  const adapter = new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, trustProxy: false, requestTimeout: REQUEST_TIMEOUT_MS, routerOptions: { maxParamLength: 10_240 }, genReqId: requestId });
   const fastify = adapter.getInstance();
   // The request id (a sane incoming X-Request-Id or a new UUID) goes back to the client; the route pattern
   // is kept for the access log line pino-http writes when the response is finished.
@@ -47,6 +70,12 @@ export async function createApp(config: AppConfig, adminToken: AdminToken, env: 
   app.setViewEngine(consoleViewEngine() as never);
   // request.cookies for the console session; a Cookie header that does not parse yields no cookie, never an error.
   await app.register(fastifyCookie);
+  // Security headers on every answer (CSP, no framing, nosniff, Referrer-Policy, HSTS for HTTPS deployments).
+  // `same-origin` rather than helmet's `no-referrer`: under `no-referrer` a browser sends `Origin: null` with
+  // the console's own form posts, and the CSRF check (AdminGuard) could no longer tell them from a foreign site's.
+  await app.register(fastifyHelmet, { contentSecurityPolicy: CONTENT_SECURITY_POLICY, referrerPolicy: { policy: 'same-origin' } });
+  // Only routes that ask for it are limited (the login form); the limiter keeps client addresses in memory only.
+  await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifyStatic, { root: join(CONSOLE_DIR, 'static'), prefix: '/static/', decorateReply: false });
   registerVendorAssets(fastify as unknown as FastifyInstance);
 

@@ -74,7 +74,7 @@ export function loadConfig(env: Env): AppConfig {
   }
   return {
     port: int(env, 'PORT', 8080, 0, 65535),
-    host: str(env, 'HOST', '0.0.0.0'),
+    host: str(env, 'HOST', '127.0.0.1'),
     databaseUrl,
     dbPoolSize: int(env, 'DB_POOL_SIZE', 10, 1, 1000),
     kafkaBrokers,

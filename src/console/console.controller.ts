@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AdminToken } from '../auth/admin-token';
@@ -50,6 +51,8 @@ export class ConsoleController {
 
   @Public()
   @Post('login')
+  // Guessing the token through the form: 10 tries a minute per client (429 + Retry-After beyond).
+  @RouteConfig({ rateLimit: { max: 10, timeWindow: 60_000 } })
   login(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const form = formBody(request);
     const next = safeNext(form.get('next') ?? undefined);
@@ -65,7 +68,12 @@ export class ConsoleController {
   }
 }
 
-/** Only same-site paths, so the login form cannot be used as an open redirect. */
-function safeNext(next: string | undefined): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/console';
+/**
+ * Only paths of this site, so the login form cannot be used as an open redirect: browsers read `/\\host`
+ * (and `/\t/host`) like `//host`, so a backslash or a control character anywhere refuses the value.
+ */
+export function safeNext(next: string | undefined): string {
+  if (!next || !next.startsWith('/') || /[\\\x00-\x1f\x7f]/.test(next)) return '/console';
+  const url = new URL(next, 'http://console.invalid');
+  return url.origin === 'http://console.invalid' && !next.startsWith('//') ? next : '/console';
 }

@@ -5,12 +5,21 @@ import { TestApp, TEST_ADMIN_TOKEN } from './app';
 
 export const SCREENSHOTS_DIR = join(__dirname, '..', 'e2e', 'screenshots');
 
-/** Debian's chromium, never a downloaded browser; flags keep it off the (closed) network. */
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+/**
+ * Debian's chromium, never a downloaded browser; flags keep it off the (closed) network. Pages bypass the
+ * console's Content-Security-Policy unless `enforceCsp`: Playwright evaluates the tests' string predicates
+ * with eval, which that policy rightly forbids. console-csp.spec.ts drives the console with it enforced.
+ */
+export async function launchBrowser(options: Readonly<{ enforceCsp?: boolean }> = {}): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
+  if (!options.enforceCsp) {
+    const newPage = browser.newPage.bind(browser);
+    browser.newPage = (pageOptions = {}) => newPage({ bypassCSP: true, ...pageOptions });
+  }
+  return browser;
 }
 
 /** Starts the app on a loopback port and returns its base URL. */

@@ -67,7 +67,7 @@ describe('malformed Cookie headers on guarded routes', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(attributes(login.headers['set-cookie'])).toEqual(expect.arrayContaining(['max-age=43200', 'path=/', 'httponly', 'samesite=strict']));
-    const logout = await t.app.inject({ method: 'POST', url: '/logout', headers: { cookie: session } });
+    const logout = await t.app.inject({ method: 'POST', url: '/logout', headers: { cookie: session, host: 'console.example', origin: 'http://console.example' } });
     expect(logout.statusCode).toBe(303);
     expect(String(logout.headers['set-cookie'])).toMatch(/^tp_session=;/);
     expect(attributes(logout.headers['set-cookie'])).toEqual(expect.arrayContaining(['max-age=0', 'path=/', 'httponly', 'samesite=strict']));
