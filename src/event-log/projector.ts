@@ -23,6 +23,17 @@ export function insertOnce(table: string, row: Row, target: readonly string[]): 
   return { kind: 'insert', table, rows: [row], conflict: { target, action: 'nothing' } };
 }
 
+/**
+ * After an event's row went into a table keyed by (log_event_id, ts_reception): removes the rows an earlier
+ * copy of the same event left. Kafka's log can hold an event twice — an instance killed after producing and
+ * before answering; the client's retry is appended again, with a later reception time — and a hypertable's
+ * unique key must include its time column, so ON CONFLICT cannot see the copy. The client was answered by
+ * the last copy, so that one stays. (The PostgreSQL log refuses a second copy itself; this finds nothing.)
+ */
+export function dropEarlierCopies(table: string, eventId: string, receivedAt: string): RowWrite {
+  return { kind: 'sql', sql: `DELETE FROM ${table} WHERE log_event_id = $1::uuid AND ts_reception < $2::timestamptz`, params: [eventId, receivedAt], tables: [table] };
+}
+
 export type ConflictRule =
   | Readonly<{ target: readonly string[]; action: 'nothing' }>
   | Readonly<{ target: readonly string[]; action: 'update'; set: readonly string[] }>

@@ -36,7 +36,9 @@ describe('seed:demo against a running platform', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'tp-seed-'));
     // info: startPlatform waits for the "listening on" line
-    platform = await startPlatform({ DATA_DIR: dataDir, LOG_LEVEL: 'info', PROJECTOR_POLL_MS: '50' }, TOKEN, 280_000);
+    // The demo is what `npm start` shows: the embedded database, even in the CI stages that set DATABASE_URL
+    // (a shared server database would also hold other tests' instances' settings).
+    platform = await startPlatform({ DATA_DIR: dataDir, LOG_LEVEL: 'info', PROJECTOR_POLL_MS: '50', DATABASE_URL: undefined, KAFKA_BROKERS: undefined }, TOKEN, 280_000);
   }, 300_000);
   afterAll(async () => {
     await platform?.stop();

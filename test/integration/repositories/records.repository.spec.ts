@@ -57,6 +57,19 @@ describe('RecordsRepository', () => {
     await expect(repo.consoleRecords({ notPayload: '(' }, 10, 0)).rejects.toMatchObject({ status: 400, message: expect.stringContaining('not_payload') });
   });
 
+  it('keeps one row when the log delivers an event twice (Kafka, after a kill -9): the copy the client was answered by', async () => {
+    const headers = normaliseHeaderEntries(Object.entries({ ...V4_HEADERS, machine_id: 'machine-twice' }));
+    const parsed = parseV2Record(headers, 'twice');
+    const first = recordAccepted(parsed, 90, new Date(now - 5_000).toISOString(), { protocol: 'v2', headers: {}, payload: 'twice' });
+    const retry = recordAccepted(parsed, 91, new Date(now - 4_000).toISOString(), { protocol: 'v2', headers: {}, payload: 'twice' });
+    expect(retry.id).toBe(first.id);
+    await applyWrites(database.db, projectRecord(first));
+    await applyWrites(database.db, projectRecord(retry));
+    await applyWrites(database.db, projectRecord(retry)); // a redelivery changes nothing
+    const rows = await database.db.query<{ id: string }>(`SELECT id::text AS id FROM records WHERE machine_id = 'machine-twice'`);
+    expect(rows).toEqual([{ id: '91' }]);
+  });
+
   it('finds one record by id and lists the filter choices', async () => {
     expect((await repo.byId('3'))?.payload).toBe('=formula-looking payload');
     expect(await repo.byId('77')).toBeUndefined();

@@ -1,4 +1,4 @@
-import type { Projector, RowWrite } from '../../../event-log/projector';
+import { dropEarlierCopies, type Projector, type RowWrite } from '../../../event-log/projector';
 import { chooseGuilty, type FramePair, findGuiltyFrame, parseCrashReport } from './backtrace';
 import { isBacktraceClassification, isCrashClassification } from '../record/classification';
 import { CRASH_REPROCESS_REQUESTED, type CrashReprocessRequested } from './crash-reprocess.events';
@@ -51,6 +51,7 @@ export function projectCrash(event: RecordAccepted, list: NeverGuiltyView): RowW
       ],
       conflict: { target: ['log_event_id', 'ts_reception'], action: 'nothing' },
     },
+    dropEarlierCopies(CRASHES_TABLE, event.id, d.tsReception),
   ];
 }
 
@@ -87,7 +88,8 @@ export function crashesProjector(list: () => NeverGuiltyView): Projector<RecordA
   return {
     name: CRASHES_PROJECTOR,
     streams: ['telemetry.records', 'platform.admin'],
-    version: 1,
+    // 2: a second copy of an event (Kafka) replaces the first instead of standing beside it.
+    version: 2,
     eventTypes: [RECORD_ACCEPTED, CRASH_REPROCESS_REQUESTED],
     tables: [CRASHES_TABLE],
     project: (event) => (event.type === CRASH_REPROCESS_REQUESTED ? reprocessCrash(event, list()) : projectCrash(event, list())),

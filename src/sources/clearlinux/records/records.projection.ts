@@ -1,4 +1,4 @@
-import { insertOnce, Projector, RowWrite } from '../../../event-log/projector';
+import { dropEarlierCopies, insertOnce, Projector, RowWrite } from '../../../event-log/projector';
 import { parsePlatform } from '../record/platform';
 import { pgTimestamp } from '../record/record-view';
 import { RECORD_ACCEPTED, type RecordAccepted } from '../record/record.events';
@@ -46,13 +46,15 @@ export function projectRecord(event: RecordAccepted): RowWrite[] {
       },
       ['log_event_id', 'ts_reception'],
     ),
+    dropEarlierCopies(RECORDS_TABLE, event.id, d.tsReception),
   ];
 }
 
 export const recordsProjector: Projector<RecordAccepted> = {
   name: 'clearlinux-records',
   streams: ['telemetry.records'],
-  version: 1,
+  // 2: a second copy of an event (Kafka) replaces the first instead of standing beside it.
+  version: 2,
   eventTypes: [RECORD_ACCEPTED],
   tables: [RECORDS_TABLE],
   project: projectRecord,
