@@ -224,7 +224,10 @@ export class ProjectorRuntime {
       const { name, version } = entry.projector;
       const was = stored.get(name);
       if (was === undefined) await writeProjectorVersion(this.db, name, version);
-      else if (was !== version && policy !== 'ignore') stale.push(entry);
+      else if (was < version && policy !== 'ignore') stale.push(entry);
+      // Rows of a newer version than this code: an older instance during a rolling upgrade. Rebuilding them
+      // with the old code would undo the upgrade, so it serves them as they are.
+      else if (was > version) this.logger.warn(`projector ${name}: rows are of version ${was}, this code is version ${version} (older); left as they are`);
     }
     if (stale.length > 0 && policy === 'refuse') throw new ProjectorVersionChanged(stale.map((e) => ({ ...e.projector, was: stored.get(e.projector.name)! })));
     return stale;

@@ -95,5 +95,11 @@ describe('projector versions', () => {
     // A restart with the same version rebuilds nothing.
     const again = await start(labeller(2));
     expect(again.runtime.replayStatus(`labeller_${run}`)).toBeUndefined();
+    await stop();
+    // Nor does an older instance (a rolling upgrade): it would undo the rebuild with its old code.
+    const older = await start(labeller(1));
+    expect(older.runtime.replayStatus(`labeller_${run}`)).toBeUndefined();
+    expect(await storedVersion()).toBe(2);
+    expect(await labels()).toEqual(['v2:32']);
   });
 });
