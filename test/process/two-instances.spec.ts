@@ -67,10 +67,13 @@ const modes: [string, boolean][] = [
 
     const machineId = randomBytes(16).toString('hex');
     const acknowledged = new Set<string>();
+    // A retry is byte-identical, as the real client's is (it resends the spooled record): a fresh
+    // creation_timestamp would make it another record, rightly stored beside the first.
+    const createdAt = String(Math.floor(Date.now() / 1000));
     const post = async (target: PlatformProcess, eventId: string) => {
       const res = await fetch(`${target.base}/v2/collector`, {
         method: 'POST',
-        headers: v4Headers({ machine_id: machineId, event_id: eventId, creation_timestamp: String(Math.floor(Date.now() / 1000)) }),
+        headers: v4Headers({ machine_id: machineId, event_id: eventId, creation_timestamp: createdAt }),
         body: `two instances ${eventId}`,
         signal: AbortSignal.timeout(10_000),
       });
