@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiResponseSchemaHost } from '@nestjs/swagger';
 import { SCHEMAS_DIR } from './paths';
@@ -6,42 +6,57 @@ import { SCHEMAS_DIR } from './paths';
 export type SwaggerSchema = ApiResponseSchemaHost['schema'];
 type Json = Record<string, unknown>;
 
-const readSchema = (dir: string, file: string): Json => JSON.parse(readFileSync(join(SCHEMAS_DIR, dir, file), 'utf8')) as Json;
+/**
+ * The folders of schemas/ that describe the HTTP API (bodies and answers). schemas/submissions holds the
+ * documents integrators submit (their own registry) and schemas/plugins the plugin manifest: neither is an
+ * answer of this API, so neither becomes a component.
+ */
+export const API_SCHEMA_DIRS = ['alerts', 'api', 'clearlinux', 'fuel'] as const;
+export type ApiSchemaDir = (typeof API_SCHEMA_DIRS)[number];
 
-function pointer(doc: unknown, path: string): unknown {
-  return path
-    .split('/')
-    .filter(Boolean)
-    .reduce((node, step) => (node as Json)[decodeURIComponent(step).replace(/~1/g, '/').replace(/~0/g, '~')], doc);
+/** `schemas/clearlinux/record.v1.json` is the component `clearlinux.record.v1`. */
+export const componentName = (dir: string, file: string): string => `${dir}.${file.replace(/\.json$/, '')}`;
+
+/**
+ * A reference to `schemas/<dir>/<file>` as a component of the OpenAPI document (`#/components/schemas/<dir>.<id>`);
+ * every file of API_SCHEMA_DIRS is registered there by `componentSchemas`, so the document carries each schema once.
+ */
+export function swaggerSchema(dir: ApiSchemaDir, file: string): SwaggerSchema {
+  return { $ref: `#/components/schemas/${componentName(dir, file)}` } as SwaggerSchema;
 }
 
 /**
- * `schemas/<dir>/<file>` as a Swagger (OpenAPI 3.0) schema object: `$ref`s inlined (`#/definitions/…` of the
- * same file, or a sibling file by its relative id, e.g. `installation-info-response.v1`), type arrays such as
- * `["string","null"]` turned into `nullable`, JSON-Schema-only keys removed, the first example kept.
+ * Every JSON Schema of API_SCHEMA_DIRS as an OpenAPI 3.1 component (3.1 schemas are JSON Schema 2020-12, so a
+ * draft-07 file needs no conversion beyond its references): `$schema`/`$id` dropped (an `$id` would move the base
+ * of relative references), `definitions` renamed `$defs`, and every `$ref` rewritten to the component it names
+ * (`#/definitions/x` of the same file, a sibling by its relative id such as `paging-params.v1`, or a pointer into one).
  */
-export function swaggerSchema(dir: string, file: string): SwaggerSchema {
-  const root = readSchema(dir, file);
-  const inline = (node: unknown, doc: Json): unknown => {
-    if (Array.isArray(node)) return node.map((n) => inline(n, doc));
-    if (!node || typeof node !== 'object') return node;
-    const o = node as Json;
-    if (typeof o.$ref === 'string') {
-      const [target, path = ''] = o.$ref.split('#');
-      const refDoc = target === '' ? doc : readSchema(dir, `${target.split('/').pop()}.json`);
-      return inline(pointer(refDoc, path), refDoc);
+export function componentSchemas(): Record<string, Json> {
+  const components: Record<string, Json> = {};
+  for (const dir of API_SCHEMA_DIRS) {
+    for (const file of readdirSync(join(SCHEMAS_DIR, dir)).filter((f) => f.endsWith('.json')).sort()) {
+      const own = componentName(dir, file);
+      const rewrite = (node: unknown): unknown => {
+        if (Array.isArray(node)) return node.map(rewrite);
+        if (!node || typeof node !== 'object') return node;
+        const out: Json = {};
+        for (const [key, value] of Object.entries(node as Json)) {
+          if (key === '$schema' || key === '$id') continue;
+          if (key === '$ref' && typeof value === 'string') out.$ref = componentRef(dir, own, value);
+          else if (key === 'definitions') out.$defs = rewrite(value);
+          else out[key] = key === 'const' || key === 'examples' || key === 'default' ? value : rewrite(value);
+        }
+        return out;
+      };
+      components[own] = rewrite(JSON.parse(readFileSync(join(SCHEMAS_DIR, dir, file), 'utf8'))) as Json;
     }
-    const out: Json = {};
-    for (const [k, v] of Object.entries(o)) {
-      if (k === '$schema' || k === '$id' || k === 'definitions' || k === 'examples') continue;
-      if (k === 'type' && Array.isArray(v)) {
-        out.type = v.find((t) => t !== 'null');
-        out.nullable = true;
-        continue;
-      }
-      out[k] = k === 'const' ? v : inline(v, doc);
-    }
-    return out;
-  };
-  return { ...(inline(root, root) as object), example: (root.examples as unknown[] | undefined)?.[0] } as SwaggerSchema;
+  }
+  return components;
+}
+
+function componentRef(dir: string, own: string, ref: string): string {
+  const [target, pointer = ''] = ref.split('#');
+  const path = pointer.replace(/^\/definitions\//, '/$defs/');
+  const name = target === '' ? own : componentName(dir, `${target.split('/').pop()}.json`);
+  return `#/components/schemas/${name}${path}`;
 }
