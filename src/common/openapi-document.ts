@@ -124,6 +124,10 @@ function applyAnswer(op: Operation, route: string): void {
   if (answer) {
     op.responses ??= {};
     for (const [status, spec] of Object.entries(answer)) {
+      if (spec === null) {
+        delete op.responses[status];
+        continue;
+      }
       const existing = op.responses[status] ?? {};
       op.responses[status] = {
         description: (existing.description as string | undefined) || spec.description || 'OK',

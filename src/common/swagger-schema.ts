@@ -7,11 +7,11 @@ export type SwaggerSchema = ApiResponseSchemaHost['schema'];
 type Json = Record<string, unknown>;
 
 /**
- * The folders of schemas/ that describe the HTTP API (bodies and answers). schemas/submissions holds the
- * documents integrators submit (their own registry) and schemas/plugins the plugin manifest: neither is an
- * answer of this API, so neither becomes a component.
+ * The folders of schemas/ that describe the HTTP API (bodies and answers; schemas/plugins: the manifests
+ * GET /api/plugins lists). schemas/submissions holds the documents integrators submit, checked by their own
+ * registry: not a shape of this API, so not a component.
  */
-export const API_SCHEMA_DIRS = ['alerts', 'api', 'clearlinux', 'fuel'] as const;
+export const API_SCHEMA_DIRS = ['alerts', 'api', 'clearlinux', 'fuel', 'plugins'] as const;
 export type ApiSchemaDir = (typeof API_SCHEMA_DIRS)[number];
 
 /** `schemas/clearlinux/record.v1.json` is the component `clearlinux.record.v1`. */
@@ -57,6 +57,8 @@ export function componentSchemas(): Record<string, Json> {
 function componentRef(dir: string, own: string, ref: string): string {
   const [target, pointer = ''] = ref.split('#');
   const path = pointer.replace(/^\/definitions\//, '/$defs/');
-  const name = target === '' ? own : componentName(dir, `${target.split('/').pop()}.json`);
+  // A sibling is named by its id (`paging-params.v1`), a file of another folder by its path (`../plugins/view-manifest.v1`).
+  const steps = target.split('/');
+  const name = target === '' ? own : componentName(steps.length > 1 ? steps[steps.length - 2]! : dir, `${steps[steps.length - 1]}.json`);
   return `#/components/schemas/${name}${path}`;
 }
