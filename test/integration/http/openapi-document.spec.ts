@@ -1,16 +1,22 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
+import ts from 'typescript';
 import { HTTP_METHODS } from '../../../src/common/openapi-document';
-import { startTestApp, TestApp } from '../../support/app';
+import { startTestApp, TEST_ADMIN_TOKEN as TEST_TOKEN, TestApp } from '../../support/app';
+import { TID, V4_HEADERS } from '../../support/clearlinux-headers';
+import { aFailureReport } from '../../support/failure-reports';
 
 type Json = Record<string, unknown>;
+const execFileAsync = promisify(execFile);
 type Operation = { operationId?: string; tags?: string[]; security?: Json[]; responses?: Record<string, { content?: Record<string, { schema?: Json }> }> };
 
 const SOURCE_TAGS = ['clearlinux', 'fuel', 'submissions', 'nodes', 'alerts', 'support', 'admin', 'console', 'platform'];
 const ROOT = join(__dirname, '..', '..', '..');
 const VALIDATOR = join(ROOT, 'node_modules', '@seriousme', 'openapi-schema-validator', 'bin', 'validate-api-cli.js');
+const OPENAPI_TYPESCRIPT = join(ROOT, 'node_modules', 'openapi-typescript', 'bin', 'cli.js');
 
 /** Operations whose success answer has no body besides 204s and redirects (none today). */
 const BODILESS = new Set<string>([]);
@@ -101,4 +107,127 @@ describe('the OpenAPI document at /api/docs-json', () => {
   });
 });
 
-void execFileSync;
+/**
+ * What an integrator writes with the types openapi-typescript generates from the live document: a client of
+ * the Clear Linux collector, /api/records and the support failure-reports API. Every line that reads an answer
+ * depends on its response schema (a missing one leaves no `content` to index), and the @ts-expect-error lines
+ * fail the check if a schema turns loose (a field of any type, a status of any string).
+ */
+const TYPED_CLIENT = `
+import type { paths } from './api';
+
+type V3Body = paths['/v3/collector']['post']['requestBody']['content']['application/json'];
+type StoredRecord = paths['/v3/collector']['post']['responses'][200]['content']['application/json'];
+type NewRecord = paths['/v3/collector']['post']['responses'][201]['content']['application/json'];
+type RecordsPage = paths['/api/records']['get']['responses'][200]['content']['application/json'];
+type ReportsPage = paths['/api/support/failure-reports']['get']['responses'][200]['content']['application/json'];
+type ReportDetail = paths['/api/support/failure-reports/{uuid}']['get']['responses'][200]['content']['application/json'];
+type Acknowledged = paths['/api/support/failure-reports/{uuid}/acknowledge']['post']['responses'][200]['content']['application/json'];
+type AcknowledgeBody = paths['/api/support/failure-reports/{uuid}/acknowledge']['post']['requestBody']['content']['application/json'];
+
+async function call<T>(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: T }> {
+  const res = await fetch(url, init);
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+export async function main(base: string, token: string, v3: V3Body): Promise<object> {
+  const auth = { authorization: 'Bearer ' + token };
+  const stored = await call<StoredRecord | NewRecord>(base + '/v3/collector', { method: 'POST', headers: { 'content-type': 'application/json', 'x-telemetry-tid': '${TID}' }, body: JSON.stringify(v3) });
+  const id: number = stored.body.id;
+  const severity: number = stored.body.severity;
+  // @ts-expect-error a record id is a number
+  const idText: string = stored.body.id;
+
+  const page = await call<RecordsPage>(base + '/api/records?classification=' + encodeURIComponent(stored.body.classification));
+  const listed: string[] = page.body.records.map((r) => r.machine_id);
+
+  const reports = await call<ReportsPage>(base + '/api/support/failure-reports', { headers: auth });
+  const first = reports.body.failure_reports[0]!;
+  const status: 'open' | 'acknowledged' = first.status;
+  // @ts-expect-error a report is open or acknowledged, nothing else
+  const closed: 'closed' = first.status;
+  const detail = await call<ReportDetail>(base + '/api/support/failure-reports/' + first.report_uuid, { headers: auth });
+  const email: string | undefined = detail.body.contact?.email;
+  const note: AcknowledgeBody = { by: 'integrator', note: 'typed client' };
+  // @ts-expect-error the acknowledge body knows only by and note
+  const extra: AcknowledgeBody = { by: 'x', priority: 1 };
+  const acknowledged = await call<Acknowledged>(base + '/api/support/failure-reports/' + first.report_uuid + '/acknowledge', { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(note) });
+  const by: string | null = acknowledged.body.acknowledged_by;
+  void [idText, closed, extra];
+  return { storedStatus: stored.status, id, severity, listed, pageStatus: page.status, reportsStatus: reports.status, status, email, acknowledgedStatus: acknowledged.body.status, by };
+}
+`;
+
+/** The TypeScript diagnostics of the typed client against `api.ts` in `where`, as text (empty: it type-checks). */
+function typeCheck(where: string): string[] {
+  writeFileSync(join(where, 'client.ts'), TYPED_CLIENT);
+  const program = ts.createProgram([join(where, 'client.ts')], {
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.Node16,
+    moduleResolution: ts.ModuleResolutionKind.Node16,
+    lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'],
+    types: [],
+  });
+  return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+}
+
+function generateTypes(documentFile: string, outFile: string): void {
+  const run = spawnSync(process.execPath, [OPENAPI_TYPESCRIPT, documentFile, '-o', outFile], { encoding: 'utf8' });
+  expect({ status: run.status, stderr: run.status === 0 ? '' : run.stderr }).toEqual({ status: 0, stderr: '' });
+}
+
+describe('a TypeScript client generated with openapi-typescript', () => {
+  it('type-checks a program against the collector, records and support APIs, and that program runs against the app', async () => {
+    generateTypes(join(dir, 'openapi.json'), join(dir, 'api.ts'));
+    expect(typeCheck(dir)).toEqual([]);
+
+    // Data for the program to find: a record (its v3 body), and a failure report with a contact.
+    const v3 = Object.fromEntries(Object.entries(V4_HEADERS).filter(([k]) => k !== 'X-Telemetry-TID').concat([['payload', 'typed client']]));
+    const created = await t.app.inject({ method: 'POST', url: '/v3/collector', headers: { 'content-type': 'application/json', 'x-telemetry-tid': TID }, payload: JSON.stringify(v3) });
+    expect(created.statusCode).toBe(201);
+    const report = await t.app.inject({ method: 'POST', url: '/api/v1/failure_reports', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(aFailureReport()) });
+    expect(report.statusCode).toBe(201);
+    await t.runtime.catchUp();
+
+    // The same program, compiled to JavaScript, against the listening app.
+    const js = ts.transpileModule(TYPED_CLIENT, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+    writeFileSync(join(dir, 'client.js'), js);
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const address = t.app.getHttpServer().address() as { port: number };
+    // Asynchronously: the app answering the program runs in this process.
+    const run = await execFileAsync(
+      process.execPath,
+      ['-e', `require(${JSON.stringify(join(dir, 'client.js'))}).main(process.argv[1], process.argv[2], JSON.parse(process.argv[3])).then((r) => console.log(JSON.stringify(r)), (e) => { console.error(e); process.exit(1); })`, `http://127.0.0.1:${address.port}`, TEST_TOKEN, JSON.stringify(v3)],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(run.stderr).toBe('');
+    const answers = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(answers).toEqual({
+      storedStatus: 200,
+      id: expect.any(Number),
+      severity: 2,
+      listed: [V4_HEADERS.machine_id],
+      pageStatus: 200,
+      reportsStatus: 200,
+      status: 'open',
+      email: 'grace.hopperfield@cobol-example.org',
+      acknowledgedStatus: 'acknowledged',
+      by: 'integrator',
+    });
+  });
+
+  it('does not type-check once a response schema the program reads is missing', () => {
+    const stripped = JSON.parse(readFileSync(join(dir, 'openapi.json'), 'utf8')) as typeof doc;
+    delete (stripped.paths['/api/support/failure-reports']!.get!.responses!['200'] as { content?: unknown }).content;
+    const where = mkdtempSync(join(tmpdir(), 'tp-openapi-stripped-'));
+    try {
+      writeFileSync(join(where, 'openapi.json'), JSON.stringify(stripped));
+      generateTypes(join(where, 'openapi.json'), join(where, 'api.ts'));
+      expect(typeCheck(where).join('\n')).toMatch(/Property 'application\/json' does not exist/);
+    } finally {
+      rmSync(where, { recursive: true, force: true });
+    }
+  });
+});
