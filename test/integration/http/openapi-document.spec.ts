@@ -1,8 +1,10 @@
 import { execFile, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
 import ts from 'typescript';
 import { HTTP_METHODS } from '../../../src/common/openapi-document';
 import { startTestApp, TEST_ADMIN_TOKEN as TEST_TOKEN, TestApp } from '../../support/app';
@@ -231,3 +233,53 @@ describe('a TypeScript client generated with openapi-typescript', () => {
     }
   });
 });
+
+/** Routes that answer without path parameters from a fresh app holding one record and one failure report. */
+const READS = [
+  'GET /healthz', 'GET /api/admin/status', 'GET /api/admin/projectors/quarantine', 'GET /api/drops', 'GET /api/plugins',
+  'GET /api/submissions/documents', 'GET /api/submissions/errors', 'GET /api/submissions/stats', 'GET /api/submissions/counts', 'GET /api/submissions/schemas',
+  'GET /nodes', 'GET /stats/db', 'GET /reputation', 'GET /reputation/logged', 'GET /reputation/mock/{qty}', 'POST /host_systems', 'GET /host_systems',
+  'GET /api/alerts/rules', 'GET /api/alerts/channels', 'GET /api/alerts/deliveries',
+  'GET /api/records', 'GET /api/clearlinux/crashes/overview', 'GET /api/clearlinux/crashes/top-guilty', 'GET /api/clearlinux/crashes/builds/{build}',
+  'GET /api/clearlinux/never-guilty', 'GET /api/clearlinux/never-guilty/regroup', 'GET /api/clearlinux/guilties',
+  'GET /api/clearlinux/builds', 'GET /api/clearlinux/stats', 'GET /api/clearlinux/mce', 'GET /api/clearlinux/thermal', 'GET /api/clearlinux/population',
+  'GET /api/v1/ping', 'GET /api/v1/json/summary',
+  ...['os', 'deployment_time', 'releases', 'hardware', 'deployment_failures', 'node_roles', 'ostf', 'installations'].map((r) => `GET /api/v1/json/report/${r}`),
+  'GET /api/support/failure-reports', 'GET /api/support/failure-reports/{uuid}',
+];
+
+describe('answers of the running app', () => {
+  it('match the response schemas the document publishes for them', async () => {
+    // A failure report, a document and an error record, so the lists have items to check.
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/failure_reports', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(aFailureReport()) })).statusCode).toBe(201);
+    for (const payload of ['{"n": 1}', 'not json'])
+      expect((await t.app.inject({ method: 'POST', url: `/submit/test/test/1/${randomUUID()}`, headers: { 'content-type': 'application/json' }, payload })).statusCode).toBe(200);
+    await t.runtime.catchUp();
+    const reports = (await t.app.inject({ method: 'GET', url: '/api/support/failure-reports', headers: t.auth })).json() as { failure_reports: { report_uuid: string }[] };
+    const examples: Record<string, string> = { '{qty}': '3', '{build}': 'overall', '{uuid}': reports.failure_reports[0]?.report_uuid ?? 'none' };
+    // 2020-12 is the dialect of OpenAPI 3.1 schemas; the document's components are the root its $refs resolve in.
+    const ajv = new Ajv2020({ strict: false, allowUnionTypes: true, validateFormats: false });
+    ajv.addSchema({ $id: 'openapi', components: doc.components }, 'openapi');
+    const mismatches: unknown[] = [];
+    for (const route of READS) {
+      const [method, path] = route.split(' ') as ['GET' | 'POST', string];
+      const url = path.replace(/\{[^}]+\}/g, (p) => examples[p]!);
+      const res = await t.app.inject({ method, url, headers: { ...t.auth, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) }, payload: method === 'POST' ? '{"cpu":"typed"}' : undefined });
+      const schema = doc.paths[path]?.[method.toLowerCase()]?.responses?.[String(res.statusCode)]?.content?.['application/json']?.schema;
+      if (!schema) {
+        mismatches.push({ route, status: res.statusCode, problem: 'no schema for this status', body: res.body.slice(0, 200) });
+        continue;
+      }
+      const validate = ajv.compile(rebase(schema));
+      const body = res.json() as unknown;
+      if (!validate(body)) mismatches.push({ route, errors: validate.errors?.slice(0, 3) });
+      if (route.startsWith('GET /api/submissions/documents') || route.startsWith('GET /api/submissions/errors')) expect({ route, count: (body as { count: number }).count }).toEqual({ route, count: 1 });
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
+
+/** A response schema whose `#/components/...` references resolve in the document registered as `openapi`. */
+function rebase(schema: Json): Json {
+  return JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\/components\//g, '"$ref":"openapi#/components/')) as Json;
+}
