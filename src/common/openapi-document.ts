@@ -69,6 +69,7 @@ export function finishDocument(scanned: OpenAPIObject, handlers: Pick<HandlerInd
     delete op['x-public'];
     delete op['x-handler'];
     applyAnswer(op, `${method.toUpperCase()} ${path}`);
+    describeErrors(op, path);
   }
   doc.tags = TAGS.map(([name, description]) => ({ name, description }));
   doc.components = {
@@ -139,6 +140,19 @@ function applyAnswer(op: Operation, route: string): void {
   if (body) op.requestBody = { required: true, content: { [body.contentType ?? 'application/json']: { schema: body.schema } } };
   // Nest writes `{}` for a decorated response without a schema; a schema-less answer is only right for bodiless ones.
   for (const response of Object.values(op.responses ?? {})) if (response.content && Object.keys(response.content as Json).length === 0) delete response.content;
+}
+
+/**
+ * Error answers carry the one error body of ErrorFilter (the Fuel collector's own under /api/v1/, fuelstats.md §2.2),
+ * and a guarded route says it answers 401 without the credential.
+ */
+function describeErrors(op: Operation, path: string): void {
+  const schema = { $ref: `#/components/schemas/${path.startsWith('/api/v1/') ? 'fuel.error-response.v1' : 'api.error-response.v1'}` };
+  op.responses ??= {};
+  if (op.security?.length) op.responses['401'] ??= { description: 'no or a wrong credential (Authorization: Bearer, or the session cookie)' };
+  for (const [status, response] of Object.entries(op.responses)) {
+    if (/^[45]/.test(status) && !response.content) response.content = { 'application/json': { schema } };
+  }
 }
 
 /** Whether a handler (`<Controller>#<method>`) is open (@Public() on it or on its controller). */

@@ -80,6 +80,12 @@ describe('the OpenAPI document at /api/docs-json', () => {
       expect({ open, security: byRoute[open]?.security }).toEqual({ open, security: [] });
     for (const guarded of ['GET /api/clearlinux/crashes/overview', 'GET /api/support/failure-reports', 'GET /api/admin/status', 'GET /reputation'])
       expect({ guarded, security: byRoute[guarded]?.security }).toEqual({ guarded, security: [{ bearer: [] }, { cookie: [] }] });
+    // Error answers carry the error body: ErrorFilter's, or the Fuel collector's own under /api/v1/.
+    expect(byRoute['GET /api/admin/status']!.responses!['401']!.content!['application/json']!.schema).toEqual({ $ref: '#/components/schemas/api.error-response.v1' });
+    expect(byRoute['POST /api/v1/action_logs']!.responses!['401']).toBeUndefined();
+    for (const { route, op } of operations())
+      for (const [status, response] of Object.entries(op.responses ?? {}))
+        if (/^[45]/.test(status)) expect({ route, status, schema: response.content?.['application/json']?.schema !== undefined }).toEqual({ route, status, schema: true });
   });
 
   it('gives every success answer with a body a schema, and registers schemas/ as components', () => {
