@@ -60,6 +60,7 @@ export function finishDocument(scanned: OpenAPIObject, handlers: Pick<HandlerInd
   const doc = JSON.parse(JSON.stringify(scanned)) as OpenAPIObject & { paths: Record<string, Record<string, Operation>> };
   doc.openapi = '3.1.0';
   Object.assign(doc.paths, JSON.parse(JSON.stringify(OPENAPI_EXTRA_PATHS)));
+  doc.paths = withoutNullable(doc.paths) as typeof doc.paths;
   const operations = [...eachOperation(doc.paths)];
   finishOperationIds(operations);
   for (const { path, method, op } of operations) {
@@ -82,6 +83,16 @@ export function finishDocument(scanned: OpenAPIObject, handlers: Pick<HandlerInd
   };
   delete (doc as Partial<OpenAPIObject>).security;
   return doc;
+}
+
+/** Inline schemas written for OpenAPI 3.0 (`nullable: true`) in the 3.1 form, where null is one of the types. */
+function withoutNullable(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutNullable);
+  if (!node || typeof node !== 'object') return node;
+  const { nullable, ...rest } = node as Json;
+  const out = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, withoutNullable(v)]));
+  if (nullable === true && typeof out.type === 'string') out.type = [out.type, 'null'];
+  return out;
 }
 
 function* eachOperation(paths: Record<string, Record<string, Operation>>): Generator<{ path: string; method: string; op: Operation }> {
