@@ -117,4 +117,18 @@ describe('a poison event per projector', () => {
     expect(outcome).toEqual(planned.map((p) => ({ name: p.name, poisonSetAside: true, nextApplied: true })));
     expect((await t.runtime.status()).filter((s) => s.lag !== 0).map((s) => s.name)).toEqual([]);
   }, 300_000);
+
+  it('lists what was set aside on the admin console, and a retry that still fails keeps it there', async () => {
+    const [first] = await t.runtime.quarantined();
+    const page = await t.app.inject({ method: 'GET', url: '/console/admin/quarantine', headers: t.auth });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`data-event="${first.event_id}"`);
+    expect(page.body.match(/<tr data-event=/g)?.length).toBe((await t.runtime.quarantined()).length);
+
+    const retry = await t.app.inject({ method: 'POST', url: `/console/admin/quarantine/${first.projector}/${first.event_id}/retry`, headers: t.auth });
+    expect(retry.statusCode).toBe(303);
+    expect(retry.headers.location).toBe(`/console/admin/quarantine?retried=${first.event_id}&outcome=still-failing`);
+    const after = (await t.runtime.quarantined(first.projector)).find((q) => q.event_id === first.event_id);
+    expect(after?.attempts).toBe(first.attempts + 1);
+  });
 });
