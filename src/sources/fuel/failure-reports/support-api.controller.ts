@@ -5,6 +5,7 @@ import { InvalidInput } from '../../../common/errors';
 import { jsonObjectBody } from '../../../common/http-input';
 import { parseReportQuery } from './report-filter';
 import { PAGE_SIZE, SupportService } from './support.service';
+import { RequiresRole } from '../../../auth/roles';
 
 /**
  * Support API (admin token = support role until user accounts exist). The list never carries contact
@@ -12,6 +13,7 @@ import { PAGE_SIZE, SupportService } from './support.service';
  */
 @ApiTags('support')
 @ApiBearerAuth()
+@RequiresRole('support')
 @Controller('api/support/failure-reports')
 export class SupportApiController {
   constructor(private readonly support: SupportService) {}

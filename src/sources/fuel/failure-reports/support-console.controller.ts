@@ -5,11 +5,13 @@ import { formBody, queryString } from '../../../common/http-input';
 import { renderPage } from '../../../console/render';
 import { parseReportQuery } from './report-filter';
 import { PAGE_SIZE, SupportService } from './support.service';
+import { RequiresRole } from '../../../auth/roles';
 
 export const REPORTS_CONSOLE_PATH = '/console/support/failure-reports';
 
 /** Support console: failure reports list (htmx filters in the URL), detail with contact and delivery audit. */
 @ApiExcludeController()
+@RequiresRole('support')
 @Controller('console/support/failure-reports')
 export class SupportConsoleController {
   constructor(private readonly support: SupportService) {}
