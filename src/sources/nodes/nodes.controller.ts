@@ -17,9 +17,10 @@ export const NODE_GET_PATHS = ['/nodes', '/nodes/log_stats', '/nodes/logs', '/re
 const JSON_BODY_LIMIT = 4096; // upstream's hard-coded limit for /benchmarks and /host_systems
 
 /**
- * Node telemetry JSON endpoints (spec submissions-and-nodes.md §B.8); the trailing-slash variants are added by NodesModule. `/nodes`,
- * `/nodes/logs`, `/nodes/log_stats` and `/stats/db` are public because the spec's acceptance check
- * (submissions-and-nodes.md §B.11) calls them without credentials (upstream had no auth at all); the rest are protected.
+ * Node telemetry JSON endpoints (spec submissions-and-nodes.md §B.8); the trailing-slash variants are added by NodesModule.
+ * Upstream had no auth at all, and the spec's acceptance check (submissions-and-nodes.md §B.11) calls `/nodes`,
+ * `/nodes/logs`, `/nodes/log_stats` and `/stats/db` without credentials; but they show peers' addresses and every
+ * table, so they need a viewer unless PUBLIC_READ_ROUTES names `nodes` / `stats-db` (README "Security model").
  */
 @ApiTags('nodes')
 @RequiresRole('viewer')

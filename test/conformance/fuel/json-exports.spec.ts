@@ -146,7 +146,7 @@ describe('Fuel JSON exports /api/v1/json/* (spec fuelstats.md §5.6), privacy fl
     });
 
     it('the response schemas are published in the OpenAPI document, $refs inlined', async () => {
-      const doc = (await t.app.inject({ method: 'GET', url: '/api/docs-json' })).json();
+      const doc = (await t.app.inject({ method: 'GET', url: '/api/docs-json', headers: t.auth })).json();
       const ok = (path: string) => doc.paths[path].get.responses['200'].content['application/json'].schema;
       expect(Object.keys(ok('/api/v1/json/summary').properties)).toEqual(['installation_structures', 'action_logs', 'oswl_stats']);
       const filtered = ok('/api/v1/json/installation_infos/filtered');

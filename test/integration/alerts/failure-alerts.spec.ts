@@ -263,7 +263,7 @@ describe('immediate failure reports and their notifications', () => {
     const sealed = await t.db.query<{ sealed: string }>('SELECT sealed FROM customer_contacts WHERE report_uuid = $1', [uuid]);
     expect(sealed).toHaveLength(1);
     const list = await api('GET', '/api/support/failure-reports');
-    const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
+    const metrics = await t.app.inject({ method: 'GET', url: '/metrics', headers: t.auth });
     const channels = await api('GET', '/api/alerts/channels');
     for (const text of [res.body, logged.map((l) => l.payload).join('\n'), sealed[0].sealed, list.body, metrics.body, channels.body]) {
       for (const marker of CONTACT_MARKERS) expect(text).not.toContain(marker);
