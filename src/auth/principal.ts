@@ -9,6 +9,11 @@ export type Principal = Readonly<{ kind: 'bootstrap' | 'token' | 'user'; id: str
 
 export const BOOTSTRAP_PRINCIPAL: Principal = { kind: 'bootstrap', id: 'bootstrap', name: 'bootstrap admin', role: 'admin' };
 
+/** How records of an action name who did it: a person by name, a token by name and kind, the bootstrap admin as such. */
+export function actingName(principal: Principal): string {
+  return principal.kind === 'token' ? `${principal.name} (token)` : principal.name;
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the access guard on every route that needs a credential. */
