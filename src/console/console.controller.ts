@@ -69,7 +69,7 @@ export class ConsoleController {
     const session = await this.authenticator.openSession(principal);
     return reply
       .status(303)
-      .setCookie(SESSION_COOKIE, session.id, { ...SESSION_COOKIE_OPTIONS, expires: session.expiresAt, secure: this.servedOverHttps(request) })
+      .setCookie(SESSION_COOKIE, session.id, { ...SESSION_COOKIE_OPTIONS, maxAge: this.config.sessionTtlHours * 3600, secure: this.servedOverHttps(request) })
       .header('location', next)
       .send();
   }
