@@ -53,6 +53,13 @@ describe('contact reads and acting accounts', () => {
     await t.app.inject({ method: 'GET', url: `/api/support/failure-reports/${withoutContact}`, headers: bearer(supportToken) });
     expect(await reads()).toHaveLength(2);
 
+
+    // The report's console page lists who read the contact to admins, not to support.
+    expect(page.body).not.toContain('data-testid="contact-reads"');
+    const adminPage = await t.app.inject({ method: 'GET', url: `/console/support/failure-reports/${reportUuid}`, headers: t.auth });
+    expect(adminPage.body).toMatch(/data-testid="contact-reads"[\s\S]*bootstrap admin[\s\S]*rosalind[\s\S]*helpdesk \(token\)/);
+    expect(await reads()).toHaveLength(3);
+
     const bySupport = await t.app.inject({ method: 'GET', url: '/api/admin/contact-reads', headers: bearer(supportToken) });
     expect(bySupport.statusCode).toBe(403);
     expect((await t.app.inject({ method: 'GET', url: '/api/admin/contact-reads?limit=0', headers: t.auth })).statusCode).toBe(400);
@@ -65,6 +72,6 @@ describe('contact reads and acting accounts', () => {
     const assigned = await t.app.inject({ method: 'POST', url: `/api/support/failure-reports/${reportUuid}/assign`, headers: { ...bearer(supportToken), 'content-type': 'application/json' }, payload: { assignee: 'maurice' } });
     expect(assigned.json()).toMatchObject({ status: 'acknowledged', acknowledged_by: 'rosalind', ack_note: 'called back', assignee: 'maurice', assigned_by: 'helpdesk (token)' });
     // Answering acknowledge/assign decrypts nothing.
-    expect(await reads()).toHaveLength(2);
+    expect(await reads()).toHaveLength(3);
   });
 });

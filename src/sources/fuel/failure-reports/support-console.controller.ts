@@ -3,11 +3,11 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Caller } from '../../../auth/caller';
 import type { Principal } from '../../../auth/principal';
+import { RequiresRole, roleAtLeast } from '../../../auth/roles';
 import { formBody, queryString } from '../../../common/http-input';
 import { renderPage } from '../../../console/render';
 import { parseReportQuery } from './report-filter';
 import { PAGE_SIZE, SupportService } from './support.service';
-import { RequiresRole } from '../../../auth/roles';
 
 export const REPORTS_CONSOLE_PATH = '/console/support/failure-reports';
 
@@ -52,6 +52,8 @@ export class SupportConsoleController {
       actionLogJson: JSON.stringify(d.report.action_log, null, 2),
       clusterJson: context?.cluster ? JSON.stringify(context.cluster, null, 2) : null,
       deliveries: d.deliveries,
+      // The audit trail is the admins' (GET /api/admin/contact-reads); support sees the contact, not who else read it.
+      contactReads: d.contact && roleAtLeast(caller.role, 'admin') ? await this.support.contactReadsOf(d.report.report_uuid, 20) : null,
     });
   }
 
