@@ -7,6 +7,10 @@ import { Client } from 'pg';
 import { deleteTopics } from '../src/event-log/kafka-event-log';
 import { benchServerDatabase, freePort, report } from './support';
 
+const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789';
+/** /metrics needs a viewer unless PUBLIC_READ_ROUTES has `metrics`. */
+const METRICS_AUTH = { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` };
+
 /**
  * What an instance costs with no traffic at all: `node dist/src/main.js` as a child process (so its CPU is
  * its own), in the mode DATABASE_URL / KAFKA_BROKERS select, left alone for BENCH_IDLE_SETTLE_S (default
@@ -87,7 +91,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function startApp(port: number, env: Record<string, string>): Promise<ChildProcess> {
   const main = join(__dirname, '..', 'src', 'main.js');
   const child = spawn(process.execPath, [main], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', ADMIN_TOKEN: 'bench-admin-token-0123456789', LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', ADMIN_TOKEN: BENCH_ADMIN_TOKEN, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -96,7 +100,7 @@ async function startApp(port: number, env: Record<string, string>): Promise<Chil
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`app did not start: ${output.slice(-2000)}`)), 120_000);
     const poll = setInterval(() => {
-      fetch(`http://127.0.0.1:${port}/metrics`).then(
+      fetch(`http://127.0.0.1:${port}/metrics`, { headers: METRICS_AUTH }).then(
         (res) => {
           if (!res.ok) return;
           clearTimeout(timer);
@@ -126,7 +130,7 @@ async function stopApp(child: ChildProcess): Promise<void> {
 }
 
 async function statementsOf(metricsUrl: string): Promise<number> {
-  const text = await (await fetch(metricsUrl)).text();
+  const text = await (await fetch(metricsUrl, { headers: METRICS_AUTH })).text();
   const line = /^telemetry_db_statements_total (\d+)/m.exec(text);
   if (!line) throw new Error('the app exposes no telemetry_db_statements_total');
   return Number(line[1]);

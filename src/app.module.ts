@@ -1,12 +1,12 @@
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminController } from './admin/admin.controller';
 import { QuarantineConsoleController } from './admin/quarantine-console.controller';
-import { AdminGuard } from './auth/admin.guard';
 import { AdminToken } from './auth/admin-token';
+import { AuthModule } from './auth/auth.module';
 import { ErrorFilter } from './common/error.filter';
 import { AppConfig, runtimeMode } from './config/app-config';
 import { checkSharedSettings, keyedFingerprint, sealedCanary } from './coordination/shared-settings';
@@ -44,11 +44,9 @@ export class AppModule {
           pinoHttp: [{ ...loggerOptions(config), ...httpLogOptions() }, logDestination(config)],
           forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
         }),
-        PlatformModule.forRoot(config, env, metrics), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), SubmissionsModule, NodesModule, ClearLinuxModule, FuelModule, PluginViewsModule, AlertsModule, DropAccountingModule],
+        PlatformModule.forRoot(config, env, metrics), AuthModule.forRoot(adminToken), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), SubmissionsModule, NodesModule, ClearLinuxModule, FuelModule, PluginViewsModule, AlertsModule, DropAccountingModule],
       controllers: [HealthController, MetricsController, AdminController, QuarantineConsoleController, ConsoleController],
       providers: [
-        { provide: AdminToken, useValue: adminToken },
-        { provide: APP_GUARD, useClass: AdminGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
         // Instances sharing a database must share their secrets: checked before anything starts, refused on a mismatch.
         {

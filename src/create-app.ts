@@ -12,6 +12,8 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AdminToken } from './auth/admin-token';
 import { buildOpenApiDocument } from './common/openapi-document';
+import { Authenticator } from './auth/authenticator';
+import { requireCallerForDocs } from './auth/docs-access';
 import { CONSOLE_DIR, PROJECT_ROOT } from './common/paths';
 import { AppConfig } from './config/app-config';
 import type { Env } from './config/env-readers';
@@ -71,6 +73,7 @@ export async function createApp(config: AppConfig, adminToken: AdminToken, env: 
   app.setViewEngine(consoleViewEngine() as never);
   // request.cookies for the console session; a Cookie header that does not parse yields no cookie, never an error.
   await app.register(fastifyCookie);
+  requireCallerForDocs(fastify as unknown as FastifyInstance, app.get(Authenticator), config);
   // Security headers on every answer (CSP, no framing, nosniff, Referrer-Policy, HSTS for HTTPS deployments).
   // `same-origin` rather than helmet's `no-referrer`: under `no-referrer` a browser sends `Origin: null` with
   // the console's own form posts, and the CSRF check (AdminGuard) could no longer tell them from a foreign site's.

@@ -7,9 +7,11 @@ import { ProjectorRuntime, ReplayProgress, UnknownProjector } from '../event-log
 import { EventLog } from '../event-log/event-log';
 import type { QuarantinedEvent } from '../event-log/quarantine';
 import { APP_CONFIG, DB_CAPABILITIES } from '../platform/tokens';
+import { RequiresRole } from '../auth/roles';
 
 @ApiTags('admin')
 @ApiBearerAuth()
+@RequiresRole('admin')
 @Controller('api/admin')
 export class AdminController {
   constructor(

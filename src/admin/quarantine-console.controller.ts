@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RequiresRole } from '../auth/roles';
 import { renderPage } from '../console/render';
 import { ProjectorRuntime } from '../event-log/projector-runtime';
 
@@ -11,6 +12,7 @@ const QUARANTINE_PATH = '/console/admin/quarantine';
  * cause is fixed; the same as `GET /api/admin/projectors/quarantine` and its retry route.
  */
 @ApiExcludeController()
+@RequiresRole('admin')
 @Controller('console/admin/quarantine')
 export class QuarantineConsoleController {
   constructor(private readonly runtime: ProjectorRuntime) {}

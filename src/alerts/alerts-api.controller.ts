@@ -6,12 +6,14 @@ import { jsonObjectBody } from '../common/http-input';
 import { AlertsAdminService } from './alerts-admin.service';
 import { DeliveriesRepository, DeliveryState } from './deliveries.repository';
 import { DeliveryWorker } from './delivery.worker';
+import { RequiresRole } from '../auth/roles';
 
 const STATES: readonly DeliveryState[] = ['pending', 'sending', 'retrying', 'sent', 'dead'];
 
 /** Rules, channels and the delivery log (admin token). Rule and channel changes are events. */
 @ApiTags('alerts')
 @ApiBearerAuth()
+@RequiresRole('support')
 @Controller('api/alerts')
 export class AlertsApiController {
   constructor(

@@ -8,12 +8,14 @@ import { DeliveriesRepository } from './deliveries.repository';
 import { DeliveryWorker } from './delivery.worker';
 import { TRIGGER_KINDS } from './rules';
 import { formBody } from '../common/http-input';
+import { RequiresRole } from '../auth/roles';
 
 const RULES_PATH = '/console/alerts/rules';
 const DEAD_PATH = '/console/alerts/dead-letters';
 
 /** Rules editor (rules and channels; every change is an event) and the dead-letter list with retry. */
 @ApiExcludeController()
+@RequiresRole('support')
 @Controller('console/alerts')
 export class AlertsConsoleController {
   constructor(

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { ConfigError } from '../config/env-readers';
 
 /**
- * The console/admin credential until user accounts exist: ADMIN_TOKEN, or a random token generated once
- * into DATA_DIR/admin-token (mode 0600) so a fresh `npm start` is never open to the network.
+ * The bootstrap credential (role admin, beside people's accounts and API tokens): ADMIN_TOKEN, or a random
+ * token generated once into DATA_DIR/admin-token (mode 0600) so a fresh `npm start` is never open to the network.
  */
 /** The same floor as ADMIN_TOKEN's (config). */
 export const MIN_TOKEN_LENGTH = 16;
@@ -42,15 +42,11 @@ export class AdminToken {
     return a.length === b.length && timingSafeEqual(a, b);
   }
 
-  /** The session cookie holds a MAC of the token, never the token itself. */
+  /**
+   * A MAC of the token: what instances sharing a database compare (shared_settings), never the token.
+   * (It was once the session cookie; sessions are now random ids, see Authenticator.)
+   */
   sessionValue(): string {
     return createHmac('sha256', this.token).update('console-session-v1').digest('base64url');
-  }
-
-  matchesSession(candidate: string | undefined): boolean {
-    if (!candidate) return false;
-    const a = Buffer.from(candidate);
-    const b = Buffer.from(this.sessionValue());
-    return a.length === b.length && timingSafeEqual(a, b);
   }
 }

@@ -1,56 +1,43 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { Forbidden, Unauthenticated } from '../common/errors';
-import { AdminToken } from './admin-token';
-import { SESSION_COOKIE } from './cookies';
+import { Forbidden } from '../common/errors';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../platform/tokens';
+import { Authenticator } from './authenticator';
+import { PUBLIC_READ_ROUTE, PublicReadRouteName, REQUIRED_ROLE, Role, roleAtLeast } from './roles';
+
+export { sameOrigin } from './authenticator';
 
 export const PUBLIC_ROUTE = 'public-route';
-/** Marks an ingest/health/metrics route as open; everything else needs the admin credential. */
+/** Marks an ingest/health/login route as open; everything else needs a credential and a role. */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
 /**
- * Whether a cookie-authenticated change comes from a page of this site: the Origin header (every current
- * browser sends it with a POST), else the Referer, must name this host. Neither is a refusal: a browser
- * always sends one of them, and scripts use the bearer token.
- */
-export function sameOrigin(request: Readonly<{ headers: Readonly<Record<string, string | string[] | undefined>> }>): boolean {
-  const origin = request.headers.origin ?? request.headers.referer;
-  const host = request.headers.host;
-  if (typeof origin !== 'string' || typeof host !== 'string' || origin === 'null') return false;
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Global guard: console pages and admin/API routes need `Authorization: Bearer <token>` or the session
- * cookie; browsers without either are sent to /login, API clients get 401 JSON.
+ * Global guard: every route is open (`@Public()`, or `@PublicReadRoute(name)` named in PUBLIC_READ_ROUTES)
+ * or needs a caller (Authenticator) whose role is at least the route's `@RequiresRole` (admin when
+ * undeclared). No credential: 401 (browsers asking for a page go to /login); too weak a role: 403 naming
+ * the role needed.
  */
 @Injectable()
-export class AdminGuard implements CanActivate {
+export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly token: AdminToken,
+    private readonly authenticator: Authenticator,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()])) return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    const reopened = this.reflector.getAllAndOverride<PublicReadRouteName | undefined>(PUBLIC_READ_ROUTE, targets);
+    if (reopened && this.config.publicReadRoutes.includes(reopened)) return true;
+    const needed = this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, targets) ?? 'admin';
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    if (this.token.matches(bearer)) return true;
-    if (this.token.matchesSession(request.cookies?.[SESSION_COOKIE])) {
-      // A browser sends the cookie with a form another site posts to us: changes need our own origin.
-      if (!SAFE_METHODS.has(request.method) && !sameOrigin(request)) throw new Forbidden('cross-site request refused: Origin or Referer must be this site', 'csrf');
-      return true;
-    }
-
-    const wantsPage = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html') && !request.headers['hx-request'];
-    throw new Unauthenticated(wantsPage ? `/login?next=${encodeURIComponent(request.url)}` : undefined);
+    const principal = await this.authenticator.authenticate(request);
+    request.principal = principal;
+    if (!roleAtLeast(principal.role, needed)) throw new Forbidden(`this route needs role ${needed} or higher (you have ${principal.role})`, 'role');
+    return true;
   }
 }

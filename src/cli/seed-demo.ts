@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEFAULT_TELEMETRY_ID } from '../sources/clearlinux/ingest/record-parser';
 import { seedDemo, SeedOptions, startOfUtcDay, tallyLine } from './seed/seed-demo.run';
 
@@ -13,7 +15,8 @@ import { seedDemo, SeedOptions, startOfUtcDay, tallyLine } from './seed/seed-dem
  * 100 000), SEED_DAYS (capture times over the last N days, default 42), SEED (PRNG seed, default 42;
  * change it to add new data), SEED_ANCHOR (ISO time the data leads up to; default the start of today,
  * UTC), SEED_FUEL (installations, default 12), SEED_SUBMISSIONS (documents, default 40), SEED_NODES
- * (node sessions, default 4), CLR_TELEMETRY_ID.
+ * (node sessions, default 4), CLR_TELEMETRY_ID, SEED_TOKEN (a credential for reading `/nodes` back; default
+ * ADMIN_TOKEN, else DATA_DIR/admin-token).
  */
 function whole(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name] ?? '';
@@ -34,6 +37,7 @@ export function optionsFromEnv(): SeedOptions {
     fuelInstallations: whole('SEED_FUEL', 12, 0, 10_000),
     submissions: whole('SEED_SUBMISSIONS', 40, 0, 100_000),
     nodeSessions: whole('SEED_NODES', 4, 0, 100),
+    token: process.env.SEED_TOKEN || process.env.ADMIN_TOKEN || tokenFile(process.env.DATA_DIR || './data'),
   };
 }
 
@@ -60,4 +64,10 @@ if (require.main === module) {
       process.exit(1);
     },
   );
+}
+
+/** The platform's generated admin token, when it runs on this DATA_DIR without ADMIN_TOKEN. */
+function tokenFile(dataDir: string): string | undefined {
+  const file = join(dataDir, 'admin-token');
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
 }

@@ -26,6 +26,11 @@ export class NotFound extends AppError {
   readonly status = 404;
 }
 
+/** The request clashes with what exists (e.g. a name that is taken). */
+export class Conflict extends AppError {
+  readonly status = 409;
+}
+
 /** The path exists, the method does not. With `allow` known, the error filter sends it as `Allow`. */
 export class MethodNotAllowed extends AppError {
   readonly status = 405;

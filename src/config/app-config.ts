@@ -1,3 +1,4 @@
+import { PUBLIC_READ_ROUTE_NAMES, PublicReadRouteName } from '../auth/roles';
 import { bool, ConfigError, Env, int, list, matching, minLength, oneOf, optionalUrl, str } from './env-readers';
 
 export { ConfigError };
@@ -60,6 +61,12 @@ export type AppConfig = Readonly<{
    * or that balancing moves: the longest a kill -9'd instance's work waits for a new owner.
    */
   leaseCheckMs: number;
+  /** Read routes reopened to anonymous clients (upstream clients that never sent a credential); none by default. */
+  publicReadRoutes: readonly PublicReadRouteName[];
+  /** A console session ends this long after sign-in, whatever its use. */
+  sessionTtlHours: number;
+  /** Proxies in front that set X-Forwarded-For/-Proto: with one or more, a forwarded `https` marks the session cookie Secure. */
+  trustedProxies: number;
 }>;
 
 
@@ -96,7 +103,20 @@ export function loadConfig(env: Env): AppConfig {
     rollupRefreshIntervalS: int(env, 'ROLLUP_REFRESH_INTERVAL_S', 60, 1, 86400),
     rollupAllowDowngrade: bool(env, 'ROLLUP_ALLOW_DOWNGRADE', false),
     leaseCheckMs: int(env, 'LEASE_CHECK_MS', 5000, 100, 600000),
+    publicReadRoutes: publicReadRoutes(env),
+    sessionTtlHours: int(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 366),
+    trustedProxies: int(env, 'TRUSTED_PROXIES', 0, 0, 100),
   };
+}
+
+function publicReadRoutes(env: Env): PublicReadRouteName[] {
+  const names = list(env, 'PUBLIC_READ_ROUTES');
+  for (const name of names) {
+    if (!(PUBLIC_READ_ROUTE_NAMES as readonly string[]).includes(name)) {
+      throw new ConfigError(`PUBLIC_READ_ROUTES: unknown route name "${name}"; known: ${PUBLIC_READ_ROUTE_NAMES.join(', ')}`);
+    }
+  }
+  return names as PublicReadRouteName[];
 }
 
 export type RuntimeMode = 'embedded' | 'external' | 'full';

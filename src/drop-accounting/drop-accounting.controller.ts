@@ -6,6 +6,7 @@ import { ProjectorRuntime } from '../event-log/projector-runtime';
 import { NodesRepository } from '../sources/nodes/nodes.repository';
 import { SubmissionsRepository } from '../sources/submissions/documents/submissions.repository';
 import { DropAccounting, dropAccounting } from './drop-accounting';
+import { RequiresRole } from '../auth/roles';
 
 /**
  * Every submission that did not become a document (rejected at receive, deduplicated, errored) and every
@@ -13,6 +14,7 @@ import { DropAccounting, dropAccounting } from './drop-accounting';
  */
 @ApiTags('drops')
 @ApiBearerAuth()
+@RequiresRole('viewer')
 @Controller()
 export class DropAccountingController {
   constructor(

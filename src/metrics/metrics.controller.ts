@@ -1,14 +1,15 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Public } from '../auth/admin.guard';
 import { Metrics } from './metrics';
+import { PublicReadRoute, RequiresRole } from '../auth/roles';
 
 @ApiTags('platform')
+@RequiresRole('viewer')
 @Controller()
 export class MetricsController {
   constructor(private readonly metrics: Metrics) {}
 
-  @Public()
+  @PublicReadRoute('metrics')
   @Get('metrics')
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiProduces('text/plain')

@@ -9,10 +9,12 @@ import { PLUGINS, pluginChartOption } from './plugin-views.service';
 import type { PluginView } from './plugin-registry';
 import { PluginViewsRepository } from './plugin-views.repository';
 import { queryOf } from '../common/http-input';
+import { RequiresRole } from '../auth/roles';
 
 /** Plugin views: `/console/plugins/<name>` (page) and `/api/plugins/<name>` (the same rows as JSON). */
 @ApiTags('plugin views')
 @ApiBearerAuth()
+@RequiresRole('analyst')
 @Controller()
 export class PluginViewsController {
   constructor(

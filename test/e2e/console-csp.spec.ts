@@ -52,10 +52,10 @@ describe('console under its Content-Security-Policy in Chromium', () => {
     await page.close();
   });
 
-  it('serves the API docs under the same policy', async () => {
+  it('serves the API docs under the same policy (to a signed-in caller: they need a viewer)', async () => {
     const page = await browser.newPage();
     const seen = violations(page);
-    await page.goto(`${baseUrl}/api/docs`);
+    await signIn(page, baseUrl, '/api/docs');
     await page.waitForSelector('.swagger-ui .info', { timeout: 20_000 });
     expect(seen).toEqual([]);
     await page.close();

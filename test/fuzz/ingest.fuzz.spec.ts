@@ -175,7 +175,7 @@ describe('ingest endpoints under hostile input', () => {
   it('stays up and every projector applies everything that was acknowledged', async () => {
     expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     await t.runtime.catchUp(t.runtime.names(), 120_000);
-    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics', headers: t.auth })).body;
     const failedBatches = metrics.split('\n').filter((l) => l.startsWith('telemetry_projector_failed_batches_total{') && !l.endsWith(' 0'));
     expect(failedBatches).toEqual([]);
   });

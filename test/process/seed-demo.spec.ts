@@ -20,6 +20,7 @@ const options = (url: string): SeedOptions => ({
   fuelInstallations: 3,
   submissions: 10,
   nodeSessions: 3,
+  token: TOKEN,
   concurrency: 4,
 });
 

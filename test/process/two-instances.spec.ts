@@ -196,7 +196,7 @@ const modes: [string, boolean][] = [
 const MIN_JOBS = 2;
 
 async function scrape(p: PlatformProcess): Promise<string> {
-  const res = await fetch(`${p.base}/metrics`, { signal: AbortSignal.timeout(5000) });
+  const res = await fetch(`${p.base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` }, signal: AbortSignal.timeout(5000) });
   return res.text();
 }
 

@@ -30,11 +30,19 @@ export async function listen(t: TestApp): Promise<string> {
   return `http://127.0.0.1:${address.port}`;
 }
 
-/** Signs in through the real login form. */
+/** Signs in through the real login form, with the bootstrap admin token. */
 export async function signIn(page: Page, baseUrl: string, next = '/console'): Promise<void> {
   await page.goto(`${baseUrl}/login?next=${encodeURIComponent(next)}`);
-  await page.fill('input[name=token]', TEST_ADMIN_TOKEN);
-  await Promise.all([page.waitForURL(`${baseUrl}${next}`), page.click('form[action="/login"] button[type=submit]')]);
+  await page.fill('[data-testid=token-login] input[name=token]', TEST_ADMIN_TOKEN);
+  await Promise.all([page.waitForURL(`${baseUrl}${next}`), page.click('[data-testid=token-login] button[type=submit]')]);
+}
+
+/** Signs in through the real login form with a person's name and password. */
+export async function signInWithPassword(page: Page, baseUrl: string, name: string, password: string, next = '/console'): Promise<void> {
+  await page.goto(`${baseUrl}/login?next=${encodeURIComponent(next)}`);
+  await page.fill('[data-testid=password-login] input[name=name]', name);
+  await page.fill('[data-testid=password-login] input[name=password]', password);
+  await Promise.all([page.waitForURL(`${baseUrl}${next}`), page.click('[data-testid=password-login] button[type=submit]')]);
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

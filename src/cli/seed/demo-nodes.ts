@@ -51,9 +51,9 @@ export function nodeDemoSessions(o: Readonly<{ count: number; seed: number; now:
   });
 }
 
-/** Demo peers the platform already has (public `GET /nodes`). */
-async function knownPeers(baseUrl: string): Promise<Set<string>> {
-  const res = await fetch(`${baseUrl}/nodes`);
+/** Demo peers the platform already has (`GET /nodes`, with the token unless PUBLIC_READ_ROUTES reopened it). */
+async function knownPeers(baseUrl: string, token: string | undefined): Promise<Set<string>> {
+  const res = await fetch(`${baseUrl}/nodes`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   if (res.status !== 200) throw new Error(`GET /nodes answered ${res.status}`);
   return new Set(((await res.json()) as { peer_id: string | null }[]).map((n) => n.peer_id).filter((p): p is string => p !== null));
 }
@@ -73,13 +73,13 @@ function runSession(wsUrl: string, s: NodeSession): Promise<void> {
 }
 
 /** Runs the sessions of peers not yet known, then waits (bounded) until `/nodes` lists every demo peer. */
-export async function sendNodeSessions(baseUrl: string, sessions: readonly NodeSession[], o: Readonly<{ waitMs?: number; onSent?: (t: SendTally) => void }> = {}): Promise<SendTally> {
+export async function sendNodeSessions(baseUrl: string, sessions: readonly NodeSession[], o: Readonly<{ waitMs?: number; token?: string; onSent?: (t: SendTally) => void }> = {}): Promise<SendTally> {
   const base = baseUrl.replace(/\/$/, '');
   const tally = emptyTally();
   if (sessions.length === 0) return tally;
   let known: Set<string>;
   try {
-    known = await knownPeers(base);
+    known = await knownPeers(base, o.token);
   } catch (err) {
     const cause = (err as { cause?: { code?: string } }).cause;
     for (const s of sessions) recordFailure(tally, `node session ${s.name}: ${cause?.code ?? (err as Error).message}`);
@@ -104,7 +104,7 @@ export async function sendNodeSessions(baseUrl: string, sessions: readonly NodeS
   const deadline = Date.now() + (o.waitMs ?? 15_000);
   let missing = fresh;
   while (missing.length > 0) {
-    const now = await knownPeers(base).catch(() => new Set<string>());
+    const now = await knownPeers(base, o.token).catch(() => new Set<string>());
     missing = missing.filter((s) => !now.has(s.peerId));
     if (missing.length === 0 || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 250));

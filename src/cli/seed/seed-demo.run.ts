@@ -23,6 +23,8 @@ export type SeedOptions = Readonly<{
   fuelInstallations: number;
   submissions: number;
   nodeSessions: number;
+  /** A credential (viewer is enough) for reading `GET /nodes` back, which is open only when PUBLIC_READ_ROUTES has `nodes`. */
+  token?: string;
   concurrency?: number;
   retry?: RetryPolicy;
   /** One progress line (no newline) per call. */
@@ -88,7 +90,7 @@ export async function seedDemo(o: SeedOptions): Promise<SeedReport> {
   const fuel = await http('fuel', fuelRequests);
   const submissions = await http('submissions', submissionDemoRequests({ documents: o.submissions, seed: o.seed }));
   const sessions = nodeDemoSessions({ count: o.nodeSessions, seed: o.seed, now: new Date() });
-  const nodes = await sendNodeSessions(o.url, sessions, { onSent: throttled('nodes', sessions.length) });
+  const nodes = await sendNodeSessions(o.url, sessions, { token: o.token, onSent: throttled('nodes', sessions.length) });
   const sources = { clearlinux, fuel, submissions, nodes };
   const failed = Object.values(sources).reduce((n, t) => n + t.failed, 0);
   return { sources, seconds: (Date.now() - started) / 1000, failed };

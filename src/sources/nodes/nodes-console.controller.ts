@@ -4,9 +4,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { renderPage } from '../../console/render';
 import { NodesRepository } from './nodes.repository';
 import { reputationReport } from './reputation';
+import { RequiresRole } from '../../auth/roles';
 
 /** Nodes console page: open node connections, every known node, latest reputation reports (last hour). */
 @ApiExcludeController()
+@RequiresRole('viewer')
 @Controller('console/nodes')
 export class NodesConsoleController {
   constructor(private readonly repository: NodesRepository) {}

@@ -3,13 +3,13 @@ import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Public } from '../../auth/admin.guard';
 import { PayloadTooLarge } from '../../common/errors';
 import { jsonObjectBody } from '../../common/http-input';
 import { PROJECT_ROOT } from '../../common/paths';
 import { naiveUtc, optionalString, optionalTime, positiveInt, Query, requiredString } from './node-query-params';
 import { NodesRepository } from './nodes.repository';
 import { mockReputation, reputationReport } from './reputation';
+import { PublicReadRoute, RequiresRole } from '../../auth/roles';
 
 /** Every GET path here, for the trailing-slash aliases (upstream normalises paths, submissions-and-nodes.md §B.8). */
 export const NODE_GET_PATHS = ['/nodes', '/nodes/log_stats', '/nodes/logs', '/reputation', '/reputation/logged', '/reputation/mock/:qty', '/reputation/:peerId', '/stats/db', '/stats/version', '/host_systems', '/benchmarks'];
@@ -17,30 +17,32 @@ export const NODE_GET_PATHS = ['/nodes', '/nodes/log_stats', '/nodes/logs', '/re
 const JSON_BODY_LIMIT = 4096; // upstream's hard-coded limit for /benchmarks and /host_systems
 
 /**
- * Node telemetry JSON endpoints (spec submissions-and-nodes.md §B.8); the trailing-slash variants are added by NodesModule. `/nodes`,
- * `/nodes/logs`, `/nodes/log_stats` and `/stats/db` are public because the spec's acceptance check
- * (submissions-and-nodes.md §B.11) calls them without credentials (upstream had no auth at all); the rest are protected.
+ * Node telemetry JSON endpoints (spec submissions-and-nodes.md §B.8); the trailing-slash variants are added by NodesModule.
+ * Upstream had no auth at all, and the spec's acceptance check (submissions-and-nodes.md §B.11) calls `/nodes`,
+ * `/nodes/logs`, `/nodes/log_stats` and `/stats/db` without credentials; but they show peers' addresses and every
+ * table, so they need a viewer unless PUBLIC_READ_ROUTES names `nodes` / `stats-db` (README "Security model").
  */
 @ApiTags('nodes')
+@RequiresRole('viewer')
 @Controller()
 export class NodesController {
   constructor(private readonly repository: NodesRepository) {}
 
-  @Public()
+  @PublicReadRoute('nodes')
   @Get('nodes')
   @ApiOkResponse({ description: 'one peer-connection row per distinct peer_id (latest), ordered by peer_id' })
   nodes() {
     return this.repository.nodes();
   }
 
-  @Public()
+  @PublicReadRoute('nodes')
   @Get('nodes/log_stats')
   @ApiOkResponse({ description: '[{qty, log_type}] for peer_id (required)' })
   logStats(@QueryParams() q: Query) {
     return this.repository.logStats(requiredString(q, 'peer_id'));
   }
 
-  @Public()
+  @PublicReadRoute('nodes')
   @Get('nodes/logs')
   @ApiOkResponse({ description: '[{ip_addr, peer_id, msg, created_at, logs}] newest first' })
   logs(@QueryParams() q: Query) {
@@ -90,7 +92,7 @@ export class NodesController {
     });
   }
 
-  @Public()
+  @PublicReadRoute('stats-db')
   @Get('stats/db')
   @ApiOkResponse({ description: '[{relation, size}] largest first' })
   dbStats() {
@@ -112,6 +114,7 @@ export class NodesController {
   }
 
   @ApiBearerAuth()
+  @RequiresRole('admin')
   @Post('host_systems')
   async createHostSystem(@Req() req: FastifyRequest) {
     return { id: await this.repository.createRecord('host_systems', jsonBody(req)) };
@@ -124,6 +127,7 @@ export class NodesController {
   }
 
   @ApiBearerAuth()
+  @RequiresRole('admin')
   @Post('benchmarks')
   async createBenchmark(@Req() req: FastifyRequest) {
     return { id: await this.repository.createRecord('benchmarks', jsonBody(req)) };

@@ -66,7 +66,7 @@ describe('Clear Linux collector (spec clearlinux.md §2–§6)', () => {
   const mine = (machineId: string) => stored(`${machineId}-${RUN}`);
   const stored = async (machineId: string): Promise<RecordJson[]> => {
     await t.runtime.catchUp(['clearlinux-records']);
-    const res = await t.app.inject({ method: 'GET', url: `/api/records?machine_id=${encodeURIComponent(machineId)}` });
+    const res = await t.app.inject({ method: 'GET', url: `/api/records?machine_id=${encodeURIComponent(machineId)}`, headers: t.auth });
     expect(res.statusCode).toBe(200);
     return (res.json() as { records: RecordJson[] }).records;
   };

@@ -52,7 +52,8 @@ describe('Clear Linux records views', () => {
 
   let a1: number, a2: number, a3: number, b1: number;
   beforeAll(async () => {
-    t = await startTestApp();
+    // clearlinux.md §9: upstream's /api/records had no credential; the installation reopens it for such clients.
+    t = await startTestApp({ PUBLIC_READ_ROUTES: 'api-records' });
     await t.db.query(`SELECT setval('clr_record_id_seq', $1::bigint)`, [1_000_000 + Math.floor(Math.random() * 1e11)]);
     const created = async (h: Record<string, string>, payload?: string) => {
       const res = await post(h, payload);

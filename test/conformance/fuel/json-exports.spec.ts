@@ -146,7 +146,7 @@ describe('Fuel JSON exports /api/v1/json/* (spec fuelstats.md §5.6), privacy fl
     });
 
     it('the response schemas are published in the OpenAPI document as components of schemas/fuel', async () => {
-      const doc = (await t.app.inject({ method: 'GET', url: '/api/docs-json' })).json();
+      const doc = (await t.app.inject({ method: 'GET', url: '/api/docs-json', headers: t.auth })).json();
       const ok = (path: string) => doc.paths[path].get.responses['200'].content['application/json'].schema;
       const component = (schema: { $ref: string }) => doc.components.schemas[schema.$ref.replace('#/components/schemas/', '')];
       expect(ok('/api/v1/json/summary')).toEqual({ $ref: '#/components/schemas/fuel.summary-response.v1' });

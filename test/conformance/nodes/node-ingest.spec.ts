@@ -23,7 +23,9 @@ describe('node telemetry websocket + JSON endpoints (spec submissions-and-nodes.
   const auditPeer = `12D3KooWAudit${randomBytes(6).toString('hex')}`;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // The spec's acceptance check (submissions-and-nodes.md §B.11) reads these without a credential, as
+    // upstream's clients do: the installation reopens them (README "Security model").
+    t = await startTestApp({ PUBLIC_READ_ROUTES: 'nodes,stats-db,metrics' });
     await t.app.listen(0, '127.0.0.1');
     port = (t.app.getHttpServer().address() as AddressInfo).port;
   });
@@ -130,7 +132,7 @@ describe('node telemetry websocket + JSON endpoints (spec submissions-and-nodes.
     expect((await t.app.inject({ method: 'GET', url: `/nodes/logs?peer_id=${peer}&limit=abc` })).json()).toEqual({ message: 'limit is invalid' });
   });
 
-  it('/stats/db and /metrics are public; GET / without upgrade is still HTTP', async () => {
+  it('/stats/db and /metrics are public when PUBLIC_READ_ROUTES reopens them; GET / without upgrade is still HTTP', async () => {
     const db = await get('/stats/db');
     expect(db.status).toBe(200);
     expect(db.body.length).toBeGreaterThan(0);
@@ -225,7 +227,7 @@ describe('graceful stop mid-stream (spec submissions-and-nodes.md §B.6, §B.10 
   let t: TestApp;
   beforeAll(async () => {
     // nothing flushes on its own: every stored row comes from the shutdown flush
-    t = await startTestApp({ DB_SAVE_LATENCY_MS: '600000', DB_BATCH_SIZE: '100000' });
+    t = await startTestApp({ DB_SAVE_LATENCY_MS: '600000', DB_BATCH_SIZE: '100000', PUBLIC_READ_ROUTES: 'nodes,stats-db,metrics' });
     await t.app.listen(0, '127.0.0.1');
   });
   afterAll(async () => t?.close());

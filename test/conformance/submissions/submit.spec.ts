@@ -129,7 +129,7 @@ describe('POST/PUT /submit/... (spec submissions-and-nodes.md §A)', () => {
     expect(dups.body.items.every((i: { payload_base64: unknown }) => i.payload_base64 === null)).toBe(true);
     // one from the uri-cases test, one here
     expect(await delta('/api/submissions/errors?error_type=schema&namespace=eng-workflow', 'hgpushSchema')).toBe(2);
-    const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
+    const metrics = await t.app.inject({ method: 'GET', url: '/metrics', headers: t.auth });
     expect(metrics.body).toMatch(/telemetry_submission_duplicates_total 3/);
   });
 

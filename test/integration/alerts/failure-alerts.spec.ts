@@ -263,7 +263,7 @@ describe('immediate failure reports and their notifications', () => {
     const sealed = await t.db.query<{ sealed: string }>('SELECT sealed FROM customer_contacts WHERE report_uuid = $1', [uuid]);
     expect(sealed).toHaveLength(1);
     const list = await api('GET', '/api/support/failure-reports');
-    const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
+    const metrics = await t.app.inject({ method: 'GET', url: '/metrics', headers: t.auth });
     const channels = await api('GET', '/api/alerts/channels');
     for (const text of [res.body, logged.map((l) => l.payload).join('\n'), sealed[0].sealed, list.body, metrics.body, channels.body]) {
       for (const marker of CONTACT_MARKERS) expect(text).not.toContain(marker);
@@ -282,9 +282,12 @@ describe('immediate failure reports and their notifications', () => {
     const uuid = body.failure_report.report_uuid as string;
     await postReport(body);
     await t.runtime.catchUp(['fuel-failure-reports', 'alerts']);
-    expect((await api('POST', `/api/support/failure-reports/${uuid}/assign`, { assignee: 'alice' })).json()).toMatchObject({ assignee: 'alice', status: 'open' });
-    expect((await api('POST', `/api/support/failure-reports/${uuid}/acknowledge`, { by: 'alice', note: 'called back' })).json()).toMatchObject({
-      status: 'acknowledged', acknowledged_by: 'alice', ack_note: 'called back',
+    // Who acted is the calling account (here the bootstrap admin token), never a name in the body.
+    expect((await api('POST', `/api/support/failure-reports/${uuid}/assign`, { assignee: 'alice' })).json()).toMatchObject({ assignee: 'alice', assigned_by: 'bootstrap admin', status: 'open' });
+    const typedName = await api('POST', `/api/support/failure-reports/${uuid}/acknowledge`, { by: 'alice', note: 'called back' });
+    expect([typedName.statusCode, typedName.json().message]).toEqual([400, expect.stringMatching(/^\/by: not accepted/)]);
+    expect((await api('POST', `/api/support/failure-reports/${uuid}/acknowledge`, { note: 'called back' })).json()).toMatchObject({
+      status: 'acknowledged', acknowledged_by: 'bootstrap admin', ack_note: 'called back',
     });
     const acked = await api('GET', '/api/support/failure-reports?acknowledged=yes');
     expect(acked.json().failure_reports.map((r: { report_uuid: string }) => r.report_uuid)).toEqual([uuid]);

@@ -10,10 +10,14 @@ describe('console hardening', () => {
   let t: TestApp;
   let session: string;
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
+  // Sign-ins come from another client than the login-guessing test's, which counts its own attempts.
+  const signIn = async () => {
+    const login = await t.app.inject({ method: 'POST', url: '/login', remoteAddress: '10.0.0.2', payload: `token=${TEST_ADMIN_TOKEN}&next=%2Fconsole`, headers: form });
+    return String(login.headers['set-cookie']).split(';')[0]!;
+  };
   beforeAll(async () => {
     t = await startTestApp();
-    const login = await t.app.inject({ method: 'POST', url: '/login', payload: `token=${TEST_ADMIN_TOKEN}&next=%2Fconsole`, headers: form });
-    session = String(login.headers['set-cookie']).split(';')[0];
+    session = await signIn();
   });
   afterAll(async () => t?.close());
 
@@ -37,8 +41,12 @@ describe('console hardening', () => {
     expect((await channel({ cookie: session })).statusCode).toBe(403);
     expect((await channel({ cookie: session, origin: 'null' })).statusCode).toBe(403);
     expect((await channel({ cookie: session, referer: 'http://console.example/console' })).statusCode).toBe(303);
+    // That logout ended the session on the server: the same cookie no longer gets in.
+    expect((await t.app.inject({ method: 'GET', url: '/console', headers: { cookie: session } })).statusCode).toBe(401);
+    session = await signIn();
     expect((await channel({ cookie: session, origin: 'http://console.example' })).statusCode).toBe(303);
     expect((await channel({ authorization: `Bearer ${TEST_ADMIN_TOKEN}` })).statusCode).toBe(303);
+    session = await signIn();
     // Reads stay open to the session from anywhere (links), changes do not.
     expect((await t.app.inject({ method: 'GET', url: '/console', headers: { cookie: session, origin: 'http://evil.example' } })).statusCode).toBe(200);
   });

@@ -15,7 +15,7 @@ describe('/metrics names', () => {
   beforeAll(async () => {
     t = await startTestApp();
     await t.app.inject({ method: 'GET', url: '/healthz' });
-    const body = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const body = (await t.app.inject({ method: 'GET', url: '/metrics', headers: t.auth })).body;
     types = new Map([...body.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1], m[2]]));
   });
   afterAll(async () => t?.close());

@@ -18,18 +18,19 @@ describe('platform HTTP basics', () => {
     expect(res.json()).toMatchObject({ status: 'ok', details: { database: { status: 'up' }, eventLog: { status: 'up' } } });
   });
 
-  it('serves Swagger UI and the OpenAPI document', async () => {
-    const ui = await t.app.inject({ method: 'GET', url: '/api/docs' });
+  it('serves Swagger UI and the OpenAPI document to a caller with a credential', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/api/docs-json' })).statusCode).toBe(401);
+    const ui = await t.app.inject({ method: 'GET', url: '/api/docs', headers: t.auth });
     expect(ui.statusCode).toBe(200);
     expect(ui.body).toContain('swagger');
-    const doc = (await t.app.inject({ method: 'GET', url: '/api/docs-json' })).json();
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/docs-json', headers: t.auth })).json();
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/healthz', '/metrics', '/api/admin/status']));
   });
 
   it('exposes Prometheus metrics including event-log and HTTP series', async () => {
     await t.app.inject({ method: 'GET', url: '/healthz' });
-    const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+    const res = await t.app.inject({ method: 'GET', url: '/metrics', headers: t.auth });
     expect(res.headers['content-type']).toContain('text/plain');
     expect(res.body).toContain('telemetry_http_requests_total{method="GET",route="/healthz",status="200"}');
     expect(res.body).toContain('process_cpu_seconds_total');

@@ -5,6 +5,7 @@ import { parseAnalyticsFilter, parsePage } from './analytics.filter';
 import { AnalyticsQuery } from './analytics.query';
 import { analyticsSchema } from './analytics.schemas';
 import { queryOf } from '../../../common/http-input';
+import { RequiresRole } from '../../../auth/roles';
 
 const FILTER_PARAMS = [
   ['from', 'YYYY-MM-DD, UTC, inclusive (default: view-specific, see each view)'],
@@ -16,6 +17,7 @@ const FILTER_PARAMS = [
 @ApiTags('clearlinux analytics')
 @ApiBearerAuth()
 @ApiBadRequestResponse({ description: '{"message": "<parameter> ..."}' })
+@RequiresRole('viewer')
 @Controller('api/clearlinux')
 export class AnalyticsApiController {
   constructor(private readonly query: AnalyticsQuery) {}

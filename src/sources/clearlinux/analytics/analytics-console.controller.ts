@@ -10,12 +10,14 @@ import { AnalyticsRepository } from './analytics.repository';
 import { queryOf, queryString } from '../../../common/http-input';
 import { csvText } from '../../../common/csv';
 import { NotFound } from '../../../common/errors';
+import { RequiresRole } from '../../../auth/roles';
 
 type ViewName = 'builds' | 'stats' | 'mce' | 'thermal' | 'population';
 const TITLES: Record<ViewName, string> = { builds: 'Builds', stats: 'Stats', mce: 'MCE', thermal: 'Thermal', population: 'Population' };
 
 /** Console pages for the Clear Linux analytics views; filters in the URL, htmx swaps #analytics-body. */
 @ApiExcludeController()
+@RequiresRole('viewer')
 @Controller('console/clearlinux')
 export class AnalyticsConsoleController {
   constructor(
@@ -70,6 +72,7 @@ export class AnalyticsConsoleController {
    * gives one table with its header row; without it every table follows as a section (title row, header
    * row, rows, blank line). Cells go through csvText, so client-sent text cannot become a formula.
    */
+  @RequiresRole('analyst')
   @Get(['builds.csv', 'stats.csv', 'mce.csv', 'thermal.csv', 'population.csv'])
   async csv(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const view = /\/([a-z]+)\.csv(?:\?|$)/.exec(req.url)![1] as ViewName;

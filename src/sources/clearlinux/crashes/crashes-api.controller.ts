@@ -22,6 +22,7 @@ import { NeverGuiltyRepository } from './never-guilty/never-guilty.repository';
 import { RegroupService } from './regroup.service';
 import { neverGuiltyEditSchema, topGuiltyResponseSchema } from '../clearlinux.schemas';
 import { jsonObjectBody, queryOf } from '../../../common/http-input';
+import { RequiresRole } from '../../../auth/roles';
 
 const WINDOW_QUERIES = [
   ApiQuery({ name: 'from', required: false, description: 'first reception day, UTC YYYY-MM-DD (default: 6 days before today)' }),
@@ -35,6 +36,7 @@ const withWindow = (target: object, key: string) => {
 /** Crashes (spec clearlinux.md §8.4) and the never-guilty list (clearlinux.md §7.5) as JSON; every console chart reads the same data. */
 @ApiTags('clearlinux crashes')
 @ApiBearerAuth()
+@RequiresRole('viewer')
 @Controller('api/clearlinux')
 export class CrashesApiController {
   constructor(
@@ -95,6 +97,8 @@ export class CrashesApiController {
     return crash;
   }
 
+  @RequiresRole('analyst')
+
   @Post('crashes/:recordId/never-guilty')
   @ApiOperation({ summary: 'Edit from one crash: exactly the given offered frames become never-guilty, the others stop being' })
   @ApiBody({
@@ -116,6 +120,8 @@ export class CrashesApiController {
     return this.answer(reply, await this.commands.execute(new SetNeverGuiltyFromCrash(recordId, checked, scope, new Date().toISOString())));
   }
 
+  @RequiresRole('analyst')
+
   @Post('never-guilty/reset')
   @ApiOperation({ summary: 'Reset: re-process every backtrace record with the current list (regroup from the log)' })
   @ApiAcceptedResponse({ description: 'regrouping started — poll GET never-guilty/regroup' })
@@ -130,6 +136,8 @@ export class CrashesApiController {
     return { frames: await this.neverGuilty.list(), regroup: this.regroup.current() };
   }
 
+  @RequiresRole('analyst')
+
   @Post('never-guilty')
   @ApiOperation({ summary: 'Mark (and/or unmark) never-guilty frames; every change regroups all crashes from the log' })
   @ApiBody({ schema: neverGuiltyEditSchema })
@@ -140,6 +148,8 @@ export class CrashesApiController {
     const { mark, unmark } = parseEditBody(jsonObjectBody({ body }));
     return this.answer(reply, await this.commands.execute(new EditNeverGuilty(mark, unmark, new Date().toISOString())));
   }
+
+  @RequiresRole('analyst')
 
   @Delete('never-guilty')
   @ApiOperation({ summary: 'Unmark one never-guilty frame' })

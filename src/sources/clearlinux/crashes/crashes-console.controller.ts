@@ -14,6 +14,7 @@ import { NeverGuiltyRepository } from './never-guilty/never-guilty.repository';
 import { RegroupService, RegroupStatus } from './regroup.service';
 import { formBody, queryOf } from '../../../common/http-input';
 import { chart, columns, pie, rankedBars } from '../../../console/charts';
+import { RequiresRole } from '../../../auth/roles';
 
 export const CRASHES_CONSOLE_PATH = '/console/clearlinux/crashes';
 export const NEVER_GUILTY_CONSOLE_PATH = '/console/clearlinux/never-guilty';
@@ -21,6 +22,7 @@ export const GUILTIES_CONSOLE_PATH = '/console/clearlinux/guilties';
 
 /** Crashes view (spec clearlinux.md §8.4), crash lists and detail, and the never-guilty editor (clearlinux.md §7.5). */
 @ApiExcludeController()
+@RequiresRole('viewer')
 @Controller('console/clearlinux')
 export class CrashesConsoleController {
   constructor(
@@ -132,6 +134,8 @@ export class CrashesConsoleController {
     return reply.view('partials/_clr_regroup.hbs', { regroup: regroupModel(this.regroup.current()) });
   }
 
+  @RequiresRole('analyst')
+
   @Post('never-guilty')
   async mark(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const form = formBody(request);
@@ -140,6 +144,8 @@ export class CrashesConsoleController {
     return backToEditor(reply, outcome.warnings);
   }
 
+  @RequiresRole('analyst')
+
   @Post('never-guilty/unmark')
   async unmark(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const form = formBody(request);
@@ -147,6 +153,8 @@ export class CrashesConsoleController {
     const outcome = await this.commands.execute(new EditNeverGuilty([], [pair], new Date().toISOString()));
     return backToEditor(reply, outcome.warnings);
   }
+
+  @RequiresRole('analyst')
 
   @Post('crashes/:recordId/never-guilty')
   async fromCrash(@Param('recordId') recordId: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
@@ -160,6 +168,7 @@ export class CrashesConsoleController {
   }
 
   /** clearlinux.md §7.5 "reset": re-process every backtrace record with the list as it is. */
+  @RequiresRole('analyst')
   @Post('never-guilty/reset')
   async reset(@Res() reply: FastifyReply) {
     await this.commands.execute(new ReprocessAllCrashes('reset'));

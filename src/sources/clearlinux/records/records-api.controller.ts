@@ -1,11 +1,11 @@
 import { Controller, Get, Req } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { Public } from '../../../auth/admin.guard';
 import { parseApiRecordsQuery } from './records-api.query';
 import { RecordsRepository } from './records.repository';
 import { recordsResponseSchema } from '../clearlinux.schemas';
 import { queryOf } from '../../../common/http-input';
+import { PublicReadRoute, RequiresRole } from '../../../auth/roles';
 
 const PARAMS: [name: string, description: string][] = [
   ['severity', '1–4'],
@@ -21,11 +21,12 @@ const PARAMS: [name: string, description: string][] = [
 
 /** Spec clearlinux.md §9. Open like upstream (clearlinux.md §11: "/api/records stays open by default"). */
 @ApiTags('clearlinux')
+@RequiresRole('viewer')
 @Controller('api/records')
 export class RecordsApiController {
   constructor(private readonly records: RecordsRepository) {}
 
-  @Public()
+  @PublicReadRoute('api-records')
   @Get()
   @ApiOperation({ summary: 'Records received within the last 30 days, newest id first' })
   @ApiOkResponse({ schema: recordsResponseSchema })

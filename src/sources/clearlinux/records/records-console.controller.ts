@@ -9,12 +9,14 @@ import { CSV_HEADER, CSV_MAX_ROWS, csvLines, parseConsoleQuery } from './records
 import { ConsoleRecordsFilter, RecordsRepository } from './records.repository';
 import type { RecordView } from '../record/record-view';
 import { queryOf, queryString } from '../../../common/http-input';
+import { RequiresRole } from '../../../auth/roles';
 
 export const RECORDS_CONSOLE_PATH = '/console/clearlinux/records';
 const PAYLOAD_PREVIEW = 80;
 
 /** Records view (spec clearlinux.md §8.1): filtered, paginated list; record detail; CSV export of the filtered set. */
 @ApiExcludeController()
+@RequiresRole('viewer')
 @Controller('console/clearlinux')
 export class RecordsConsoleController {
   constructor(private readonly records: RecordsRepository) {}
@@ -44,6 +46,7 @@ export class RecordsConsoleController {
     return renderPage(request, reply, { page: 'pages/clearlinux/records.hbs', partial: 'partials/_clr_records_table.hbs', title: 'Records' }, model);
   }
 
+  @RequiresRole('analyst')
   @Get('records.csv')
   async csv(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const q = parseConsoleQuery(queryOf(request.url));

@@ -9,6 +9,7 @@ import { csvTar } from './csv-tar';
 import { OSWL_CSV_TYPES, csvFormat, isOswlCsvType } from './export-columns';
 import { CsvExportsRepository } from './csv-exports.repository';
 import { ReportWindow, reportWindow } from '../reports/report-window';
+import { RequiresRole } from '../../../auth/roles';
 
 /**
  * Upstream-compatible analytics exports (spec fuelstats.md §5): CSV streamed row by row from keyset pages through
@@ -18,6 +19,7 @@ import { ReportWindow, reportWindow } from '../reports/report-window';
 @ApiTags('fuel exports')
 @ApiBearerAuth()
 @UseGuards(AnalyticsNetworkGuard)
+@RequiresRole('analyst')
 @Controller('api/v1')
 export class CsvExportsController {
   private readonly logger = new Logger('fuel-exports');

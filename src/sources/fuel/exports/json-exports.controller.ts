@@ -7,6 +7,7 @@ import { swaggerSchema } from '../../../common/swagger-schema';
 import { AnalyticsNetworkGuard } from '../analytics-network.guard';
 import { Page, JsonExportsRepository, Summary } from './json-exports.repository';
 import { pagedJson, pagingParams, Paging } from './json-exports';
+import { RequiresRole } from '../../../auth/roles';
 
 const PAGING_QUERY = {
   name: 'paging_params',
@@ -23,6 +24,7 @@ const schema = (name: string) => swaggerSchema('fuel', `${name}.v1.json`);
 @ApiTags('fuel exports')
 @ApiBearerAuth()
 @UseGuards(AnalyticsNetworkGuard)
+@RequiresRole('analyst')
 @Controller('api/v1/json')
 export class JsonExportsController {
   constructor(private readonly repo: JsonExportsRepository) {}

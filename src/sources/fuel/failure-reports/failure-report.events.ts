@@ -34,7 +34,8 @@ export type FailureReportReceived = TelemetryEvent<
   1
 >;
 export type FailureReportAcknowledged = TelemetryEvent<typeof FAILURE_REPORT_ACKNOWLEDGED, { reportUuid: string; by: string; note: string | null }, 1>;
-export type FailureReportAssigned = TelemetryEvent<typeof FAILURE_REPORT_ASSIGNED, { reportUuid: string; assignee: string | null }, 1>;
+/** `by`: the account that assigned (absent in events from before accounts existed). */
+export type FailureReportAssigned = TelemetryEvent<typeof FAILURE_REPORT_ASSIGNED, { reportUuid: string; assignee: string | null; by?: string }, 1>;
 export type FailureReportEvent = FailureReportReceived | FailureReportAcknowledged | FailureReportAssigned;
 
 /** report_uuid is the idempotency key (fuelstats.md §3.1): a resend maps to the same event id, which the log refuses. */

@@ -5,6 +5,8 @@ import { ProjectorRuntime } from '../../../event-log/projector-runtime';
 import { APP_CONFIG, ENVIRONMENT } from '../../../platform/tokens';
 import { FuelSchemas } from '../fuel-schemas';
 import { ContactCipher } from './contact-cipher';
+import { ContactReadsController } from './contact-reads.controller';
+import { ContactReadsRepository } from './contact-reads.repository';
 import { FailureReportIntake } from './failure-report-intake';
 import { FailureReportsCollectorController } from './failure-reports-collector.controller';
 import { FAILURE_REPORTS_CONFIG, FailureReportsConfig, loadFailureReportsConfig } from './failure-reports.config';
@@ -21,7 +23,7 @@ import { SupportService } from './support.service';
  * answers DeliveriesOfReport for the support detail. The contact cipher is shared with it (webhook secrets).
  */
 @Module({
-  controllers: [FailureReportsCollectorController, SupportApiController, SupportConsoleController],
+  controllers: [FailureReportsCollectorController, SupportApiController, SupportConsoleController, ContactReadsController],
   providers: [
     { provide: FAILURE_REPORTS_CONFIG, inject: [ENVIRONMENT], useFactory: (env: Env) => loadFailureReportsConfig(env) },
     {
@@ -39,6 +41,7 @@ import { SupportService } from './support.service';
     },
     FuelSchemas,
     FailureReportsRepository,
+    ContactReadsRepository,
     FailureReportsCommitted,
     FailureReportIntake,
     SubmitFailureReportHandler,

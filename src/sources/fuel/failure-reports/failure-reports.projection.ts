@@ -11,7 +11,7 @@ export const FAILURE_REPORT_TABLES = ['failure_reports', 'customer_contacts'] as
 
 export const FailureReportsProjectionSql = {
   acknowledge: `UPDATE failure_reports SET status = 'acknowledged', acknowledged_at = $2, acknowledged_by = $3, ack_note = $4 WHERE report_uuid = $1`,
-  assign: `UPDATE failure_reports SET assignee = $2 WHERE report_uuid = $1`,
+  assign: `UPDATE failure_reports SET assignee = $2, assigned_by = $3 WHERE report_uuid = $1`,
 } as const;
 
 /** The operation a rule can select on: the task's own operation, else its action name. */
@@ -68,7 +68,7 @@ export function projectFailureReport(event: FailureReportEvent): RowWrite[] {
     case FAILURE_REPORT_ACKNOWLEDGED:
       return [{ kind: 'sql', sql: FailureReportsProjectionSql.acknowledge, params: [event.data.reportUuid, event.receivedAt, event.data.by, event.data.note] }];
     case FAILURE_REPORT_ASSIGNED:
-      return [{ kind: 'sql', sql: FailureReportsProjectionSql.assign, params: [event.data.reportUuid, event.data.assignee] }];
+      return [{ kind: 'sql', sql: FailureReportsProjectionSql.assign, params: [event.data.reportUuid, event.data.assignee, event.data.by ?? null] }];
     default: {
       const never: never = event;
       return never;

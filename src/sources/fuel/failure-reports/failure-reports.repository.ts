@@ -18,6 +18,7 @@ export type ReportRow = Readonly<{
   acknowledged_by: string | null;
   ack_note: string | null;
   assignee: string | null;
+  assigned_by: string | null;
 }>;
 
 export type ReportDetailRow = ReportRow &
@@ -25,7 +26,7 @@ export type ReportDetailRow = ReportRow &
 
 const LIST_COLUMNS = `report_uuid, master_node_uid, to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS received_at,
   created_at, release, operation, task_name, cluster_id::text AS cluster_id, notified, status,
-  to_char(acknowledged_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS acknowledged_at, acknowledged_by, ack_note, assignee`;
+  to_char(acknowledged_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS acknowledged_at, acknowledged_by, ack_note, assignee, assigned_by`;
 
 /** One report with its sealed contact; `param` is the placeholder of the report uuid. */
 export function reportDetailSelect(param: string): string {

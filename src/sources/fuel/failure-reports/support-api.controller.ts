@@ -1,10 +1,13 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { Caller } from '../../../auth/caller';
+import type { Principal } from '../../../auth/principal';
 import { InvalidInput } from '../../../common/errors';
 import { jsonObjectBody } from '../../../common/http-input';
 import { parseReportQuery } from './report-filter';
 import { PAGE_SIZE, SupportService } from './support.service';
+import { RequiresRole } from '../../../auth/roles';
 
 /**
  * Support API (admin token = support role until user accounts exist). The list never carries contact
@@ -12,6 +15,7 @@ import { PAGE_SIZE, SupportService } from './support.service';
  */
 @ApiTags('support')
 @ApiBearerAuth()
+@RequiresRole('support')
 @Controller('api/support/failure-reports')
 export class SupportApiController {
   constructor(private readonly support: SupportService) {}
@@ -27,25 +31,28 @@ export class SupportApiController {
   @Get(':uuid')
   @ApiOperation({ summary: 'One report: failed action log, installation context, decrypted customer contact, delivery audit trail' })
   @ApiOkResponse({ description: 'report, contact (support only), deliveries with attempts' })
-  detail(@Param('uuid') uuid: string) {
-    return this.support.detail(uuid);
+  detail(@Param('uuid') uuid: string, @Caller() caller: Principal) {
+    return this.support.detail(uuid, caller);
   }
 
   @Post(':uuid/acknowledge')
   @HttpCode(200)
-  @ApiBody({ description: '{"by"?: string, "note"?: string}' })
-  async acknowledge(@Param('uuid') uuid: string, @Req() req: FastifyRequest) {
+  @ApiOperation({ summary: 'Acknowledge: recorded as by the calling account (user or token name)' })
+  @ApiBody({ description: '{"note"?: string}' })
+  async acknowledge(@Param('uuid') uuid: string, @Req() req: FastifyRequest, @Caller() caller: Principal) {
     const body = jsonObjectBody(req, { allowEmpty: true });
-    await this.support.acknowledge(uuid, optionalString(body, 'by') ?? 'support', optionalString(body, 'note'));
-    return (await this.support.detail(uuid)).report;
+    // A typed-in name would let anyone sign as anyone: the acting account is what is recorded.
+    if (body.by !== undefined) throw new InvalidInput('/by: not accepted; the report is acknowledged by the calling account', 'schema');
+    await this.support.acknowledge(uuid, caller, optionalString(body, 'note'));
+    return this.support.report(uuid);
   }
 
   @Post(':uuid/assign')
   @HttpCode(200)
-  @ApiBody({ description: '{"assignee": string | null}' })
-  async assign(@Param('uuid') uuid: string, @Req() req: FastifyRequest) {
-    await this.support.assign(uuid, optionalString(jsonObjectBody(req, { allowEmpty: true }), 'assignee'));
-    return (await this.support.detail(uuid)).report;
+  @ApiBody({ description: '{"assignee": string | null} (assigned_by is the calling account)' })
+  async assign(@Param('uuid') uuid: string, @Req() req: FastifyRequest, @Caller() caller: Principal) {
+    await this.support.assign(uuid, optionalString(jsonObjectBody(req, { allowEmpty: true }), 'assignee'), caller);
+    return this.support.report(uuid);
   }
 }
 

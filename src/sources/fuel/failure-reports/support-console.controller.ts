@@ -1,6 +1,9 @@
 import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Caller } from '../../../auth/caller';
+import type { Principal } from '../../../auth/principal';
+import { RequiresRole, roleAtLeast } from '../../../auth/roles';
 import { formBody, queryString } from '../../../common/http-input';
 import { renderPage } from '../../../console/render';
 import { parseReportQuery } from './report-filter';
@@ -10,6 +13,7 @@ export const REPORTS_CONSOLE_PATH = '/console/support/failure-reports';
 
 /** Support console: failure reports list (htmx filters in the URL), detail with contact and delivery audit. */
 @ApiExcludeController()
+@RequiresRole('support')
 @Controller('console/support/failure-reports')
 export class SupportConsoleController {
   constructor(private readonly support: SupportService) {}
@@ -33,8 +37,8 @@ export class SupportConsoleController {
   }
 
   @Get(':uuid')
-  async detail(@Param('uuid') uuid: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    const d = await this.support.detail(uuid);
+  async detail(@Param('uuid') uuid: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply, @Caller() caller: Principal) {
+    const d = await this.support.detail(uuid, caller);
     const context = d.report.context as { cluster?: Record<string, unknown>; error?: Record<string, unknown>; fuelRelease?: Record<string, unknown>; fuelPackages?: string[] } | null;
     return renderPage(request, reply, { page: 'pages/support/failure-report.hbs', title: `Failure report ${d.report.report_uuid}` }, {
       nav: 'support',
@@ -48,19 +52,20 @@ export class SupportConsoleController {
       actionLogJson: JSON.stringify(d.report.action_log, null, 2),
       clusterJson: context?.cluster ? JSON.stringify(context.cluster, null, 2) : null,
       deliveries: d.deliveries,
+      // The audit trail is the admins' (GET /api/admin/contact-reads); support sees the contact, not who else read it.
+      contactReads: d.contact && roleAtLeast(caller.role, 'admin') ? await this.support.contactReadsOf(d.report.report_uuid, 20) : null,
     });
   }
 
   @Post(':uuid/acknowledge')
-  async acknowledge(@Param('uuid') uuid: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    const form = formBody(request);
-    await this.support.acknowledge(uuid, form.get('by')?.trim() || 'support', form.get('note'));
+  async acknowledge(@Param('uuid') uuid: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply, @Caller() caller: Principal) {
+    await this.support.acknowledge(uuid, caller, formBody(request).get('note'));
     return reply.status(303).header('location', `${REPORTS_CONSOLE_PATH}/${encodeURIComponent(uuid)}`).send();
   }
 
   @Post(':uuid/assign')
-  async assign(@Param('uuid') uuid: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    await this.support.assign(uuid, formBody(request).get('assignee'));
+  async assign(@Param('uuid') uuid: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply, @Caller() caller: Principal) {
+    await this.support.assign(uuid, formBody(request).get('assignee'), caller);
     return reply.status(303).header('location', `${REPORTS_CONSOLE_PATH}/${encodeURIComponent(uuid)}`).send();
   }
 }

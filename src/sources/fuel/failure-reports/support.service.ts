@@ -1,9 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
+import { actingName, Principal } from '../../../auth/principal';
 import { InvalidInput, NotFound } from '../../../common/errors';
 import { EventLog } from '../../../event-log/event-log';
 import { ProjectorRuntime } from '../../../event-log/projector-runtime';
 import { ContactCipher, ContactDecryptionError, CustomerContact } from './contact-cipher';
+import { ContactReadsRepository } from './contact-reads.repository';
 import { failureReportAcknowledged, failureReportAssigned } from './failure-report.events';
 import { FAILURE_REPORTS_PROJECTOR } from './failure-reports.projection';
 import { FailureReportsRepository, ReportDetailRow, ReportFilter, ReportRow } from './failure-reports.repository';
@@ -30,6 +32,7 @@ export class SupportService {
     private readonly cipher: ContactCipher,
     private readonly log: EventLog,
     private readonly runtime: ProjectorRuntime,
+    private readonly contactReads: ContactReadsRepository,
   ) {}
 
   list(filter: ReportFilter, page: number): Promise<ReportRow[]> {
@@ -40,9 +43,12 @@ export class SupportService {
     return this.reports.releases();
   }
 
-  async detail(reportUuid: string): Promise<ReportDetail> {
-    const row = await this.reports.detail(reportUuid);
-    if (!row) throw new NotFound(`failure report ${reportUuid} not found`, 'not_found');
+  /**
+   * One report with its decrypted contact. Every contact shown is written to the audit trail first (who,
+   * when, which report): a read that cannot be recorded is not answered.
+   */
+  async detail(reportUuid: string, reader: Principal): Promise<ReportDetail> {
+    const row = await this.existing(reportUuid);
     const { sealed_contact, ...report } = row;
     let contact: CustomerContact | null = null;
     let contactError: string | null = null;
@@ -54,21 +60,33 @@ export class SupportService {
         contactError = err.message;
       }
     }
+    if (contact) await this.contactReads.record({ reportUuid: row.report_uuid, readBy: actingName(reader), subjectKind: reader.kind, subjectId: reader.id });
     const deliveries = await this.queries.execute(new DeliveriesOfReport(row.report_uuid));
     return { report, contact, contactError, deliveries };
   }
 
-  async acknowledge(reportUuid: string, by: string, note: string | null): Promise<void> {
+  /** The report without its contact (nothing decrypted, nothing to audit): the answer to acknowledge/assign. */
+  async report(reportUuid: string): Promise<ReportDetail['report']> {
+    const { sealed_contact: _sealed, ...report } = await this.existing(reportUuid);
+    return report;
+  }
+
+  /** Recorded as acknowledged by the acting account, never by a name the caller types. */
+  async acknowledge(reportUuid: string, actor: Principal, note: string | null): Promise<void> {
     const row = await this.existing(reportUuid);
-    await this.log.appendOne(failureReportAcknowledged({ reportUuid: row.report_uuid, by: by.slice(0, 200), note: note?.slice(0, 2000) || null }, row.master_node_uid, new Date().toISOString()));
+    await this.log.appendOne(failureReportAcknowledged({ reportUuid: row.report_uuid, by: actingName(actor).slice(0, 200), note: note?.slice(0, 2000) || null }, row.master_node_uid, new Date().toISOString()));
     await this.settle();
   }
 
-  async assign(reportUuid: string, assignee: string | null): Promise<void> {
+  async assign(reportUuid: string, assignee: string | null, actor: Principal): Promise<void> {
     const row = await this.existing(reportUuid);
     if (assignee !== null && assignee.length > 200) throw new InvalidInput('/assignee: at most 200 characters', 'schema');
-    await this.log.appendOne(failureReportAssigned({ reportUuid: row.report_uuid, assignee: assignee?.trim() || null }, row.master_node_uid, new Date().toISOString()));
+    await this.log.appendOne(failureReportAssigned({ reportUuid: row.report_uuid, assignee: assignee?.trim() || null, by: actingName(actor).slice(0, 200) }, row.master_node_uid, new Date().toISOString()));
     await this.settle();
+  }
+
+  contactReadsOf(reportUuid: string | null, limit: number) {
+    return this.contactReads.list(reportUuid?.toLowerCase() ?? null, limit);
   }
 
   private async existing(reportUuid: string): Promise<ReportDetailRow> {

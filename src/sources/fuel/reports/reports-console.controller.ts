@@ -7,11 +7,13 @@ import { CONSOLE_REPORTS } from './report-registry';
 import { reportWindow } from './report-window';
 import { FuelReports } from './reports.service';
 import { queryString } from '../../../common/http-input';
+import { RequiresRole } from '../../../auth/roles';
 
 export const FUEL_REPORTS_CONSOLE_PATH = '/console/fuel/reports';
 
 /** Fuel analytics (spec fuelstats.md §6): one report at a time as a chart and tables; date range and release in the URL. */
 @ApiExcludeController()
+@RequiresRole('viewer')
 @Controller('console/fuel')
 export class ReportsConsoleController {
   constructor(private readonly reports: FuelReports) {}

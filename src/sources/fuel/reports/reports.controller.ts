@@ -5,6 +5,7 @@ import type { FuelReport } from './fuel-report';
 import { FUEL_REPORTS } from './report-registry';
 import type { ReportQuery } from './report-window';
 import { FuelReports } from './reports.service';
+import { RequiresRole } from '../../../auth/roles';
 
 /** `deployment_time` → `deploymentTime`: the handler's name, which Swagger turns into the operation id. */
 const handlerName = (reportName: string) => reportName.replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
@@ -16,6 +17,7 @@ const handlerName = (reportName: string) => reportName.replace(/_(\w)/g, (_, c: 
 @ApiTags('fuel reports')
 @ApiBearerAuth()
 @UseGuards(AnalyticsNetworkGuard)
+@RequiresRole('viewer')
 @Controller('api/v1/json/report')
 export class ReportsController {
   constructor(private readonly reports: FuelReports) {}

@@ -7,6 +7,7 @@ import { renderPage } from '../../../console/render';
 import { payloadView } from './payload-view';
 import { countSeries, parseCountsQuery } from './submission-counts';
 import { ERROR_TYPES, parseFilter, SubmissionsRepository } from './submissions.repository';
+import { RequiresRole } from '../../../auth/roles';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -15,6 +16,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * stream with reasons, and a raw-payload viewer for one error record. JSON twins: /api/submissions/*.
  */
 @ApiExcludeController()
+@RequiresRole('viewer')
 @Controller('console/submissions')
 export class SubmissionsConsoleController {
   constructor(private readonly repository: SubmissionsRepository) {}

@@ -4,12 +4,14 @@ import { InvalidInput } from '../../../common/errors';
 import { SubmissionSchemaRegistry } from '../intake/schema-registry';
 import { countSeries, parseCountsQuery } from './submission-counts';
 import { parseFilter, SubmissionsRepository } from './submissions.repository';
+import { RequiresRole } from '../../../auth/roles';
 
 const NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Read API of spec submissions-and-nodes.md §A.9 (protected: it exposes submitted data). */
 @ApiTags('submissions')
 @ApiBearerAuth()
+@RequiresRole('viewer')
 @Controller('api/submissions')
 export class SubmissionsReadController {
   constructor(

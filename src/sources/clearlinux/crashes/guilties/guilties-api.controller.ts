@@ -8,10 +8,12 @@ import { parseCrashListFilter } from '../crashes.query';
 import { CrashesQueryService } from '../crashes.query-service';
 import { isGuiltyId, MAX_GUILTY_COMMENT, parseGuiltyChange } from '../guilty';
 import { jsonObjectBody, queryOf } from '../../../../common/http-input';
+import { RequiresRole } from '../../../../auth/roles';
 
 /** Guilties (spec clearlinux.md §7.5, §8.4): detail, backtraces, and the admin's hide / unhide / comment. */
 @ApiTags('clearlinux crashes')
 @ApiBearerAuth()
+@RequiresRole('viewer')
 @Controller('api/clearlinux/guilties')
 export class GuiltiesApiController {
   constructor(
@@ -45,6 +47,8 @@ export class GuiltiesApiController {
     if (!guilty) throw new NotFound(`guilty ${id} not found`, 'not_found');
     return { guilty, build: filter.build, machine_id: filter.machineId, ...(await this.query.byGuilty(guilty, filter)) };
   }
+
+  @RequiresRole('analyst')
 
   @Patch(':id')
   @ApiOperation({ summary: 'Hide / unhide a guilty and/or set its comment (events on the log; hidden guilties leave the top lists)' })

@@ -10,9 +10,11 @@ import { parseCrashListFilter } from '../crashes.query';
 import { CRASH_LIST_LIMIT, CrashesQueryService } from '../crashes.query-service';
 import { isGuiltyId, MAX_GUILTY_COMMENT, parseGuiltyChange } from '../guilty';
 import { formBody, queryOf } from '../../../../common/http-input';
+import { RequiresRole } from '../../../../auth/roles';
 
 /** Guilty detail and backtraces (spec clearlinux.md §8.4), with the admin's hide / unhide / comment (clearlinux.md §7.5). */
 @ApiExcludeController()
+@RequiresRole('viewer')
 @Controller('console/clearlinux/guilties')
 export class GuiltiesConsoleController {
   constructor(
@@ -61,6 +63,7 @@ export class GuiltiesConsoleController {
   }
 
   /** Form fields `hidden` (`true` / `false`) and/or `comment`; back to the detail page. */
+  @RequiresRole('analyst')
   @Post(':id')
   async annotate(@Param('id') id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const form = formBody(request);
