@@ -30,6 +30,11 @@ export const OPENAPI_ANSWERS: Readonly<Record<string, Readonly<Record<string, An
   'GET /api/plugins': ok('api', 'plugins-response.v1'),
   // admin
   'GET /api/admin/status': ok('api', 'admin-status-response.v1'),
+  'POST /api/admin/tokens': ok('api', 'token-created-response.v1', '201'),
+  'GET /api/admin/tokens': ok('api', 'tokens-response.v1'),
+  'POST /api/admin/users': ok('api', 'user-created-response.v1', '201'),
+  'GET /api/admin/users': ok('api', 'users-response.v1'),
+  'GET /api/admin/contact-reads': ok('api', 'contact-reads-response.v1'),
   'POST /api/admin/projectors/{name}/replay': ok('api', 'replay-progress.v1', '202'),
   'GET /api/admin/projectors/{name}/replay': ok('api', 'replay-progress.v1'),
   'GET /api/admin/projectors/quarantine': ok('api', 'quarantine-response.v1'),
