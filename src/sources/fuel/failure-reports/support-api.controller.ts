@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@n
 import type { FastifyRequest } from 'fastify';
 import { InvalidInput } from '../../../common/errors';
 import { jsonObjectBody } from '../../../common/http-input';
+import { NoStore } from '../../../common/no-store';
 import { parseReportQuery } from './report-filter';
 import { PAGE_SIZE, SupportService } from './support.service';
 
@@ -12,6 +13,7 @@ import { PAGE_SIZE, SupportService } from './support.service';
  */
 @ApiTags('support')
 @ApiBearerAuth()
+@NoStore()
 @Controller('api/support/failure-reports')
 export class SupportApiController {
   constructor(private readonly support: SupportService) {}

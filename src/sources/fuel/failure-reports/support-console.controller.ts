@@ -2,6 +2,7 @@ import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { formBody, queryString } from '../../../common/http-input';
+import { NoStore } from '../../../common/no-store';
 import { renderPage } from '../../../console/render';
 import { parseReportQuery } from './report-filter';
 import { PAGE_SIZE, SupportService } from './support.service';
@@ -10,6 +11,7 @@ export const REPORTS_CONSOLE_PATH = '/console/support/failure-reports';
 
 /** Support console: failure reports list (htmx filters in the URL), detail with contact and delivery audit. */
 @ApiExcludeController()
+@NoStore()
 @Controller('console/support/failure-reports')
 export class SupportConsoleController {
   constructor(private readonly support: SupportService) {}
