@@ -15,7 +15,7 @@ import { analyticsProjector, projectAnalytics } from '../../../src/sources/clear
 import type { RecordAccepted } from '../../../src/sources/clearlinux/record/record.events';
 import { readLogPage } from '../../../src/event-log/postgres-feed';
 import { applyWrites } from '../../../src/event-log/row-writer';
-import { startTestApp, TestApp } from '../../support/app';
+import { WITHOUT_PRIVACY_FLOOR, startTestApp, TestApp } from '../../support/app';
 import { eventually } from '../../support/database';
 
 /**
@@ -70,6 +70,7 @@ describe('Clear Linux analytics views', () => {
   ];
   beforeAll(async () => {
     t = await startTestApp({
+      ...WITHOUT_PRIVACY_FLOOR,
       CLR_PURGE_FILTERED_RECORDS: JSON.stringify({
         classification: { 'org.clearlinux/mce/SRAO': 1, 'org.clearlinux/mce/thermal': 1, 'org.clearlinux/hello/world': 1 },
         machine_id: Object.fromEntries(purgedMachines.map((m) => [m, 1])),
