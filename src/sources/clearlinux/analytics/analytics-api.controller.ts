@@ -40,7 +40,8 @@ export class AnalyticsApiController {
   @ApiOkResponse({ schema: analyticsSchema('mce') })
   mce(@Req() req: FastifyRequest) {
     const q = queryOf(req.url);
-    return this.query.mce(parseAnalyticsFilter(q).filter, new Date(), parsePage(q));
+    // Hashed machine ids for everyone until roles exist; then: true for support and above.
+    return this.query.mce(parseAnalyticsFilter(q).filter, new Date(), parsePage(q), false);
   }
 
   @Get('thermal')

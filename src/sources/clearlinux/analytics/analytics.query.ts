@@ -3,6 +3,7 @@ import { ANALYTICS_MIN_MACHINES, floorGroups, otherGroupsLabel, smallGroups } fr
 import type { AnalyticsFilter } from './analytics.filter';
 import { AnalyticsRepository, type BuildCount, type MachineCounts, type NamedCount, type Scope } from './analytics.repository';
 import { byCountThenName, compareBuilds, isoDate, isoWeekLabel, isoWeekStart, lastIsoWeeks, splitBuilds, startOfYear, sundayWeekOfYear, windowStart } from './bucketing';
+import { MachineIds } from '../machine-ids/machine-ids';
 import { MCE_KINDS } from './mcelog';
 
 /**
@@ -71,6 +72,7 @@ export class AnalyticsQuery {
   constructor(
     private readonly repo: AnalyticsRepository,
     @Inject(ANALYTICS_MIN_MACHINES) private readonly minMachines: number,
+    private readonly machineIds: MachineIds,
   ) {}
 
   /** clearlinux.md §8.2, all time by default; reception days. */
@@ -104,8 +106,11 @@ export class AnalyticsQuery {
     return { window: windowOf(scope, 'reception'), build: scope.build, total: sum(classifications), classifications, platforms };
   }
 
-  /** clearlinux.md §8.5: captured since 1 January (UTC) by default. */
-  async mce(f: AnalyticsFilter, now: Date, page = 1): Promise<MceView> {
+  /**
+   * clearlinux.md §8.5: captured since 1 January (UTC) by default. The machine table shows raw machine ids only
+   * when `showRawMachineIds` (support and above), else their per-installation hashes.
+   */
+  async mce(f: AnalyticsFilter, now: Date, page: number, showRawMachineIds: boolean): Promise<MceView> {
     const yearStart = startOfYear(now);
     const scope = scopeOf(f, yearStart.toISOString());
     const wholeYear = scope.from === yearStart.toISOString() && scope.to === null ? yearStart.getUTCFullYear() : null;
@@ -115,6 +120,7 @@ export class AnalyticsQuery {
       this.repo.mceMachines(scope, wholeYear, MCE_PAGE_SIZE, (page - 1) * MCE_PAGE_SIZE),
     ]);
     const shaped = shapeMce(daily);
+    const shownId = this.machineIds.shownAs(showRawMachineIds);
     const k = this.minMachines;
     const byClass = new Map([...groupMachines.kinds].map(([kind, n]) => [MCE_CLASS(kind), n]));
     const byCell = new Map([...groupMachines.weekly].map(([cell, n]) => [cell.replace(/ (\S+)$/, (_m, kind: string) => ` ${MCE_CLASS(kind)}`), n]));
@@ -128,7 +134,7 @@ export class AnalyticsQuery {
       builds: floorGroups(shaped.builds, { key: (b) => b.build, isEmpty: (b) => b.records === 0, machines: groupMachines.builds, k, merge: (label, m) => ({ build: label, records: sum(m) }) }),
       weekly: floorGroups(shaped.weekly, { key: (w) => `${w.week} ${w.class}`, isEmpty: (w) => w.records === 0, machines: byCell, k, merge: (label, m) => ({ week: label, class: label, records: sum(m) }) }),
       // One row per machine by design (hashed ids below support): not a group, so not under the floor.
-      machines: pivotMachines(rows),
+      machines: pivotMachines(rows).map((m) => ({ ...m, machine_id: shownId(m.machine_id) })),
       machineCount: machines,
     };
   }

@@ -8,6 +8,7 @@ import { classificationFilterChoices } from '../record/classification';
 import { CSV_HEADER, CSV_MAX_ROWS, csvLines, parseConsoleQuery } from './records-console.filter';
 import { ConsoleRecordsFilter, RecordsRepository } from './records.repository';
 import type { RecordView } from '../record/record-view';
+import { MachineIds } from '../machine-ids/machine-ids';
 import { queryOf, queryString } from '../../../common/http-input';
 
 export const RECORDS_CONSOLE_PATH = '/console/clearlinux/records';
@@ -17,7 +18,10 @@ const PAYLOAD_PREVIEW = 80;
 @ApiExcludeController()
 @Controller('console/clearlinux')
 export class RecordsConsoleController {
-  constructor(private readonly records: RecordsRepository) {}
+  constructor(
+    private readonly records: RecordsRepository,
+    private readonly machineIds: MachineIds,
+  ) {}
 
   @Get('records')
   async list(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
@@ -51,7 +55,8 @@ export class RecordsConsoleController {
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="records.csv"')
-      .send(Readable.from(this.csvLines(q.filter)));
+      // Hashed machine ids for everyone until roles exist; then: true for support and above.
+      .send(Readable.from(this.csvLines(q.filter, this.machineIds.shownAs(false))));
   }
 
   @Get('records/:id')
@@ -68,13 +73,13 @@ export class RecordsConsoleController {
   }
 
   /** Streams in pages of 1000 by id, never holding a connection between pages (embedded mode has one). */
-  private async *csvLines(filter: ConsoleRecordsFilter): AsyncGenerator<string> {
+  private async *csvLines(filter: ConsoleRecordsFilter, machineId: (raw: string) => string): AsyncGenerator<string> {
     yield CSV_HEADER;
     let beforeId: number | undefined;
     let sent = 0;
     while (sent < CSV_MAX_ROWS) {
       const page = await this.records.consoleRecords(filter, Math.min(1000, CSV_MAX_ROWS - sent), 0, beforeId);
-      if (page.length > 0) yield csvLines(page.map((r) => [r.id, r.external, r.ts_reception, r.severity, r.classification, r.build, r.machine_id, r.payload]));
+      if (page.length > 0) yield csvLines(page.map((r) => [r.id, r.external, r.ts_reception, r.severity, r.classification, r.build, machineId(r.machine_id), r.payload]));
       sent += page.length;
       if (page.length < 1000) return;
       beforeId = page[page.length - 1].id;
