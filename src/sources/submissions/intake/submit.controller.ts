@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../../auth/admin.guard';
+import { BodyLimit, INGEST_BODY_LIMIT_BYTES } from '../../../common/body-limit';
 import { SubmitDocument, SubmitOutcome } from './submit-document.command';
 
 /**
@@ -15,6 +16,7 @@ export class SubmitController {
   constructor(private readonly commands: CommandBus) {}
 
   @Public()
+  @BodyLimit(INGEST_BODY_LIMIT_BYTES)
   @All('*')
   @ApiOperation({ summary: 'Submit a document: /submit/<namespace>/<doctype>/<version>/<docid> or the telemetry form' })
   @ApiOkResponse({ description: 'durably received (also for duplicates and documents that fail validation)' })
