@@ -123,7 +123,12 @@ export class AnalyticsQuery {
     const shownId = this.machineIds.shownAs(showRawMachineIds);
     const k = this.minMachines;
     const byClass = new Map([...groupMachines.kinds].map(([kind, n]) => [MCE_CLASS(kind), n]));
-    const byCell = new Map([...groupMachines.weekly].map(([cell, n]) => [cell.replace(/ (\S+)$/, (_m, kind: string) => ` ${MCE_CLASS(kind)}`), n]));
+    const byCell = new Map(
+      [...groupMachines.weekly].map(([cell, n]) => {
+        const [week, kind] = cell.split('|');
+        return [`${week} ${MCE_CLASS(kind)}`, n];
+      }),
+    );
     return {
       window: windowOf(scope, 'capture'),
       build: scope.build,

@@ -14,7 +14,7 @@ export type BuildCount = { build: string; records: number };
 export type MceMachineRow = { machine_id: string; total: number; build: string; records: number };
 /** Distinct machines behind each group of a view (the k-anonymity floor, common/k-anonymity.ts). */
 export type MachineCounts = Map<string, number>;
-/** The MCE view's groups: classes (by kind), builds, and (%U week, kind) cells keyed `<week> <kind>`. */
+/** The MCE view's groups: classes (by kind), builds, and (%U week, kind) cells keyed `<week>|<kind>`. */
 export type MceMachineCounts = Readonly<{ kinds: MachineCounts; builds: MachineCounts; weekly: MachineCounts }>;
 
 const R = CLR_ROLLUPS;
@@ -191,7 +191,7 @@ export class AnalyticsRepository {
     for (const r of await this.read<{ g: number; kind: string; build: string; week: string; machines: number }>(AnalyticsSql.mceGroupMachines, this.params(s))) {
       if (r.g === 1) out.kinds.set(r.kind, r.machines);
       else if (r.g === 2) out.builds.set(r.build, r.machines);
-      else out.weekly.set(`${r.week} ${r.kind}`, r.machines);
+      else out.weekly.set(`${r.week}|${r.kind}`, r.machines);
     }
     return out;
   }
