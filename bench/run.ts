@@ -9,6 +9,7 @@ import { benchFuelIngest } from './fuel-ingest.bench';
 import { benchFailureAlerts } from './failure-alerts.bench';
 import { benchIdle } from './idle.bench';
 import { benchNodeWs } from './node-ws.bench';
+import { benchScaleOut } from './scale-out.bench';
 import { benchStart } from './start.bench';
 import { benchSubmit } from './submit.bench';
 
@@ -27,6 +28,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'failure-alerts': benchFailureAlerts,
   submit: benchSubmit,
   'node-ws': benchNodeWs,
+  'scale-out': benchScaleOut,
   idle: benchIdle,
   start: benchStart,
 };

@@ -16,6 +16,7 @@ import { Migration20261124090000FailureReportsProjector } from './Migration20261
 import { Migration20261124090000SharedSettings } from './Migration20261124090000_shared_settings';
 import { Migration20261204030000ProjectorVersions } from './Migration20261204030000_projector_versions';
 import { Migration20261204040000ProjectorQuarantine } from './Migration20261204040000_projector_quarantine';
+import { Migration20261204050000ClearlinuxReceptionPartitions } from './Migration20261204050000_clearlinux_reception_partitions';
 import { Migration20261204061000InstallationSecrets } from './Migration20261204061000_installation_secrets';
 
 /**
@@ -41,5 +42,6 @@ export const MIGRATIONS = [
   { name: 'Migration20261124090000_shared_settings', class: Migration20261124090000SharedSettings },
   { name: 'Migration20261204030000_projector_versions', class: Migration20261204030000ProjectorVersions },
   { name: 'Migration20261204040000_projector_quarantine', class: Migration20261204040000ProjectorQuarantine },
+  { name: 'Migration20261204050000_clearlinux_reception_partitions', class: Migration20261204050000ClearlinuxReceptionPartitions },
   { name: 'Migration20261204061000_installation_secrets', class: Migration20261204061000InstallationSecrets },
 ];

@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminController } from './admin/admin.controller';
+import { QuarantineConsoleController } from './admin/quarantine-console.controller';
 import { AdminGuard } from './auth/admin.guard';
 import { AdminToken } from './auth/admin-token';
 import { ErrorFilter } from './common/error.filter';
@@ -44,7 +45,7 @@ export class AppModule {
           forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
         }),
         PlatformModule.forRoot(config, env, metrics), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), SubmissionsModule, NodesModule, ClearLinuxModule, FuelModule, PluginViewsModule, AlertsModule, DropAccountingModule],
-      controllers: [HealthController, MetricsController, AdminController, ConsoleController],
+      controllers: [HealthController, MetricsController, AdminController, QuarantineConsoleController, ConsoleController],
       providers: [
         { provide: AdminToken, useValue: adminToken },
         { provide: APP_GUARD, useClass: AdminGuard },

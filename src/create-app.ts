@@ -7,11 +7,12 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AdminToken } from './auth/admin-token';
 import { applyRouteBodyLimits, DEFAULT_BODY_LIMIT_BYTES } from './common/body-limit';
+import { buildOpenApiDocument } from './common/openapi-document';
 import { CONSOLE_DIR, PROJECT_ROOT } from './common/paths';
 import { AppConfig } from './config/app-config';
 import type { Env } from './config/env-readers';
@@ -84,16 +85,7 @@ export async function createApp(config: AppConfig, adminToken: AdminToken, env: 
   registerVendorAssets(fastify as unknown as FastifyInstance);
 
   // Built on the first request for the docs, not at start-up (scanning every route costs ~0.15 s).
-  const document = () =>
-    SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Telemetry platform')
-        .setDescription('Ingest (Clear Linux, Fuel, generic submissions, node telemetry), analytics and admin APIs')
-        .setVersion('0.1.0')
-        .addBearerAuth()
-        .build(),
-    );
+  const document = () => buildOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   return app;
 }

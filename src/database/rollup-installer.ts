@@ -13,6 +13,9 @@ export type RollupDefinition = Readonly<{
   refreshWindow?: string;
 }>;
 
+/** What a periodic refresh recomputes when a rollup names no window: where late records still land. */
+const DEFAULT_REFRESH_WINDOW = '7 days';
+
 export const RollupSql = {
   installed: `SELECT definition_hash, mode FROM rollup_definitions WHERE name = $1`,
   record: `
@@ -34,7 +37,7 @@ export class RollupInstaller {
   constructor(
     private readonly db: Database,
     private readonly capabilities: DatabaseCapabilities,
-    private readonly options: Readonly<{ allowDowngrade?: boolean }> = {},
+    private readonly options: Readonly<{ allowDowngrade?: boolean; refreshIntervalS?: number }> = {},
   ) {}
 
   get mode(): RollupMode {
@@ -46,7 +49,7 @@ export class RollupInstaller {
     this.definitions.set(def.name, def);
     const hash = createHash('sha256').update(this.mode).update('\n').update(def.select).digest('hex');
     const [current] = await this.db.query<{ definition_hash: string; mode: RollupMode }>(RollupSql.installed, [def.name]);
-    if (current?.definition_hash === hash) return;
+    if (current?.definition_hash === hash) return this.ensureRefreshPolicy(def);
     if (current?.mode === 'continuous-aggregate' && this.mode !== 'continuous-aggregate' && !this.options.allowDowngrade) {
       // Silently re-creating them as views would cost every view query its materialised buckets (seconds per
       // view at a million records) and usually means the server is not the one that was meant.
@@ -64,6 +67,21 @@ export class RollupInstaller {
       await this.db.query(`CREATE VIEW ${def.name} AS ${def.select}`);
     }
     await this.db.query(RollupSql.record, [def.name, hash, this.mode]);
+    await this.ensureRefreshPolicy(def);
+  }
+
+  /**
+   * Where TimescaleDB runs background jobs, its refresh policy keeps a continuous aggregate's recent window
+   * materialised (one job on the server, however many instances share it); `if_not_exists` makes this a
+   * no-op when the policy is already there, and adds it to aggregates created before policies were used.
+   */
+  private async ensureRefreshPolicy(def: RollupDefinition): Promise<void> {
+    if (!this.capabilities.backgroundJobs) return;
+    await this.db.query(
+      `SELECT add_continuous_aggregate_policy('${def.name}', start_offset => $1::interval, end_offset => NULL,
+         schedule_interval => $2::interval, if_not_exists => true)`,
+      [def.refreshWindow ?? DEFAULT_REFRESH_WINDOW, `${this.options.refreshIntervalS ?? 60} seconds`],
+    );
   }
 
   /** Materialises buckets in [from, to) (null = open end); a no-op for views, which are always current. */
@@ -73,11 +91,16 @@ export class RollupInstaller {
     await this.db.query(`CALL refresh_continuous_aggregate('${name}', $1::timestamptz, $2::timestamptz)`, [from, to]);
   }
 
-  /** Periodic refresh of each installed rollup's recent window (PGlite runs no background jobs). */
+  /** Whether the platform must refresh continuous aggregates itself (no server policies: PGlite runs no background jobs). */
+  get refreshesItself(): boolean {
+    return this.capabilities.continuousAggregates && !this.capabilities.backgroundJobs;
+  }
+
+  /** Periodic refresh of each installed rollup's recent window, where no server policy does it. */
   async refreshRecent(): Promise<void> {
-    if (!this.capabilities.continuousAggregates) return;
+    if (!this.refreshesItself) return;
     for (const def of this.definitions.values()) {
-      const [{ from }] = await this.db.query<{ from: string }>(`SELECT (now() - $1::interval)::text AS from`, [def.refreshWindow ?? '7 days']);
+      const [{ from }] = await this.db.query<{ from: string }>(`SELECT (now() - $1::interval)::text AS from`, [def.refreshWindow ?? DEFAULT_REFRESH_WINDOW]);
       await this.refresh(def.name, from, null);
     }
   }

@@ -21,6 +21,7 @@ export class KafkaFeed implements EventFeed {
   private consumer: Consumer | undefined;
   private checkpoints = new Map<string, bigint>();
   private topics: string[] = [];
+  private projectorName = '';
   /** Set by a (re)join of the group: the next batch first re-reads the database checkpoints. */
   private stale = false;
 
@@ -32,6 +33,7 @@ export class KafkaFeed implements EventFeed {
   ) {}
 
   async start(projector: Projector, handle: BatchHandler): Promise<void> {
+    this.projectorName = projector.name;
     this.checkpoints = await readCheckpoints(this.db, projector.name);
     this.topics = projector.streams.map((stream) => this.options.topicPrefix + stream);
     const consumer = this.kafka.consumer({
@@ -92,12 +94,18 @@ export class KafkaFeed implements EventFeed {
     this.consumer = undefined;
   }
 
+  /**
+   * Measured against the committed checkpoints in the database, not this member's copy: with several
+   * instances, the partitions another member owns advance there, and read-your-writes waits (catchUp) on
+   * this instance must see it.
+   */
   async lag(): Promise<number> {
     const admin = await this.admin.get();
+    const committed = await readCheckpoints(this.db, this.projectorName);
     let behind = 0;
     for (const topic of this.topics) {
       for (const p of await admin.fetchTopicOffsets(topic)) {
-        const done = this.checkpoints.get(`${topic}:${p.partition}`) ?? -1n;
+        const done = committed.get(`${topic}:${p.partition}`) ?? -1n;
         behind += Math.max(0, Number(BigInt(p.high) - 1n - done));
       }
     }

@@ -94,6 +94,11 @@ export class ProjectorRuntime {
     return [...this.entries.keys()];
   }
 
+  /** The registered projectors, as defined (what they read and write). */
+  projectors(): Projector[] {
+    return [...this.entries.values()].map((e) => e.projector);
+  }
+
   async start(): Promise<void> {
     for (const entry of await this.staleEntries()) entry.stale = true;
     this.started = true;

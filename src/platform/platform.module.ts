@@ -68,7 +68,8 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
         { provide: Leases, useFactory: (i: EventInfrastructure) => i.leases, inject: [EVENT_INFRASTRUCTURE] },
         {
           provide: RollupInstaller,
-          useFactory: (db: Database, o: OpenDatabase) => new RollupInstaller(db, o.capabilities, { allowDowngrade: config.rollupAllowDowngrade }),
+          useFactory: (db: Database, o: OpenDatabase) =>
+            new RollupInstaller(db, o.capabilities, { allowDowngrade: config.rollupAllowDowngrade, refreshIntervalS: config.rollupRefreshIntervalS }),
           inject: [Database, OPEN_DATABASE],
         },
       ],
@@ -80,13 +81,15 @@ export class PlatformModule implements OnApplicationBootstrap, OnApplicationShut
     const mode = runtimeMode(this.config);
     this.logger.log(`mode ${mode}: ${describeCapabilities(this.database.capabilities)}; event log ${this.events.log.kind}`);
     await this.events.log.start();
-    // PGlite runs no TimescaleDB background jobs, so continuous aggregates are refreshed from here (by one
-    // instance of those sharing a database).
-    this.events.leases.runWhileHeld('job:rollup-refresh', () => {
-      this.refreshTimer = setInterval(() => (this.refreshing = this.refreshRollups()), this.config.rollupRefreshIntervalS * 1000);
-      this.refreshTimer.unref();
-      return () => clearInterval(this.refreshTimer);
-    });
+    // Where TimescaleDB runs no background jobs (PGlite), continuous aggregates are refreshed from here (by
+    // one instance of those sharing a database); elsewhere its refresh policies do it.
+    if (this.rollups.refreshesItself) {
+      this.events.leases.runWhileHeld('job:rollup-refresh', () => {
+        this.refreshTimer = setInterval(() => (this.refreshing = this.refreshRollups()), this.config.rollupRefreshIntervalS * 1000);
+        this.refreshTimer.unref();
+        return () => clearInterval(this.refreshTimer);
+      });
+    }
     // Starts the leases too: projectors and every job registered so far are in, the first look spreads them all.
     await this.events.runtime.start();
     // Kafka mode: projectors follow consumer groups, the shared leases only carry the jobs.

@@ -125,6 +125,25 @@ const submitCase: fc.Arbitrary<Case> = fc
   )
   .map(([m, segments, body]) => ({ method: m, url: `/submit/${segments.join('/')}`, headers: {}, body, label: 'submit' }));
 
+/** Latin-1 text as HTTP carries it, with what cookie and credential parsers trip over. */
+const credentialText = fc.oneof(
+  fc.string({ unit: fc.constantFrom('a', '=', ';', ',', ' ', '"', '%', '%E0', '%A4', '%00', '%ZZ', '\\', 'tp_session', 'Bearer ', '\t', 'é'), maxLength: 30 }),
+  fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).map((c) => String.fromCharCode(c)), maxLength: 60 }),
+  hugeValue,
+);
+/** Guarded reads and changes with hostile Cookie / Authorization / Origin headers: 3xx or 4xx, never 5xx. */
+const GUARDED = ['/api/admin/status', '/console', '/console/clearlinux/records', '/api/alerts/channels', '/api/support/failure-reports', '/logout', '/login'];
+const credentialCase: fc.Arbitrary<Case> = fc
+  .tuple(fc.constantFrom('GET', 'POST'), fc.constantFrom(...GUARDED), fc.option(credentialText), fc.option(credentialText), fc.option(credentialText), fc.boolean())
+  .map(([m, url, cookie, authorization, origin, wantsPage]) => {
+    const headers: Record<string, string> = {};
+    if (cookie !== null) headers.cookie = cookie;
+    if (authorization !== null) headers.authorization = authorization;
+    if (origin !== null) headers.origin = origin;
+    if (wantsPage) headers.accept = 'text/html';
+    return { method: m, url, headers, body: Buffer.from('name=x'), label: 'credentials' };
+  });
+
 describe('ingest endpoints under hostile input', () => {
   let t: TestApp;
   const statuses = new Map<string, number>();
@@ -135,7 +154,7 @@ describe('ingest endpoints under hostile input', () => {
 
   it(`answers ${RUNS} hostile requests with 2xx or 4xx, never 5xx (seed ${SEED})`, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(clearlinuxCase, fuelCase, submitCase), async (c) => {
+      fc.asyncProperty(fc.oneof(clearlinuxCase, fuelCase, submitCase, credentialCase), async (c) => {
         // A unique document id / record each time, so the log sees new events rather than only duplicates.
         const url = c.url.replace('DOCID', randomUUID());
         const res = await t.app.inject({ method: c.method as 'POST', url, headers: c.headers, payload: c.method === 'GET' || c.method === 'HEAD' ? undefined : c.body });

@@ -96,7 +96,8 @@ describe('Clear Linux records views', () => {
     it('is documented in Swagger with the records schema', async () => {
       const doc = (await t.app.inject({ method: 'GET', url: '/api/docs-json', headers: t.auth })).json() as { paths: Record<string, Record<string, unknown>> };
       expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/records', '/v2/collector', '/v3/collector']));
-      expect(JSON.stringify(doc.paths['/api/records'].get)).toContain('ts_reception');
+      expect(JSON.stringify(doc.paths['/api/records'].get)).toContain('#/components/schemas/clearlinux.records-response.v1');
+      expect(JSON.stringify((doc as unknown as { components: { schemas: Record<string, unknown> } }).components.schemas['clearlinux.record.v1'])).toContain('ts_reception');
     });
 
     it('from_id is inclusive', async () => {

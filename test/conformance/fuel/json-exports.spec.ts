@@ -145,14 +145,16 @@ describe('Fuel JSON exports /api/v1/json/* (spec fuelstats.md §5.6), privacy fl
       expect(after.body.installation_structures).toEqual({ total: 5, not_filtered: 4, filtered: 1 });
     });
 
-    it('the response schemas are published in the OpenAPI document, $refs inlined', async () => {
+    it('the response schemas are published in the OpenAPI document as components of schemas/fuel', async () => {
       const doc = (await t.app.inject({ method: 'GET', url: '/api/docs-json' })).json();
       const ok = (path: string) => doc.paths[path].get.responses['200'].content['application/json'].schema;
-      expect(Object.keys(ok('/api/v1/json/summary').properties)).toEqual(['installation_structures', 'action_logs', 'oswl_stats']);
-      const filtered = ok('/api/v1/json/installation_infos/filtered');
-      expect(filtered.properties.paging_params.required).toEqual(['limit', 'offset', 'total']);
-      expect(filtered.properties.objs.items.properties.modification_date).toMatchObject({ type: 'string', nullable: true });
-      expect(JSON.stringify(doc.paths['/api/v1/json/oswls/{uid}/{resource_type}'])).not.toContain('$ref');
+      const component = (schema: { $ref: string }) => doc.components.schemas[schema.$ref.replace('#/components/schemas/', '')];
+      expect(ok('/api/v1/json/summary')).toEqual({ $ref: '#/components/schemas/fuel.summary-response.v1' });
+      expect(Object.keys(component(ok('/api/v1/json/summary')).properties)).toEqual(['installation_structures', 'action_logs', 'oswl_stats']);
+      const filtered = component(ok('/api/v1/json/installation_infos/filtered'));
+      expect(filtered.properties.paging_params).toEqual({ $ref: '#/components/schemas/fuel.paging-params.v1' });
+      expect(component(filtered.properties.paging_params).required).toEqual(['limit', 'offset', 'total']);
+      expect(component(filtered.properties.objs.items).properties.modification_date).toMatchObject({ type: ['string', 'null'] });
     });
 
     it('needs the admin credential', async () => {

@@ -181,7 +181,7 @@ describe('Fuel reports /api/v1/json/report/ (spec fuelstats.md §6)', () => {
   it('publishes every report route in the OpenAPI document with its own summary and query parameters', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/api/docs-json' })).json();
     const op = (name: string) => doc.paths[`/api/v1/json/report/${name}`].get;
-    expect(op('deployment_time')).toMatchObject({ operationId: 'ReportsController_deploymentTime', tags: ['fuel reports'] });
+    expect(op('deployment_time')).toMatchObject({ operationId: 'fuelDeploymentTime', tags: ['fuel'] });
     expect(op('os').summary).toMatch(/^R1 OS distribution/);
     expect(op('ostf').parameters.map((p: { name: string }) => p.name).sort()).toEqual(['from_date', 'limit', 'release', 'to_date']);
     expect(op('installations').parameters.map((p: { name: string }) => p.name).sort()).toEqual(['refresh', 'release']);

@@ -21,7 +21,9 @@ describe(`${MIGRATION} on a database with data`, () => {
     await q(`DELETE FROM mikro_orm_migrations WHERE name = '${MIGRATION}'`);
     await new RollupInstaller(database.db, database.capabilities).install({
       name: 'clr_population_hourly',
-      select: `SELECT time_bucket(interval '1 hour', ts_capture) AS bucket, build, external, machine_id, count(*) AS records
+      // bucketed by reception time: heartbeats have since been partitioned on it (a continuous aggregate can
+      // only bucket its hypertable's time column), and the drop is what is tested
+      select: `SELECT time_bucket(interval '1 hour', ts_reception) AS bucket, build, external, machine_id, count(*) AS records
                FROM clr_heartbeats GROUP BY 1, 2, 3, 4`,
     });
     await q(`

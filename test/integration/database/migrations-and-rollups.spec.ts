@@ -75,6 +75,30 @@ describe('migrations and rollups', () => {
     const [{ mode }] = await database.db.query<{ mode: string }>(`SELECT mode FROM rollup_definitions WHERE name = 'it_samples_hourly'`);
     expect(mode).toBe(database.capabilities.rollupMode);
   });
+
+  it('refreshes continuous aggregates itself only where TimescaleDB runs no jobs of its own', async () => {
+    const caps = database.capabilities;
+    // PGlite starts no background workers; a server without the Timescale License has no aggregates to refresh.
+    if (!SERVER_URL) expect(caps.backgroundJobs).toBe(false);
+    if (!caps.continuousAggregates) expect(caps.backgroundJobs).toBe(false);
+    expect(new RollupInstaller(database.db, caps).refreshesItself).toBe(caps.continuousAggregates && !caps.backgroundJobs);
+  });
+
+  // The server-side policy, registered through TimescaleDB's own API. Only the embedded database has
+  // continuous aggregates here (Timescale License; the CI servers are the Apache edition): PGlite registers
+  // the job without running it, so the real app keeps refreshing there itself (previous test).
+  (!SERVER_URL ? it : it.skip)('gives each continuous aggregate one refresh policy where the server runs jobs', async () => {
+    const installer = new RollupInstaller(database.db, { ...database.capabilities, backgroundJobs: true }, { refreshIntervalS: 90 });
+    expect(installer.refreshesItself).toBe(false);
+    const def = { name: 'it_samples_daily', select: `SELECT time_bucket(interval '1 day', at) AS bucket, count(*) AS n FROM it_samples GROUP BY 1`, refreshWindow: '30 days' };
+    await installer.install(def);
+    await installer.install(def);
+    const jobs = await database.db.query<{ schedule: string; start: string }>(
+      `SELECT schedule_interval::text AS schedule, config->>'start_offset' AS start FROM timescaledb_information.jobs
+       WHERE proc_name = 'policy_refresh_continuous_aggregate' AND hypertable_name = 'it_samples_daily'`,
+    );
+    expect(jobs).toEqual([{ schedule: '00:01:30', start: '30 days' }]);
+  });
 });
 
 describe('large statements', () => {

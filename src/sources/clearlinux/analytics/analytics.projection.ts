@@ -8,6 +8,8 @@ export const HEARTBEATS_TABLE = 'clr_heartbeats';
 export const HEARTBEAT_CLASSIFICATION = 'org.clearlinux/heartbeat/ping';
 export const CLEAR_LINUX_OS = 'clear-linux-os';
 
+/** MCE and thermal events per UTC capture day, build and kind (MCE charts, Thermal). */
+export const MCE_DAILY_TABLE = 'clr_mce_daily';
 export const MCE_MACHINE_BUILDS_TABLE = 'clr_mce_machine_builds';
 export const MCE_MACHINE_TOTALS_TABLE = 'clr_mce_machine_totals';
 export const POPULATION_MACHINES_TABLE = 'clr_population_machines';
@@ -19,28 +21,40 @@ const MCE_COLUMNS = [
   'apic_id', 'mci_status', 'mcg_status', 'error_text', 'mca', 'transaction', 'cpu_vendor', 'cpu_family', 'cpu_model',
 ] as const;
 
+const INSERT_MCE_EVENT = `
+      INSERT INTO ${MCE_EVENTS_TABLE} (${MCE_COLUMNS.join(', ')}) VALUES (${MCE_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
+      ON CONFLICT (log_event_id, ts_reception) DO NOTHING
+      RETURNING clr_utc_year(ts_capture) AS year, time_bucket(interval '1 day', ts_capture) AS day, machine_id, build, kind`;
+const COUNT_PER_DAY = `
+      INSERT INTO ${MCE_DAILY_TABLE} (bucket, build, kind, events) SELECT day, build, kind, 1 FROM e
+      ON CONFLICT (bucket, build, kind) DO UPDATE SET events = ${MCE_DAILY_TABLE}.events + 1`;
+
 export const AnalyticsProjectionSql = {
   /**
    * A machine check and, only if its row is new (not a redelivery or a re-accepted copy of the event),
-   * one more for its machine in its UTC capture year, per build and in total (the MCE machine table).
+   * one more for its capture day, and for its machine in its UTC capture year, per build and in total (the MCE
+   * machine table).
    */
   countedMachineCheck: `
-    WITH e AS (
-      INSERT INTO ${MCE_EVENTS_TABLE} (${MCE_COLUMNS.join(', ')}) VALUES (${MCE_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
-      ON CONFLICT (log_event_id, ts_capture) DO NOTHING
-      RETURNING clr_utc_year(ts_capture) AS year, machine_id, build),
+    WITH e AS (${INSERT_MCE_EVENT}),
+    per_day AS (${COUNT_PER_DAY}),
     per_build AS (
       INSERT INTO ${MCE_MACHINE_BUILDS_TABLE} (year, machine_id, build, events) SELECT year, machine_id, build, 1 FROM e
       ON CONFLICT (year, machine_id, build) DO UPDATE SET events = ${MCE_MACHINE_BUILDS_TABLE}.events + 1)
     INSERT INTO ${MCE_MACHINE_TOTALS_TABLE} (year, machine_id, events) SELECT year, machine_id, 1 FROM e
     ON CONFLICT (year, machine_id) DO UPDATE SET events = ${MCE_MACHINE_TOTALS_TABLE}.events + 1`,
+  /** A thermal event and, only if its row is new, one more for its capture day (thermal is not a machine check). */
+  countedThermalEvent: `
+    WITH e AS (${INSERT_MCE_EVENT})
+    ${COUNT_PER_DAY}`,
 } as const;
 
 /**
- * Pure: the rows the MCE, Thermal and Population views read, keyed by capture time (the clock those
- * views use, spec clearlinux.md §8.5–§8.8; `records` is partitioned by reception time). Other records project nothing.
- * Idempotent like the records projection: events are unique by (log_event_id, ts_capture), machine-check
- * counts grow only with a new event row, and a machine's latest heartbeat only moves forward.
+ * Pure: the rows the MCE, Thermal and Population views read. The tables are partitioned on reception time like
+ * `records`; the views count by capture time (the clock spec clearlinux.md §8.5–§8.8 uses), kept as a column.
+ * Other records project nothing. Idempotent like the records projection: events are unique by
+ * (log_event_id, ts_reception), counts grow only with a new event row, and a machine's latest heartbeat only
+ * moves forward.
  */
 export function projectAnalytics(event: RecordAccepted): RowWrite[] {
   const d = event.data;
@@ -69,22 +83,28 @@ export function projectAnalytics(event: RecordAccepted): RowWrite[] {
       cpu_family: p.cpuFamily,
       cpu_model: p.cpuModel,
     };
+    const params = MCE_COLUMNS.map((c) => row[c]);
     if (kind === 'thermal') {
-      return [{ kind: 'insert', table: MCE_EVENTS_TABLE, rows: [row], conflict: { target: ['log_event_id', 'ts_capture'], action: 'nothing' } }];
+      return [{ kind: 'sql', sql: AnalyticsProjectionSql.countedThermalEvent, params, tables: [MCE_EVENTS_TABLE, MCE_DAILY_TABLE] }];
     }
     return [
       {
         kind: 'sql',
         sql: AnalyticsProjectionSql.countedMachineCheck,
-        params: MCE_COLUMNS.map((c) => row[c]),
-        tables: [MCE_EVENTS_TABLE, MCE_MACHINE_BUILDS_TABLE, MCE_MACHINE_TOTALS_TABLE],
+        params,
+        tables: [MCE_EVENTS_TABLE, MCE_DAILY_TABLE, MCE_MACHINE_BUILDS_TABLE, MCE_MACHINE_TOTALS_TABLE],
       },
     ];
   }
   if (d.classification === HEARTBEAT_CLASSIFICATION && d.osName === CLEAR_LINUX_OS) {
     const machine = { machine_id: d.machineId, build: d.build, external: d.external };
     return [
-      { kind: 'insert', table: HEARTBEATS_TABLE, rows: [{ log_event_id: event.id, ts_capture: tsCapture, ...machine }], conflict: { target: ['log_event_id', 'ts_capture'], action: 'nothing' } },
+      {
+        kind: 'insert',
+        table: HEARTBEATS_TABLE,
+        rows: [{ log_event_id: event.id, ts_capture: tsCapture, ts_reception: d.tsReception, ...machine }],
+        conflict: { target: ['log_event_id', 'ts_reception'], action: 'nothing' },
+      },
       {
         kind: 'insert',
         table: POPULATION_MACHINES_TABLE,
@@ -101,6 +121,6 @@ export const analyticsProjector: Projector<RecordAccepted> = {
   streams: ['telemetry.records'],
   version: 1,
   eventTypes: [RECORD_ACCEPTED],
-  tables: [MCE_EVENTS_TABLE, MCE_MACHINE_BUILDS_TABLE, MCE_MACHINE_TOTALS_TABLE, HEARTBEATS_TABLE, POPULATION_MACHINES_TABLE, POPULATION_TOTALS_TABLE],
+  tables: [MCE_EVENTS_TABLE, MCE_DAILY_TABLE, MCE_MACHINE_BUILDS_TABLE, MCE_MACHINE_TOTALS_TABLE, HEARTBEATS_TABLE, POPULATION_MACHINES_TABLE, POPULATION_TOTALS_TABLE],
   project: projectAnalytics,
 };

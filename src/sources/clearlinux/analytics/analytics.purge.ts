@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { RollupInstaller } from '../../../database/rollup-installer';
 import type { Queryable } from '../../../database/database';
 import { PURGED_RECORDS } from '../records/records.repository';
-import { HEARTBEATS_TABLE, MCE_EVENTS_TABLE, MCE_MACHINE_BUILDS_TABLE, MCE_MACHINE_TOTALS_TABLE, POPULATION_MACHINES_TABLE } from './analytics.projection';
+import { HEARTBEATS_TABLE, MCE_DAILY_TABLE, MCE_EVENTS_TABLE, MCE_MACHINE_BUILDS_TABLE, MCE_MACHINE_TOTALS_TABLE, POPULATION_MACHINES_TABLE } from './analytics.projection';
 import { CLR_ROLLUPS } from './analytics.rollups';
 
 const PURGED_MACHINES = 'clr_purged_population';
 /** A derived row goes with its record unless another copy of that record (re-accepted later) is kept. */
-const OF_PURGED = (alias: string) => `${alias}.log_event_id = p.log_event_id AND ${alias}.ts_capture = p.ts_capture
+const OF_PURGED = (alias: string) => `${alias}.log_event_id = p.log_event_id AND ${alias}.ts_reception = p.ts_reception
         AND NOT EXISTS (SELECT 1 FROM records r WHERE r.log_event_id = ${alias}.log_event_id)`;
 
 /** Epoch seconds of the first and last time a delete touched (null when it deleted nothing). */
@@ -15,11 +15,15 @@ type Span = Readonly<{ first: number | null; last: number | null }>;
 
 export const AnalyticsPurgeSql = {
   receptionSpan: `SELECT extract(epoch FROM min(ts_reception))::float8 AS first, extract(epoch FROM max(ts_reception))::float8 AS last FROM ${PURGED_RECORDS}`,
-  /** Machine checks and thermal events of purged records; their machines' counts go down with them. */
+  /** Machine checks and thermal events of purged records; their days' and machines' counts go down with them. */
   mceEvents: `
     WITH gone AS (
       DELETE FROM ${MCE_EVENTS_TABLE} e USING ${PURGED_RECORDS} p WHERE ${OF_PURGED('e')}
-      RETURNING clr_utc_year(e.ts_capture) AS year, e.machine_id, e.build, e.kind, e.ts_capture),
+      RETURNING clr_utc_year(e.ts_capture) AS year, time_bucket(interval '1 day', e.ts_capture) AS day, e.machine_id, e.build, e.kind),
+    days AS (
+      UPDATE ${MCE_DAILY_TABLE} d SET events = d.events - g.n
+      FROM (SELECT day, build, kind, count(*)::int AS n FROM gone GROUP BY 1, 2, 3) g
+      WHERE d.bucket = g.day AND d.build = g.build AND d.kind = g.kind),
     per_build AS (SELECT year, machine_id, build, count(*)::int AS n FROM gone WHERE kind <> 'thermal' GROUP BY 1, 2, 3),
     builds AS (
       UPDATE ${MCE_MACHINE_BUILDS_TABLE} m SET events = m.events - g.n FROM per_build g
@@ -28,7 +32,8 @@ export const AnalyticsPurgeSql = {
       UPDATE ${MCE_MACHINE_TOTALS_TABLE} m SET events = m.events - g.n
       FROM (SELECT year, machine_id, sum(n)::int AS n FROM per_build GROUP BY 1, 2) g
       WHERE m.year = g.year AND m.machine_id = g.machine_id)
-    SELECT extract(epoch FROM min(ts_capture))::float8 AS first, extract(epoch FROM max(ts_capture))::float8 AS last FROM gone`,
+    SELECT count(*)::int AS n FROM gone`,
+  emptyMceDays: `DELETE FROM ${MCE_DAILY_TABLE} WHERE events <= 0`,
   emptyMceBuilds: `DELETE FROM ${MCE_MACHINE_BUILDS_TABLE} WHERE events <= 0`,
   emptyMceTotals: `DELETE FROM ${MCE_MACHINE_TOTALS_TABLE} WHERE events <= 0`,
   purgedMachines: `CREATE TEMP TABLE IF NOT EXISTS ${PURGED_MACHINES} (build text, external boolean, machine_id text) ON COMMIT DROP`,
@@ -54,12 +59,11 @@ export const AnalyticsPurgeSql = {
 } as const;
 
 /** What the derived deletes touched, so the rollups over those times can be re-materialised. */
-export type PurgedSpans = Readonly<{ reception: Span; capture: Span }>;
+export type PurgedSpans = Readonly<{ reception: Span }>;
 
 const DAY_S = 86_400;
-/** The rollups by the clock they bucket (every Clear Linux rollup has 1-day buckets). */
-const BY_RECEPTION = [CLR_ROLLUPS.builds, CLR_ROLLUPS.classifications, CLR_ROLLUPS.platforms];
-const BY_CAPTURE = [CLR_ROLLUPS.mce];
+/** Every Clear Linux rollup has 1-day buckets of reception time. */
+const ROLLUPS = Object.values(CLR_ROLLUPS);
 
 /**
  * Spec clearlinux.md §10 "deleting records must also drop them from every derived projection/rollup", for the
@@ -73,14 +77,15 @@ export class AnalyticsPurge {
   async deleteDerived(tx: Queryable): Promise<PurgedSpans> {
     await tx.query(`ANALYZE ${PURGED_RECORDS}`); // temporary tables get no statistics otherwise
     const [reception] = await tx.query<Span>(AnalyticsPurgeSql.receptionSpan);
-    const [capture] = await tx.query<Span>(AnalyticsPurgeSql.mceEvents);
+    await tx.query(AnalyticsPurgeSql.mceEvents);
+    await tx.query(AnalyticsPurgeSql.emptyMceDays);
     await tx.query(AnalyticsPurgeSql.emptyMceBuilds);
     await tx.query(AnalyticsPurgeSql.emptyMceTotals);
     await tx.query(AnalyticsPurgeSql.purgedMachines);
     await tx.query(AnalyticsPurgeSql.heartbeats);
     await tx.query(AnalyticsPurgeSql.recountPopulation);
     await tx.query(AnalyticsPurgeSql.dropEmptyPopulation);
-    return { reception, capture };
+    return { reception };
   }
 
   /**
@@ -88,11 +93,10 @@ export class AnalyticsPurge {
    * purged rows; views follow by themselves.
    */
   async refreshRollups(spans: PurgedSpans): Promise<void> {
-    for (const [span, defs] of [[spans.reception, BY_RECEPTION], [spans.capture, BY_CAPTURE]] as const) {
-      if (span.first === null || span.last === null) continue;
-      const from = new Date(Math.floor(span.first / DAY_S) * DAY_S * 1000).toISOString();
-      const to = new Date((Math.floor(span.last / DAY_S) + 1) * DAY_S * 1000).toISOString();
-      for (const def of defs) await this.rollups.refresh(def.name, from, to);
-    }
+    const { first, last } = spans.reception;
+    if (first === null || last === null) return;
+    const from = new Date(Math.floor(first / DAY_S) * DAY_S * 1000).toISOString();
+    const to = new Date((Math.floor(last / DAY_S) + 1) * DAY_S * 1000).toISOString();
+    for (const def of ROLLUPS) await this.rollups.refresh(def.name, from, to);
   }
 }

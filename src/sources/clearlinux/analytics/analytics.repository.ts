@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../../../database/database';
-import { HEARTBEATS_TABLE, MCE_EVENTS_TABLE, MCE_MACHINE_BUILDS_TABLE, MCE_MACHINE_TOTALS_TABLE, POPULATION_MACHINES_TABLE, POPULATION_TOTALS_TABLE } from './analytics.projection';
+import { HEARTBEATS_TABLE, MCE_DAILY_TABLE, MCE_EVENTS_TABLE, MCE_MACHINE_BUILDS_TABLE, MCE_MACHINE_TOTALS_TABLE, POPULATION_MACHINES_TABLE, POPULATION_TOTALS_TABLE } from './analytics.projection';
 import { CLR_ROLLUPS } from './analytics.rollups';
 import { compareBuilds, INTEGER_BUILD } from './bucketing';
 import { MCE_KINDS } from './mcelog';
@@ -54,7 +54,7 @@ export const AnalyticsSql = {
   platforms: `SELECT platform AS name, sum(records)::float8 AS records FROM ${R.platforms.name} WHERE ${SCOPE} GROUP BY 1`,
   /** `$4`: true = thermal only, false = the four MCE classes. */
   mceDaily: `SELECT to_char(bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, kind, build, sum(events)::float8 AS records
-             FROM ${R.mce.name} WHERE ${SCOPE} AND ((kind = 'thermal') = $4::boolean) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+             FROM ${MCE_DAILY_TABLE} WHERE ${SCOPE} AND ((kind = 'thermal') = $4::boolean) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
   /** Distinct machines per group, for the k-anonymity floor: over the table, as the rollups hold no machine ids. */
   buildMachines: `SELECT build AS key, count(DISTINCT machine_id)::float8 AS machines FROM records WHERE ${scope('ts_reception')} GROUP BY 1`,
   classificationMachines: `SELECT classification AS key, count(DISTINCT machine_id)::float8 AS machines FROM records WHERE ${scope('ts_reception')} GROUP BY 1`,

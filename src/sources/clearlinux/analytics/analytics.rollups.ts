@@ -5,8 +5,9 @@ import type { RollupDefinition } from '../../../database/rollup-installer';
  * RollupInstaller (continuous aggregate, or a view where the database has none). Every rollup keeps
  * `build` so the build filter works everywhere; times are UTC buckets.
  *
- * Capture-time rollups get a long refresh window: a record can arrive long after it was captured
- * (spooled clients), and a refresh only recomputes buckets TimescaleDB has marked as invalidated.
+ * They all bucket reception time, the column `records` is partitioned on. The MCE/thermal counts per
+ * capture day are a table the analytics projector keeps (`clr_mce_daily`): a continuous aggregate cannot
+ * bucket a column other than its hypertable's time column.
  */
 export const CLR_ROLLUPS = {
   /** Records per build per reception day (Builds). */
@@ -26,16 +27,5 @@ export const CLR_ROLLUPS = {
     name: 'clr_platforms_daily',
     select: `SELECT time_bucket(interval '1 day', ts_reception) AS bucket, build, machine_type AS platform, count(*) AS records
              FROM records GROUP BY 1, 2, 3`,
-  },
-  /**
-   * MCE and thermal events per capture day, build and kind (MCE charts, Thermal). Without the machine id:
-   * ids rotate every 3 days, so a per-machine rollup is as large as its table (the machine table reads the
-   * per-machine projection instead).
-   */
-  mce: {
-    name: 'clr_mce_daily',
-    select: `SELECT time_bucket(interval '1 day', ts_capture) AS bucket, build, kind, count(*) AS events
-             FROM clr_mce_events GROUP BY 1, 2, 3`,
-    refreshWindow: '400 days',
   },
 } as const satisfies Record<string, RollupDefinition>;

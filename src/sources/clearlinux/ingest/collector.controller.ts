@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, Options, Patch, Post, Put, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiCreatedResponse, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BodyLimit, INGEST_BODY_LIMIT_BYTES } from '../../../common/body-limit';
 import { MethodNotAllowed } from '../../../common/errors';
@@ -52,11 +52,12 @@ export class CollectorController {
     return reply.status(302).header('location', RECORDS_CONSOLE_PATH).send();
   }
 
-  @Public() @Put(ALL_PATHS) put() { return notAllowed(); }
-  @Public() @Delete(ALL_PATHS) delete() { return notAllowed(); }
-  @Public() @Patch(ALL_PATHS) patch() { return notAllowed(); }
-  @Public() @Options(ALL_PATHS) options() { return notAllowed(); }
-  @Public() @Get('v3/collector') getV3() { return notAllowed(); }
+  // The wrong methods only ever answer 405: not operations an integrator calls, so not in the OpenAPI document.
+  @Public() @ApiExcludeEndpoint() @Put(ALL_PATHS) put() { return notAllowed(); }
+  @Public() @ApiExcludeEndpoint() @Delete(ALL_PATHS) delete() { return notAllowed(); }
+  @Public() @ApiExcludeEndpoint() @Patch(ALL_PATHS) patch() { return notAllowed(); }
+  @Public() @ApiExcludeEndpoint() @Options(ALL_PATHS) options() { return notAllowed(); }
+  @Public() @ApiExcludeEndpoint() @Get('v3/collector') getV3() { return notAllowed(); }
 
   private async submit(protocol: 'v2' | 'v3', req: FastifyRequest, reply: FastifyReply) {
     const body = Buffer.isBuffer(req.body) ? req.body : EMPTY;

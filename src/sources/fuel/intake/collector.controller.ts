@@ -1,6 +1,6 @@
 import { All, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BodyLimit, INGEST_BODY_LIMIT_BYTES } from '../../../common/body-limit';
 import { MethodNotAllowed, NotFound } from '../../../common/errors';
@@ -103,6 +103,9 @@ export class CollectorController {
   }
 
   /** Trailing-slash spellings, wrong methods (405 + Allow) and unknown paths (404) under /api/v1/. */
+  // Not an operation of its own: it answers the documented routes' trailing-slash spellings, 404 and 405.
+  // OpenAPI has no wildcard path, so it stays out of the document (src/common/openapi-document.ts).
+  @ApiExcludeEndpoint()
   @BodyLimit(INGEST_BODY_LIMIT_BYTES)
   @All('*')
   async fallback(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {

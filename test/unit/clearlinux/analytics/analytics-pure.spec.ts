@@ -60,23 +60,33 @@ describe('analytics projection', () => {
     const writes = projectAnalytics(event({ classification: 'org.clearlinux/mce/corrected' }, fixture('mce-corrected.txt')));
     expect(writes).toHaveLength(1);
     const [write] = writes as Extract<RowWrite, { kind: 'sql' }>[];
-    expect(write).toMatchObject({ kind: 'sql', sql: AnalyticsProjectionSql.countedMachineCheck, tables: ['clr_mce_events', 'clr_mce_machine_builds', 'clr_mce_machine_totals'] });
+    expect(write).toMatchObject({ kind: 'sql', sql: AnalyticsProjectionSql.countedMachineCheck, tables: ['clr_mce_events', 'clr_mce_daily', 'clr_mce_machine_builds', 'clr_mce_machine_totals'] });
     // parameters in column order: record_id, log_event_id, ts_capture, ts_reception, machine_id, build, kind, cpu, bank, …
     expect(write.params[0]).toBe(9);
     expect(write.params.slice(2, 3)).toEqual(['2017-09-12 16:54:09+00']);
     expect(write.params.slice(5, 9)).toEqual(['29940', 'corrected', 2, 6]);
-    expect(write.sql).toMatch(/ON CONFLICT \(log_event_id, ts_capture\) DO NOTHING\s+RETURNING/);
+    expect(write.params.slice(3, 4)).toEqual(['2026-11-23T10:00:00.000Z']);
+    // unique by reception time, the partitioning column; counted only when the event row is new
+    expect(write.sql).toMatch(/ON CONFLICT \(log_event_id, ts_reception\) DO NOTHING\s+RETURNING/);
   });
 
-  it('projects a thermal event as a plain idempotent insert (no machine counts)', () => {
-    const [write] = projectAnalytics(event({ classification: 'org.clearlinux/mce/thermal' }, fixture('mce-thermal.txt')));
-    expect(write).toMatchObject({ kind: 'insert', table: 'clr_mce_events', conflict: { target: ['log_event_id', 'ts_capture'], action: 'nothing' } });
-    expect((write as Extract<RowWrite, { kind: 'insert' }>).rows[0]).toMatchObject({ record_id: 9, kind: 'thermal', cpu: 1, ts_capture: '2017-09-12 16:54:09+00' });
+  it('projects a thermal event counted per capture day only (no machine counts)', () => {
+    const writes = projectAnalytics(event({ classification: 'org.clearlinux/mce/thermal' }, fixture('mce-thermal.txt')));
+    expect(writes).toHaveLength(1);
+    const [write] = writes as Extract<RowWrite, { kind: 'sql' }>[];
+    expect(write).toMatchObject({ kind: 'sql', sql: AnalyticsProjectionSql.countedThermalEvent, tables: ['clr_mce_events', 'clr_mce_daily'] });
+    expect(write.params.slice(0, 1)).toEqual([9]);
+    expect(write.params.slice(2, 3)).toEqual(['2017-09-12 16:54:09+00']);
+    expect(write.params.slice(6, 8)).toEqual(['thermal', 1]);
   });
 
   it('projects clear-linux-os heartbeats and the machine id latest capture, nothing for other records', () => {
     const writes = projectAnalytics(event({ classification: 'org.clearlinux/heartbeat/ping' }, 'x'));
     expect(writes.map((w) => (w as Extract<RowWrite, { kind: 'insert' }>).table)).toEqual(['clr_heartbeats', 'clr_population_machines']);
+    expect(writes[0]).toMatchObject({
+      rows: [{ ts_capture: '2017-09-12 16:54:09+00', ts_reception: '2026-11-23T10:00:00.000Z' }],
+      conflict: { target: ['log_event_id', 'ts_reception'], action: 'nothing' },
+    });
     expect(writes[1]).toMatchObject({
       rows: [{ build: '29940', external: false, last_capture: '2017-09-12 16:54:09+00' }],
       conflict: { target: ['build', 'external', 'machine_id'], action: 'greatest', column: 'last_capture' },

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { SCHEMAS_DIR } from '../../../../src/common/paths';
+import { componentSchemas } from '../../../../src/common/swagger-schema';
 import { analyticsSchema } from '../../../../src/sources/clearlinux/analytics/analytics.schemas';
 
 const VIEWS = ['builds', 'stats', 'mce', 'thermal', 'population'] as const;
@@ -18,11 +19,13 @@ describe('analytics and plugin schemas', () => {
     for (const example of schema.examples) expect(validate(example)).toBe(true);
   });
 
-  it('gives Swagger the same shapes without JSON-Schema-only keys', () => {
+  it('gives the OpenAPI document a reference to its component, the same shape with its references resolved', () => {
+    const components = componentSchemas();
     for (const v of VIEWS) {
-      const text = JSON.stringify(analyticsSchema(v));
+      expect(analyticsSchema(v)).toEqual({ $ref: `#/components/schemas/clearlinux.analytics-${v}.v1` });
+      const text = JSON.stringify(components[`clearlinux.analytics-${v}.v1`]);
       expect(text).not.toMatch(/"\$ref"|"\$schema"|"\$id"|"definitions"/);
-      expect(text).toContain('"example"');
+      expect(text).toContain('"examples"');
     }
   });
 });
