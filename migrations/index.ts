@@ -17,6 +17,7 @@ import { Migration20261124090000SharedSettings } from './Migration20261124090000
 import { Migration20261204030000ProjectorVersions } from './Migration20261204030000_projector_versions';
 import { Migration20261204040000ProjectorQuarantine } from './Migration20261204040000_projector_quarantine';
 import { Migration20261204050000ClearlinuxReceptionPartitions } from './Migration20261204050000_clearlinux_reception_partitions';
+import { Migration20261204061000InstallationSecrets } from './Migration20261204061000_installation_secrets';
 import { Migration20261204180000Accounts } from './Migration20261204180000_accounts';
 import { Migration20261204181000ContactReads } from './Migration20261204181000_contact_reads';
 
@@ -44,6 +45,7 @@ export const MIGRATIONS = [
   { name: 'Migration20261204030000_projector_versions', class: Migration20261204030000ProjectorVersions },
   { name: 'Migration20261204040000_projector_quarantine', class: Migration20261204040000ProjectorQuarantine },
   { name: 'Migration20261204050000_clearlinux_reception_partitions', class: Migration20261204050000ClearlinuxReceptionPartitions },
+  { name: 'Migration20261204061000_installation_secrets', class: Migration20261204061000InstallationSecrets },
   { name: 'Migration20261204180000_accounts', class: Migration20261204180000Accounts },
   { name: 'Migration20261204181000_contact_reads', class: Migration20261204181000ContactReads },
 ];

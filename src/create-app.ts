@@ -11,6 +11,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AdminToken } from './auth/admin-token';
+import { applyRouteBodyLimits, DEFAULT_BODY_LIMIT_BYTES } from './common/body-limit';
 import { buildOpenApiDocument } from './common/openapi-document';
 import { Authenticator } from './auth/authenticator';
 import { requireCallerForDocs } from './auth/docs-access';
@@ -22,7 +23,6 @@ import { rememberRoute, requestId } from './logging/log-options';
 import { instrumentHttp } from './metrics/http-metrics';
 import { Metrics } from './metrics/metrics';
 
-export const MAX_BODY_BYTES = 34 * 1024 * 1024; // Fuel installation structures reach several MB; 32 MiB + slack
 /** A request whose body has not arrived by then is cut (a slow-body client would otherwise hold its socket for ever). */
 export const REQUEST_TIMEOUT_MS = 60_000;
 
@@ -51,8 +51,12 @@ const CONTENT_SECURITY_POLICY = {
  * sends `application/text` or form types that must not be form-parsed; Fuel wants its own 400 body).
  */
 export async function createApp(config: AppConfig, adminToken: AdminToken, env: Env = process.env, metrics = new Metrics()): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, trustProxy: false, requestTimeout: REQUEST_TIMEOUT_MS, routerOptions: { maxParamLength: 10_240 }, genReqId: requestId });
+  // 1 MiB unless a route opts in (common/body-limit.ts): ingest routes only.
+  const adapter = new FastifyAdapter({ bodyLimit: DEFAULT_BODY_LIMIT_BYTES, trustProxy: false, requestTimeout: REQUEST_TIMEOUT_MS, routerOptions: { maxParamLength: 10_240 }, genReqId: requestId });
   const fastify = adapter.getInstance();
+  applyRouteBodyLimits(fastify as unknown as FastifyInstance);
+  // Sockets beyond the cap are closed on accept (idle keep-alive and node websockets count too).
+  fastify.server.maxConnections = config.maxConnections;
   // The request id (a sane incoming X-Request-Id or a new UUID) goes back to the client; the route pattern
   // is kept for the access log line pino-http writes when the response is finished.
   fastify.addHook('onRequest', async (request, reply) => {

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InvalidInput, NotFound } from '../common/errors';
 import { EventLog } from '../event-log/event-log';
 import { ProjectorRuntime } from '../event-log/projector-runtime';
 import { ContactCipher } from '../sources/fuel/failure-reports/contact-cipher';
 import { channelDeleted, channelSaved, ruleDeleted, ruleSaved } from './alerts.events';
+import { ALERTS_CONFIG, AlertsConfig } from './alerts.config';
 import { AlertsSchemas } from './alerts-schemas';
 import { DeliveriesRepository } from './deliveries.repository';
 import { AlertChannel, AlertRule, ChannelKind, DEFAULT_RULE_ID, TriggerKind } from './rules';
+import { WebhookAllowList, webhookUrlRefusal } from './webhook-target';
 
 export type RuleInput = Readonly<{ name: string; enabled?: boolean; kind: TriggerKind; release?: string | null; operation?: string | null; channel_ids: string[] }>;
 export type ChannelInput = Readonly<{ name: string; enabled?: boolean; kind: ChannelKind; target: string; timeout_ms?: number | null; secret?: string }>;
@@ -31,6 +33,7 @@ export class AlertsAdminService {
     private readonly schemas: AlertsSchemas,
     private readonly deliveries: DeliveriesRepository,
     private readonly cipher: ContactCipher,
+    @Inject(ALERTS_CONFIG) private readonly config: AlertsConfig,
   ) {}
 
   rules(): Promise<AlertRule[]> {
@@ -70,7 +73,7 @@ export class AlertsAdminService {
     const existing = id ? await this.deliveries.channel(id) : undefined;
     if (id && !existing) throw new NotFound(`channel ${id} not found`, 'not_found');
     const channelId = id ?? randomUUID();
-    const target = c.kind === 'webhook' ? webhookTarget(c.target) : emailTarget(c.target);
+    const target = c.kind === 'webhook' ? webhookTarget(c.target, this.config.webhookAllowList) : emailTarget(c.target);
     const channel: AlertChannel = {
       id: channelId,
       name: c.name.trim(),
@@ -117,14 +120,15 @@ function blankToNull(v: string | null | undefined): string | null {
   return t ? t : null;
 }
 
-function webhookTarget(target: string): string {
+function webhookTarget(target: string, allow: WebhookAllowList): string {
   let url: URL;
   try {
     url = new URL(target.trim());
   } catch {
-    throw new InvalidInput('/target: must be an http(s) URL', 'schema');
+    throw new InvalidInput('/target: must be an https URL', 'schema');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidInput('/target: must be an http(s) URL', 'schema');
+  const refusal = webhookUrlRefusal(url, allow);
+  if (refusal) throw new InvalidInput(`/target: ${refusal}`, 'webhook_target');
   return url.toString();
 }
 

@@ -1,5 +1,6 @@
-import { Env, bool, int } from '../config/env-readers';
+import { ConfigError, Env, bool, int, list } from '../config/env-readers';
 import type { BackoffPolicy } from './backoff';
+import { parseWebhookAllowList, WebhookAllowList } from './webhook-target';
 
 /**
  * Failure-alert settings, read once from the environment by AlertsModule (README "Immediate failure reports").
@@ -15,6 +16,8 @@ export type AlertsConfig = Readonly<{
   concurrency: number;
   backoff: BackoffPolicy;
   webhookTimeoutMs: number;
+  /** Hosts and networks a webhook may reach over plain http or on internal addresses (webhook-target.ts). */
+  webhookAllowList: WebhookAllowList;
   /** SMTP is slower to give up on: a timed-out send may still have been delivered (then it is sent twice). */
   emailTimeoutMs: number;
   /** smtp://user:pass@host:port (nodemailer URL); unset = e-mail channels fail permanently. */
@@ -37,6 +40,7 @@ export function loadAlertsConfig(env: Env): AlertsConfig {
       maxRetryAfterMs: int(env, 'ALERT_MAX_RETRY_AFTER_MS', 3_600_000, 0, 86_400_000),
     },
     webhookTimeoutMs: int(env, 'ALERT_WEBHOOK_TIMEOUT_MS', 5000, 10, 600_000),
+    webhookAllowList: webhookAllowList(env),
     emailTimeoutMs: int(env, 'ALERT_EMAIL_TIMEOUT_MS', 30_000, 100, 600_000),
     smtpUrl: env.ALERT_SMTP_URL?.trim() || undefined,
     emailFrom: env.ALERT_EMAIL_FROM?.trim() || 'Telemetry alerts <alerts@localhost>',
@@ -44,3 +48,11 @@ export function loadAlertsConfig(env: Env): AlertsConfig {
   };
 }
 
+
+function webhookAllowList(env: Env): WebhookAllowList {
+  try {
+    return parseWebhookAllowList(list(env, 'ALERT_WEBHOOK_ALLOWED_HOSTS'));
+  } catch (err) {
+    throw new ConfigError(`ALERT_WEBHOOK_ALLOWED_HOSTS: ${(err as Error).message}`);
+  }
+}

@@ -153,7 +153,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     if (!notification) return { ok: false, retryable: true, error: 'report not readable yet' };
     if (channel.kind === 'webhook') {
       const secret = channel.sealedSecret ? this.cipher.openSecret(channel.sealedSecret, channel.id) : null;
-      return sendWebhook(channel.target, secret, notification, d.dedupe_key, channel.timeoutMs ?? this.config.webhookTimeoutMs);
+      return sendWebhook(channel.target, secret, notification, d.dedupe_key, channel.timeoutMs ?? this.config.webhookTimeoutMs, this.config.webhookAllowList);
     }
     return this.email.send(channel.target, notification, d.dedupe_key, channel.timeoutMs ?? this.config.emailTimeoutMs);
   }

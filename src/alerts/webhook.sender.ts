@@ -1,4 +1,7 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { parseRetryAfter, SendOutcome } from './backoff';
+import { resolvedAddressRefusal, WebhookAllowList, webhookUrlRefusal } from './webhook-target';
 import { SIGNATURE_HEADER, signBody } from './signature';
 import type { Notification } from './notification';
 
@@ -14,7 +17,10 @@ export async function sendWebhook(
   notification: Notification,
   deliveryKey: string,
   timeoutMs: number,
+  allow: WebhookAllowList,
 ): Promise<SendOutcome> {
+  const refusal = await targetRefusal(url, allow);
+  if (refusal) return { ok: false, retryable: refusal.retryable, error: `webhook: ${refusal.error}` };
   const body = JSON.stringify(notification.payload);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
@@ -40,4 +46,25 @@ export async function sendWebhook(
     error: `webhook answered ${response.status}`,
     retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()),
   };
+}
+
+/**
+ * Checked again at every send, not only when the channel was saved: the allow-list may have shrunk, and a
+ * name may since resolve elsewhere. A refusal is permanent (dead at once, no retries against the policy);
+ * only a failed lookup is retried, like any connection error.
+ */
+async function targetRefusal(target: string, allow: WebhookAllowList): Promise<{ retryable: boolean; error: string } | null> {
+  const url = new URL(target);
+  const byUrl = webhookUrlRefusal(url, allow);
+  if (byUrl) return { retryable: false, error: `refused: ${byUrl}` };
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (isIP(host) !== 0) return null;
+  let addresses: string[];
+  try {
+    addresses = (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+  } catch (err) {
+    return { retryable: true, error: `could not resolve ${host}: ${(err as { code?: string }).code ?? (err as Error).message}` };
+  }
+  const byAddress = resolvedAddressRefusal(url, addresses, allow);
+  return byAddress ? { retryable: false, error: `refused: ${byAddress}` } : null;
 }

@@ -36,6 +36,8 @@ export type AppConfig = Readonly<{
   logFormat: LogFormat;
   /** On SIGTERM/SIGINT, a stop that has not finished after this long is given up: the process exits 1. */
   shutdownTimeoutS: number;
+  /** Open sockets the HTTP server accepts at once (HTTP_MAX_CONNECTIONS); more are closed on accept. */
+  maxConnections: number;
   /** Bearer token for console/admin; when unset a random one is generated into DATA_DIR/admin-token. */
   adminToken?: string;
   /** Micro-batching of appends: at most this many events per write, waiting at most this long for more. */
@@ -92,6 +94,7 @@ export function loadConfig(env: Env): AppConfig {
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     logFormat: oneOf(env, 'LOG_FORMAT', LOG_FORMATS, 'json'),
     shutdownTimeoutS: int(env, 'SHUTDOWN_TIMEOUT_S', 10, 1, 3600),
+    maxConnections: int(env, 'HTTP_MAX_CONNECTIONS', 4096, 1, 1_000_000),
     adminToken: env.ADMIN_TOKEN ? minLength(env, 'ADMIN_TOKEN', 16) : undefined,
     appendBatchMaxEvents: int(env, 'APPEND_BATCH_MAX_EVENTS', 500, 1, 100000),
     appendBatchMaxWaitMs: int(env, 'APPEND_BATCH_MAX_WAIT_MS', 2, 0, 1000),

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { InvalidInput } from '../common/errors';
+import { floorGroups } from '../common/k-anonymity';
 import { SCHEMAS_DIR } from '../common/paths';
 
 /**
@@ -26,6 +27,8 @@ export type PluginManifest = Readonly<{
   description?: string;
   params: Readonly<Record<string, ParamSpec>>;
   chart?: Readonly<{ type: 'bar' | 'line' | 'pie'; x: string; y: readonly string[] }>;
+  /** The rows' grouping columns and the column with each group's distinct machines (the k-anonymity floor). */
+  groups: Readonly<{ by: readonly string[]; machines: string }>;
   maxRows: number;
   timeoutMs: number;
 }>;
@@ -108,6 +111,32 @@ function coerceParam(name: string, spec: ParamSpec, raw: string): number | strin
   if (spec.enum && !spec.enum.includes(raw)) bad(`must be one of ${spec.enum.join(', ')}`);
   if (spec.pattern && !new RegExp(spec.pattern).test(raw)) bad('has an invalid format');
   return raw;
+}
+
+/**
+ * The k-anonymity floor over a plugin's rows: rows whose `groups.machines` column is under `k` (or not a
+ * number) become one row with "other (n groups)" in every grouping column, the other numeric columns summed
+ * and no machine count (a sum of distinct counts is not one).
+ */
+export function floorPluginRows(manifest: PluginManifest, rows: readonly Record<string, unknown>[], k: number): Record<string, unknown>[] {
+  const { by, machines } = manifest.groups;
+  const key = (r: Record<string, unknown>) => JSON.stringify(by.map((c) => r[c] ?? null));
+  const counts = new Map(rows.map((r) => [key(r), Number(r[machines]) || 0]));
+  return floorGroups(rows, {
+    key,
+    isEmpty: () => false,
+    machines: counts,
+    k,
+    merge: (label, merged) => {
+      const out: Record<string, unknown> = {};
+      for (const column of Object.keys(merged[0])) {
+        if (by.includes(column)) out[column] = label;
+        else if (column === machines) out[column] = null;
+        else out[column] = merged.every((r) => typeof r[column] === 'number') ? merged.reduce((a, r) => a + (r[column] as number), 0) : null;
+      }
+      return out;
+    },
+  });
 }
 
 /** `:name` → `$n` (casts like `::int` are left alone); values in placeholder order. */

@@ -4,7 +4,8 @@ import { ApiBearerAuth, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotFound } from '../common/errors';
 import { renderPage } from '../console/render';
-import { parseParams } from './plugin-manifest';
+import { ANALYTICS_MIN_MACHINES } from '../common/k-anonymity';
+import { floorPluginRows, parseParams } from './plugin-manifest';
 import { PLUGINS, pluginChartOption } from './plugin-views.service';
 import type { PluginView } from './plugin-registry';
 import { PluginViewsRepository } from './plugin-views.repository';
@@ -20,6 +21,7 @@ export class PluginViewsController {
   constructor(
     @Inject(PLUGINS) private readonly plugins: ReadonlyMap<string, PluginView>,
     private readonly repo: PluginViewsRepository,
+    @Inject(ANALYTICS_MIN_MACHINES) private readonly minMachines: number,
   ) {}
 
   @Get('api/plugins')
@@ -34,7 +36,7 @@ export class PluginViewsController {
   async data(@Param('name') name: string, @Req() req: FastifyRequest) {
     const plugin = this.plugin(name);
     const params = parseParams(plugin.manifest, queryOf(req.url));
-    const { rows, truncated } = await this.repo.run(plugin, params);
+    const { rows, truncated } = await this.run(plugin, params);
     return { plugin: name, params, rows, truncated };
   }
 
@@ -49,7 +51,7 @@ export class PluginViewsController {
   async page(@Param('name') name: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const plugin = this.plugin(name);
     const params = parseParams(plugin.manifest, queryOf(req.url));
-    const { rows, truncated } = await this.repo.run(plugin, params);
+    const { rows, truncated } = await this.run(plugin, params);
     const columns = rows.length > 0 ? Object.keys(rows[0]) : [];
     const query = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString();
     const chart = plugin.manifest.chart ? consoleChart(`plugin-${name}`, pluginChartOption(plugin.manifest.chart, rows), { title: plugin.manifest.title }) : null;
@@ -63,6 +65,12 @@ export class PluginViewsController {
       truncated,
       content: plugin.render({ rows, columns, params, plugin: plugin.manifest, truncated }),
     });
+  }
+
+  /** Both routes show the same rows: the query's, under the k-anonymity floor. */
+  private async run(plugin: PluginView, params: Record<string, number | string>) {
+    const { rows, truncated } = await this.repo.run(plugin, params);
+    return { rows: floorPluginRows(plugin.manifest, rows, this.minMachines), truncated };
   }
 
   private plugin(name: string): PluginView {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Logger, Module } from '@nestjs/common';
+import { analyticsFloorProvider } from '../common/k-anonymity';
 import { PROJECT_ROOT } from '../common/paths';
 import { discoverPlugins, loadPluginConfig, PLUGIN_CONFIG, type PluginConfig } from './plugin-registry';
 import { PluginViewsController } from './plugin-views.controller';
@@ -23,6 +24,7 @@ import { ENVIRONMENT } from '../platform/tokens';
       inject: [PLUGIN_CONFIG],
     },
     PluginViewsRepository,
+    analyticsFloorProvider,
   ],
 })
 export class PluginViewsModule {}

@@ -3,7 +3,7 @@ import { RollupInstaller } from '../../src/database/rollup-installer';
 import { CLR_ROLLUPS } from '../../src/sources/clearlinux/analytics/analytics.rollups';
 import { loadDemoFixtures, sendDemoRecords } from '../../src/cli/seed/demo-fixtures';
 import { demoRecords } from '../../src/cli/seed/demo-records';
-import { startTestApp, TestApp } from '../support/app';
+import { WITHOUT_PRIVACY_FLOOR, startTestApp, TestApp } from '../support/app';
 import { launchBrowser, listen, screenshot, signIn } from '../support/browser';
 
 /** Every analytics view in Chromium: demo records sent through the real collector, charts drawn, numbers shown. */
@@ -25,7 +25,7 @@ describe('Clear Linux analytics views in Chromium', () => {
     page.$$eval(`[data-testid=table-${id}] tbody tr`, (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim())));
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(WITHOUT_PRIVACY_FLOOR);
     baseUrl = await listen(t);
     const statuses = await sendDemoRecords(baseUrl, demoRecords(loadDemoFixtures(), { count: 400, now: new Date(), days: 30, seed: 11, salt: `e2e${Date.now()}` }), TID, 8);
     expect(statuses).toEqual({ 201: 400 });

@@ -44,7 +44,7 @@ describe('console under its Content-Security-Policy in Chromium', () => {
     expect(await page.getAttribute('[data-testid=nav-toggle]', 'aria-expanded')).toBe('true');
     await page.goto(`${baseUrl}/console/alerts/rules`);
     await page.fill('[data-testid=new-channel] input[name=name]', 'CSP webhook');
-    await page.fill('[data-testid=new-channel] input[name=target]', 'http://127.0.0.1:9/hook');
+    await page.fill('[data-testid=new-channel] input[name=target]', 'https://hooks.example.com/csp');
     await page.fill('[data-testid=new-channel] input[name=secret]', 'csp-signing-secret');
     await Promise.all([page.waitForURL(`${baseUrl}/console/alerts/rules`), page.click('[data-testid=new-channel] button[type=submit]')]);
     expect(await page.textContent('[data-testid=channels]')).toContain('CSP webhook');

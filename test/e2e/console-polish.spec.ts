@@ -2,7 +2,7 @@ import { Browser, Page } from 'playwright-core';
 import { seedDemo, startOfUtcDay } from '../../src/cli/seed/seed-demo.run';
 import { RollupInstaller } from '../../src/database/rollup-installer';
 import { CLR_ROLLUPS } from '../../src/sources/clearlinux/analytics/analytics.rollups';
-import { startTestApp, TestApp } from '../support/app';
+import { WITHOUT_PRIVACY_FLOOR, startTestApp, TestApp } from '../support/app';
 import { launchBrowser, listen, screenshot, signIn } from '../support/browser';
 
 /**
@@ -18,7 +18,7 @@ describe('console polish in Chromium', () => {
   const option = (id: string) => page.$eval(`#chart-${id}-option`, (el) => JSON.parse(el.textContent!) as Record<string, { name?: string }>);
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(WITHOUT_PRIVACY_FLOOR);
     baseUrl = await listen(t);
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Browser, Page } from 'playwright-core';
-import { startTestApp, TestApp } from '../support/app';
+import { WITHOUT_PRIVACY_FLOOR, startTestApp, TestApp } from '../support/app';
 import { launchBrowser, listen, screenshot, signIn } from '../support/browser';
 import { readFixture } from '../support/fixtures';
 
@@ -24,7 +24,7 @@ describe('Fuel reports console in Chromium', () => {
   let baseUrl: string;
   let page: Page;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(WITHOUT_PRIVACY_FLOOR);
     const post = async (path: string, body: unknown) => {
       const res = await t.app.inject({ method: 'POST', url: `/api/v1/${path}/`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
       if (res.statusCode >= 300) throw new Error(`${path}: ${res.statusCode} ${res.body}`);

@@ -4,7 +4,7 @@ import { startTestApp, TestApp } from '../support/app';
 import { launchBrowser, listen, screenshot, signIn } from '../support/browser';
 import { eventually } from '../support/database';
 import { aFailureReport, CONTACT } from '../support/failure-reports';
-import { WebhookReceiver } from '../support/receivers';
+import { LOCAL_RECEIVERS_ALLOWED, WebhookReceiver } from '../support/receivers';
 
 /** The support console in Chromium: rules editor, reports list with filters, detail with contact, dead letters. */
 describe('support console in Chromium', () => {
@@ -16,7 +16,7 @@ describe('support console in Chromium', () => {
 
   beforeAll(async () => {
     receiver = await new WebhookReceiver().start();
-    t = await startTestApp({ ALERT_BACKOFF_BASE_MS: '20', ALERT_MAX_ATTEMPTS: '2' });
+    t = await startTestApp({ ALERT_BACKOFF_BASE_MS: '20', ALERT_MAX_ATTEMPTS: '2', ...LOCAL_RECEIVERS_ALLOWED });
     baseUrl = await listen(t);
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

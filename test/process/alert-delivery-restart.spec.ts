@@ -5,7 +5,7 @@ import { DEFAULT_RULE_ID } from '../../src/alerts/rules';
 import { freshDatabase, SERVER_URL, TestDatabase } from '../support/database';
 import { aFailureReport, CONTACT_MARKERS } from '../support/failure-reports';
 import { PlatformProcess, startPlatform } from '../support/platform-process';
-import { WebhookReceiver } from '../support/receivers';
+import { LOCAL_RECEIVERS_ALLOWED, WebhookReceiver } from '../support/receivers';
 
 const TOKEN = 'process-test-admin-token-0123';
 
@@ -37,7 +37,7 @@ describe('kill -9 between acknowledgement and delivery', () => {
     const receiver = await new WebhookReceiver().start();
     let database: TestDatabase | undefined;
     let dataDir: string | undefined;
-    const env: Record<string, string> = { CONTACT_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), ALERT_POLL_MS: '100' };
+    const env: Record<string, string> = { CONTACT_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), ALERT_POLL_MS: '100', ...LOCAL_RECEIVERS_ALLOWED };
     if (SERVER_URL) {
       database = await freshDatabase();
       env.DATABASE_URL = database.url!;

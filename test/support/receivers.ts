@@ -2,6 +2,12 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
+/**
+ * The receivers listen on 127.0.0.1 over plain http, which webhook channels refuse by default: a test that
+ * delivers to them allows exactly that address (ALERT_WEBHOOK_ALLOWED_HOSTS), and nothing else.
+ */
+export const LOCAL_RECEIVERS_ALLOWED = Object.freeze({ ALERT_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' });
+
 export type ReceivedHook = Readonly<{ at: number; headers: IncomingMessage['headers']; body: string }>;
 /** What to answer the n-th request (0-based); default 204. `hang` never answers. */
 export type HookReply = Readonly<{ status?: number; headers?: Record<string, string>; delayMs?: number; hang?: boolean }>;

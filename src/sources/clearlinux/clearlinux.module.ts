@@ -5,6 +5,7 @@ import { ClearLinuxMetrics } from './clearlinux.metrics';
 import { CollectorController } from './ingest/collector.controller';
 import { ClearLinuxAnalyticsModule } from './analytics/clearlinux-analytics.module';
 import { ClearLinuxCrashesModule } from './crashes/crashes.module';
+import { MachineIdsModule } from './machine-ids/machine-ids';
 import { RecordIdAllocator } from './ingest/record-id.allocator';
 import { recordsProjector } from './records/records.projection';
 import { RecordsApiController } from './records/records-api.controller';
@@ -17,7 +18,7 @@ import { ENVIRONMENT } from '../../platform/tokens';
 
 /** Clear Linux telemetrics: collector (v2/v3), records projection, /api/records, console records, purge. */
 @Module({
-  imports: [ClearLinuxCrashesModule, ClearLinuxAnalyticsModule],
+  imports: [ClearLinuxCrashesModule, ClearLinuxAnalyticsModule, MachineIdsModule],
   controllers: [CollectorController, RecordsApiController, RecordsConsoleController],
   providers: [
     { provide: CLEARLINUX_CONFIG, inject: [ENVIRONMENT], useFactory: (env: Env) => loadClearLinuxConfig(env) },

@@ -9,7 +9,7 @@ export const DEFAULT_ANALYTICS_CIDRS = ['127.0.0.0/8', '::1/128', '10.0.0.0/8', 
  * Fuel settings, read from the environment once by FuelModule (README "Fuel statistics collector"):
  * - `FUEL_FILTERING_RULES`: JSON release filtering rules (spec fuelstats.md §3.7 `FILTERING_RULES`); default none.
  * - `REPORT_MIN_INSTALLATIONS`: privacy floor of the fuelstats.md §6 reports; buckets backed by fewer installations merge
- *   into "other" (fuelstats.md §6.0); default 1 = off.
+ *   into "other" (fuelstats.md §6.0); default 5 (k-anonymity on), 1 = off.
  * - `ANALYTICS_ALLOWED_CIDRS`: networks that may use the analytics exports and reports (fuelstats.md §5); others get 403.
  * - `TRUSTED_PROXIES`: proxies in front of the server; the client is the X-Forwarded-For entry this far from the end.
  */
@@ -38,7 +38,7 @@ export function loadFuelConfig(env: Env): FuelConfig {
   }
   return {
     filteringRules,
-    reportMinInstallations: int(env, 'REPORT_MIN_INSTALLATIONS', 1, 1, 1_000_000),
+    reportMinInstallations: int(env, 'REPORT_MIN_INSTALLATIONS', 5, 1, 1_000_000),
     analyticsAllowedCidrs,
     trustedProxies: int(env, 'TRUSTED_PROXIES', 0, 0, 100),
   };

@@ -15,7 +15,9 @@ import { analyticsProjector, projectAnalytics } from '../../../src/sources/clear
 import type { RecordAccepted } from '../../../src/sources/clearlinux/record/record.events';
 import { readLogPage } from '../../../src/event-log/postgres-feed';
 import { applyWrites } from '../../../src/event-log/row-writer';
-import { startTestApp, TestApp } from '../../support/app';
+import { bearer, tokenFor } from '../../support/accounts';
+import { hashedMachineIds } from '../../support/machine-ids';
+import { WITHOUT_PRIVACY_FLOOR, startTestApp, TestApp } from '../../support/app';
 import { eventually } from '../../support/database';
 
 /**
@@ -70,6 +72,7 @@ describe('Clear Linux analytics views', () => {
   ];
   beforeAll(async () => {
     t = await startTestApp({
+      ...WITHOUT_PRIVACY_FLOOR,
       CLR_PURGE_FILTERED_RECORDS: JSON.stringify({
         classification: { 'org.clearlinux/mce/SRAO': 1, 'org.clearlinux/mce/thermal': 1, 'org.clearlinux/hello/world': 1 },
         machine_id: Object.fromEntries(purgedMachines.map((m) => [m, 1])),
@@ -133,7 +136,12 @@ describe('Clear Linux analytics views', () => {
        GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 100`,
       params,
     );
+    // The admin (support and above) reads the machine ids; below the support role the table shows their
+    // per-installation hashes, in the same order.
     expect(view.machines).toEqual(perMachine.slice(0, 50));
+    const hashed = await hashedMachineIds(t);
+    const asViewer = await t.app.inject({ method: 'GET', url: `/api/clearlinux/mce${query}`, headers: bearer(await tokenFor(t, 'viewer')) });
+    expect((asViewer.json() as MceView).machines).toEqual(perMachine.slice(0, 50).map((m) => ({ ...m, machine_id: hashed(m.machine_id) })));
     const page2 = await api<MceView>(`/api/clearlinux/mce${query}${query ? '&' : '?'}page=2`);
     expect(page2.machines).toEqual(perMachine.slice(50, 100));
     expect(page2.machineCount).toBe(n);

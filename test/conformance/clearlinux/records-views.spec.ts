@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { startTestApp, TestApp } from '../../support/app';
 import { v4Headers } from '../../support/clearlinux-headers';
+import { bearer, tokenFor } from '../../support/accounts';
+import { hashedMachineIds } from '../../support/machine-ids';
+import { MachineIds } from '../../../src/sources/clearlinux/machine-ids/machine-ids';
 import { RecordsRepository } from '../../../src/sources/clearlinux/records/records.repository';
 import { purgePlan, purgeStatement } from '../../../src/sources/clearlinux/retention/retention.plan';
 
@@ -189,15 +192,25 @@ describe('Clear Linux records views', () => {
       expect((await t.app.inject({ method: 'GET', url: '/console/clearlinux/records/abc', headers: t.auth })).statusCode).toBe(404);
     });
 
-    it('exports the filtered set as CSV, every value quoted', async () => {
-      const res = await t.app.inject({ method: 'GET', url: `/console/clearlinux/records.csv?machine_id=api-b-${RUN}`, headers: t.auth });
+    it('exports the filtered set as CSV, every value quoted, machine ids hashed', async () => {
+      // an analyst (the export's role) reads hashed machine ids; support and above read them as sent
+      const res = await t.app.inject({ method: 'GET', url: `/console/clearlinux/records.csv?machine_id=api-b-${RUN}`, headers: bearer(await tokenFor(t, 'analyst')) });
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/csv/);
       const lines = res.body.split('\n');
       expect(lines[0]).toBe('id,external,server_timestamp,severity,classification,build,machine_id,payload');
-      expect(lines[1]).toMatch(new RegExp(`^"${b1}","false","\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC","2","${CLS}/hello/world","31000","api-b-${RUN}","hello ""quoted"", world$`));
+      expect(lines[1]).toMatch(new RegExp(`^"${b1}","false","\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC","2","${CLS}/hello/world","31000","${(await hashedMachineIds(t))(`api-b-${RUN}`)}","hello ""quoted"", world$`));
       expect(lines[2]).toBe('"');
       expect(lines).toHaveLength(4);
+      expect(res.body).not.toContain(`api-b-${RUN}`);
+      const asAdmin = await t.app.inject({ method: 'GET', url: `/console/clearlinux/records.csv?machine_id=api-b-${RUN}`, headers: t.auth });
+      expect(asAdmin.body.split('\n')[1]).toContain(`"api-b-${RUN}"`);
+    });
+
+    it('shows raw machine ids only when the caller says the reader may see them (support and above)', async () => {
+      const ids = t.app.get(MachineIds);
+      expect(ids.shownAs(true)(`api-b-${RUN}`)).toBe(`api-b-${RUN}`);
+      expect(ids.shownAs(false)(`api-b-${RUN}`)).toBe((await hashedMachineIds(t))(`api-b-${RUN}`));
     });
   });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { startTestApp, TestApp } from '../../support/app';
+import { WITHOUT_PRIVACY_FLOOR, startTestApp, TestApp } from '../../support/app';
 import { parseCsv } from '../../support/csv';
 import { readFixture } from '../../support/fixtures';
 import { postFuel } from '../../support/fuel';
@@ -31,7 +31,7 @@ function structure(name: string, uid: string, release: string, edit: (s: Obj) =>
 describe('Fuel exports /api/v1/csv/*, /api/v1/json/report/installations (spec fuelstats.md §5)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ FUEL_FILTERING_RULES: JSON.stringify({ [KEPT]: null }) });
+    t = await startTestApp({ ...WITHOUT_PRIVACY_FLOOR, FUEL_FILTERING_RULES: JSON.stringify({ [KEPT]: null }) });
     const post = (path: string, body: unknown) => postFuel(t, path, body);
     await post('installation_structure', structure('installation-structure-full-9.0.json', FULL, KEPT));
     await post('installation_structure', structure('installation-structure-two-clusters.json', TWO, KEPT, (s) => {

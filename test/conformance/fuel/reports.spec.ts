@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { startTestApp, TestApp } from '../../support/app';
+import { WITHOUT_PRIVACY_FLOOR, startTestApp, TestApp } from '../../support/app';
 import { readFixture } from '../../support/fixtures';
 import { postFuel } from '../../support/fuel';
 
@@ -47,7 +47,7 @@ const OSTF_RUNS = [
 describe('Fuel reports /api/v1/json/report/ (spec fuelstats.md §6)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(WITHOUT_PRIVACY_FLOOR);
     const post = (path: string, body: unknown) => postFuel(t, path, body);
     // uid 0f4a…5f60 (release re-tagged): 3 ready nodes — controller, compute+ceph-osd, compute+ceph-osd
     await post('installation_structure', tagged(fx<Structure>('installation-structure-full-9.0.json')));

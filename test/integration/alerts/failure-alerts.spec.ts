@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { startTestApp, TestApp } from '../../support/app';
 import { eventually } from '../../support/database';
 import { aFailureReport, CONTACT, CONTACT_MARKERS } from '../../support/failure-reports';
-import { decodeMail, SmtpReceiver, WebhookReceiver } from '../../support/receivers';
+import { decodeMail, LOCAL_RECEIVERS_ALLOWED, SmtpReceiver, WebhookReceiver } from '../../support/receivers';
 import { verifySignature } from '../../../src/alerts/signature';
 import { DEFAULT_RULE_ID } from '../../../src/alerts/rules';
 import { V4_HEADERS } from '../../unit/clearlinux/helpers';
@@ -12,6 +12,7 @@ const ALERT_ENV = {
   ALERT_BACKOFF_MAX_MS: '300',
   ALERT_MAX_ATTEMPTS: '3',
   ALERT_WEBHOOK_TIMEOUT_MS: '3000',
+  ...LOCAL_RECEIVERS_ALLOWED,
 };
 
 /**
@@ -292,5 +293,66 @@ describe('immediate failure reports and their notifications', () => {
     const acked = await api('GET', '/api/support/failure-reports?acknowledged=yes');
     expect(acked.json().failure_reports.map((r: { report_uuid: string }) => r.report_uuid)).toEqual([uuid]);
     expect((await api('GET', '/api/support/failure-reports?status=bogus')).statusCode).toBe(400);
+  });
+});
+
+/** The default policy: no allow-list, so only https to public addresses; refused both when saved and when sent. */
+describe('webhook targets without ALERT_WEBHOOK_ALLOWED_HOSTS', () => {
+  let t: TestApp;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    receiver = await new WebhookReceiver().start();
+    t = await startTestApp({ ...ALERT_ENV, ALERT_WEBHOOK_ALLOWED_HOSTS: '' });
+    await eventually(async () => (await api('GET', '/api/alerts/rules')).json().rules.some((r: { id: string }) => r.id === DEFAULT_RULE_ID), 20_000, 'default rule');
+  });
+  afterAll(async () => {
+    await t?.close();
+    await receiver?.stop();
+  });
+
+  const api = (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown) =>
+    t.app.inject({ method, url, headers: { ...t.auth, ...(body ? { 'content-type': 'application/json' } : {}) }, payload: body ? JSON.stringify(body) : undefined });
+  const channel = (target: string) => api('POST', '/api/alerts/channels', { name: 'hook', kind: 'webhook', target });
+
+  it.each([
+    ['plain http', 'http://hooks.example.com/x', 'must be https'],
+    ['loopback', 'https://127.0.0.1:8443/x', '127.0.0.1 is a loopback'],
+    ['loopback v6', 'https://[::1]/x', '::1 is a loopback'],
+    ['cloud metadata', 'https://169.254.169.254/latest', '169.254.169.254 is a loopback'],
+    ['RFC 1918', 'https://10.1.2.3/x', '10.1.2.3 is a loopback'],
+    ['carrier-grade NAT', 'https://100.64.0.9/x', '100.64.0.9 is a loopback'],
+    ['IPv4-mapped private', 'https://[::ffff:192.168.1.1]/x', 'is a loopback'],
+    ['unique local v6', 'https://[fd00::1]/x', 'fd00::1 is a loopback'],
+    ['plain-http loopback (the test receiver)', '', '127.0.0.1 is a loopback'],
+  ])('refuses %s as a target with 400 naming /target', async (_what, target, message) => {
+    const res = await channel(target || receiver.url);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toContain('/target');
+    expect(res.json().message).toContain(message);
+  });
+
+  it('accepts https to a public name', async () => {
+    expect((await channel('https://hooks.example.com/x')).statusCode).toBe(201);
+  });
+
+  it('refuses at send time a name that resolves to a loopback address: dead after one attempt, nothing sent', async () => {
+    const port = new URL(receiver.url).port;
+    const created = await channel(`https://localhost:${port}/hook`);
+    expect(created.statusCode).toBe(201);
+    expect((await api('PUT', `/api/alerts/rules/${DEFAULT_RULE_ID}`, { name: 'all', kind: 'failure_report', channel_ids: [created.json().id] })).statusCode).toBe(200);
+    const body = aFailureReport();
+    const uuid = body.failure_report.report_uuid as string;
+    const posted = await t.app.inject({ method: 'POST', url: '/api/v1/failure_reports/', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+    expect(posted.statusCode).toBe(201);
+    const deliveries = async () => {
+      const res = await api('GET', `/api/support/failure-reports/${uuid}`);
+      return res.statusCode === 404 ? [] : (res.json().deliveries as { state: string; attempts: number; last_error: string | null; attemptsLog: { outcome: string }[] }[]);
+    };
+    await eventually(async () => (await deliveries())[0]?.state === 'dead', 20_000, 'refused delivery');
+    const [dead] = await deliveries();
+    expect(dead.attempts).toBe(1);
+    expect(dead.attemptsLog[0].outcome).toMatch(/refused: localhost resolves to (127\.0\.0\.1|::1), a loopback/);
+    expect(receiver.received).toHaveLength(0);
   });
 });

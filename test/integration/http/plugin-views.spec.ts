@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../../src/common/paths';
-import { startTestApp, TestApp } from '../../support/app';
+import { WITHOUT_PRIVACY_FLOOR, startTestApp, TestApp } from '../../support/app';
 
 /** Plugin views on the real app: discovered from PLUGINS_DIR, parameters validated, queries read-only. */
 const TID = '6907c830-eed9-4ce9-81ae-76daf8d88f0f';
@@ -16,10 +16,10 @@ describe('plugin views', () => {
     dir = mkdtempSync(join(tmpdir(), 'tp-plugins-'));
     cpSync(join(PROJECT_ROOT, 'plugins', 'records-per-os'), join(dir, 'records-per-os'), { recursive: true });
     mkdirSync(join(dir, 'sneaky'));
-    writeFileSync(join(dir, 'sneaky', 'view.json'), JSON.stringify({ name: 'sneaky', title: 'Writes' }));
+    writeFileSync(join(dir, 'sneaky', 'view.json'), JSON.stringify({ name: 'sneaky', title: 'Writes', groups: { by: ['id'], machines: 'id' } }));
     writeFileSync(join(dir, 'sneaky', 'query.sql'), `SELECT nextval('clr_record_id_seq') AS id`);
     writeFileSync(join(dir, 'sneaky', 'view.hbs'), '{{#each rows}}{{id}}{{/each}}');
-    t = await startTestApp({ PLUGINS_DIR: dir, PLUGINS_ENABLED: undefined });
+    t = await startTestApp({ ...WITHOUT_PRIVACY_FLOOR, PLUGINS_DIR: dir, PLUGINS_ENABLED: undefined });
     const base = {
       record_format_version: '4', classification: 'org.clearlinux/heartbeat/ping', severity: '1', creation_timestamp: String(Math.floor(Date.now() / 1000)),
       arch: 'x86_64', host_type: 'blank|blank|blank', kernel_version: '5.3.1-1.native', payload_format_version: '1', board_name: 'b', cpu_model: 'c',

@@ -16,9 +16,9 @@ describe('CidrList', () => {
 });
 
 describe('Fuel analytics settings', () => {
-  it('defaults: loopback + RFC 1918 allowed, privacy floor off, no trusted proxy', () => {
+  it('defaults: loopback + RFC 1918 allowed, privacy floor k = 5, no trusted proxy', () => {
     const c = loadFuelConfig({});
-    expect(c.reportMinInstallations).toBe(1);
+    expect(c.reportMinInstallations).toBe(5);
     expect(c.trustedProxies).toBe(0);
     for (const inside of ['127.0.0.1', '::1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.0.1']) expect(c.analyticsAllowedCidrs.contains(inside)).toBe(true);
     for (const outside of ['8.8.8.8', '172.32.0.1', '2001:db8::1']) expect(c.analyticsAllowedCidrs.contains(outside)).toBe(false);

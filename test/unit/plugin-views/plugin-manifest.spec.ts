@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bindParams, parseParams, PluginError, validateManifest, validateQuery } from '../../../src/plugin-views/plugin-manifest';
+import { bindParams, floorPluginRows, parseParams, PluginError, validateManifest, validateQuery } from '../../../src/plugin-views/plugin-manifest';
 import { discoverPlugins, loadPluginConfig } from '../../../src/plugin-views/plugin-registry';
 import { PROJECT_ROOT } from '../../../src/common/paths';
 
@@ -9,6 +9,7 @@ const base = {
   name: 'demo',
   title: 'Demo',
   params: { days: { type: 'integer', default: 7, minimum: 1, maximum: 30 }, kind: { type: 'string', default: 'a', enum: ['a', 'b'] }, day: { type: 'date', default: '2026-11-01' } },
+  groups: { by: ['os'], machines: 'machines' },
 };
 
 describe('plugin manifest', () => {
@@ -26,9 +27,29 @@ describe('plugin manifest', () => {
     [{ ...base, params: { s: { type: 'string', default: 'x', pattern: '(' } } }, 'params.s.pattern is not a valid regular expression'],
     [{ ...base, chart: { type: 'bar', x: 'a' } }, "must have required property 'y'"],
     [{ ...base, maxRows: 0 }, 'view.json/maxRows must be >= 1'],
+    [{ ...base, groups: undefined }, "must have required property 'groups'"],
+    [{ ...base, groups: { by: [], machines: 'm' } }, 'view.json/groups/by must NOT have fewer than 1 items'],
   ])('refuses %j (%s)', (raw, message) => {
     expect(() => validateManifest('demo', raw)).toThrow(PluginError);
     expect(() => validateManifest('demo', raw)).toThrow(message);
+  });
+
+  it('merges groups under the k-anonymity floor into one "other (n groups)" row, summing counts', () => {
+    const m = validateManifest('demo', base);
+    const rows = [
+      { os: 'clear', records: 40, machines: 9 },
+      { os: 'fedora', records: 3, machines: 2 },
+      { os: 'arch', records: 1, machines: 1 },
+      { os: 'debian', records: 12, machines: 5 },
+    ];
+    expect(floorPluginRows(m, rows, 5)).toEqual([
+      { os: 'clear', records: 40, machines: 9 },
+      { os: 'debian', records: 12, machines: 5 },
+      { os: 'other (2 groups)', records: 4, machines: null },
+    ]);
+    expect(floorPluginRows(m, rows, 1)).toEqual(rows);
+    // a row without a usable machine count is treated as backed by none
+    expect(floorPluginRows(m, [{ os: 'x', records: 9, machines: 'n/a' }], 5)).toEqual([{ os: 'other (1 group)', records: 9, machines: null }]);
   });
 
   it('allows one SELECT or WITH statement using declared parameters only', () => {
@@ -73,7 +94,7 @@ describe('plugin discovery', () => {
   });
 
   it('stops with the plugin and file named when something is wrong', () => {
-    write('broken', { 'view.json': JSON.stringify({ name: 'broken', title: 'B' }), 'query.sql': 'SELECT 1' });
+    write('broken', { 'view.json': JSON.stringify({ name: 'broken', title: 'B', groups: { by: ['x'], machines: 'm' } }), 'query.sql': 'SELECT 1' });
     expect(() => discoverPlugins({ dir, enabled: '*' })).toThrow('plugin broken: view.hbs is missing');
     writeFileSync(join(dir, 'broken', 'view.hbs'), '{{#each rows}}');
     expect(() => discoverPlugins({ dir, enabled: '*' })).toThrow('plugin broken: view.hbs does not compile');

@@ -6,6 +6,7 @@ import { AnalyticsQuery } from './analytics.query';
 import { analyticsSchema } from './analytics.schemas';
 import { queryOf } from '../../../common/http-input';
 import { RequiresRole } from '../../../auth/roles';
+import { showsRawMachineIds } from '../machine-ids/machine-ids';
 
 const FILTER_PARAMS = [
   ['from', 'YYYY-MM-DD, UTC, inclusive (default: view-specific, see each view)'],
@@ -42,7 +43,7 @@ export class AnalyticsApiController {
   @ApiOkResponse({ schema: analyticsSchema('mce') })
   mce(@Req() req: FastifyRequest) {
     const q = queryOf(req.url);
-    return this.query.mce(parseAnalyticsFilter(q).filter, new Date(), parsePage(q));
+    return this.query.mce(parseAnalyticsFilter(q).filter, new Date(), parsePage(q), showsRawMachineIds(req));
   }
 
   @Get('thermal')

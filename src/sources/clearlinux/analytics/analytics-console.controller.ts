@@ -11,6 +11,8 @@ import { queryOf, queryString } from '../../../common/http-input';
 import { csvText } from '../../../common/csv';
 import { NotFound } from '../../../common/errors';
 import { RequiresRole } from '../../../auth/roles';
+import { showsRawMachineIds } from '../machine-ids/machine-ids';
+
 
 type ViewName = 'builds' | 'stats' | 'mce' | 'thermal' | 'population';
 const TITLES: Record<ViewName, string> = { builds: 'Builds', stats: 'Stats', mce: 'MCE', thermal: 'Thermal', population: 'Population' };
@@ -45,7 +47,7 @@ export class AnalyticsConsoleController {
   mce(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const page = parsePage(queryOf(req.url));
     return this.render('mce', req, reply, async (f) => {
-      const v = await this.query.mce(f, new Date(), page);
+      const v = await this.query.mce(f, new Date(), page, showsRawMachineIds(req));
       const pages = Math.max(1, Math.ceil(v.machineCount / v.pageSize));
       return { window: v.window, model: presentMce(v), pager: { page, prev: page > 1 ? page - 1 : null, next: page < pages ? page + 1 : null } };
     });
@@ -80,7 +82,7 @@ export class AnalyticsConsoleController {
     const only = query.get('table') ?? undefined;
     query.delete('table');
     const { filter } = parseAnalyticsFilter(query);
-    const model = await this.model(view, filter, parsePage(query));
+    const model = await this.model(view, filter, parsePage(query), showsRawMachineIds(req));
     const tables = only ? model.tables.filter((t) => t.id === only) : model.tables;
     if (only && tables.length === 0) throw new NotFound(`no table ${only} in ${view}`, 'not_found');
     const body = only
@@ -92,7 +94,7 @@ export class AnalyticsConsoleController {
       .send(body);
   }
 
-  private model(view: ViewName, f: ReturnType<typeof parseAnalyticsFilter>['filter'], page: number): Promise<ViewModel> {
+  private model(view: ViewName, f: ReturnType<typeof parseAnalyticsFilter>['filter'], page: number, showRawMachineIds: boolean): Promise<ViewModel> {
     const now = new Date();
     switch (view) {
       case 'builds':
@@ -100,7 +102,7 @@ export class AnalyticsConsoleController {
       case 'stats':
         return this.query.stats(f).then(presentStats);
       case 'mce':
-        return this.query.mce(f, now, page).then(presentMce);
+        return this.query.mce(f, now, page, showRawMachineIds).then(presentMce);
       case 'thermal':
         return this.query.thermal(f, now).then(presentThermal);
       case 'population':

@@ -1,10 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ANALYTICS_MIN_MACHINES, floorGroups, otherGroupsLabel, smallGroups } from '../../../common/k-anonymity';
 import type { AnalyticsFilter } from './analytics.filter';
-import { AnalyticsRepository, type BuildCount, type NamedCount, type Scope } from './analytics.repository';
+import { AnalyticsRepository, type BuildCount, type MachineCounts, type NamedCount, type Scope } from './analytics.repository';
 import { byCountThenName, compareBuilds, isoDate, isoWeekLabel, isoWeekStart, lastIsoWeeks, splitBuilds, startOfYear, sundayWeekOfYear, windowStart } from './bucketing';
+import { MachineIds } from '../machine-ids/machine-ids';
 import { MCE_KINDS } from './mcelog';
 
-/** The answers of /api/clearlinux/* (schemas/clearlinux/analytics-*.v1.json); the console renders the same objects. */
+/**
+ * The answers of /api/clearlinux/* (schemas/clearlinux/analytics-*.v1.json); the console renders the same objects.
+ * Every grouped list is under the k-anonymity floor (ANALYTICS_MIN_MACHINES): groups backed by fewer distinct
+ * machines are merged into one "other (n groups)" row at the end of their list; totals count everything.
+ */
 export type Window = Readonly<{ from: string | null; to: string | null; clock: 'reception' | 'capture' }>;
 
 export type BuildsView = Readonly<{
@@ -63,40 +69,93 @@ const sum = (rows: readonly { records: number }[]) => rows.reduce((a, r) => a + 
 
 @Injectable()
 export class AnalyticsQuery {
-  constructor(private readonly repo: AnalyticsRepository) {}
+  constructor(
+    private readonly repo: AnalyticsRepository,
+    @Inject(ANALYTICS_MIN_MACHINES) private readonly minMachines: number,
+    private readonly machineIds: MachineIds,
+  ) {}
 
   /** clearlinux.md §8.2, all time by default; reception days. */
   async builds(f: AnalyticsFilter): Promise<BuildsView> {
     const scope = scopeOf(f, null);
-    const totals = await this.repo.buildTotals(scope);
-    const { integer, other } = splitBuilds(totals);
-    return { window: windowOf(scope, 'reception'), build: scope.build, total: sum(totals), builds: integer, otherBuilds: other, series: await this.repo.buildSeries(scope) };
+    const [totals, series, machines] = await Promise.all([this.repo.buildTotals(scope), this.repo.buildSeries(scope), this.repo.buildMachines(scope)]);
+    const small = smallGroups(totals.filter((t) => t.records > 0).map((t) => t.build), machines, this.minMachines);
+    const { integer, other } = splitBuilds(totals.filter((t) => !small.has(t.build)));
+    const merged = small.size === 0 ? [] : [{ build: otherGroupsLabel(small.size), records: sum(totals.filter((t) => small.has(t.build))) }];
+    return {
+      window: windowOf(scope, 'reception'),
+      build: scope.build,
+      total: sum(totals),
+      builds: integer,
+      otherBuilds: [...other, ...merged],
+      series: mergeSeries(series, small, merged[0]?.build),
+    };
   }
 
   /** clearlinux.md §8.3, all time by default. */
   async stats(f: AnalyticsFilter): Promise<StatsView> {
     const scope = scopeOf(f, null);
-    const classifications = byCountThenName(await this.repo.classifications(scope));
-    const platforms = byCountThenName(await this.repo.platforms(scope));
+    const [classRows, classMachines, platformRows, platformMachines] = await Promise.all([
+      this.repo.classifications(scope),
+      this.repo.classificationMachines(scope),
+      this.repo.platforms(scope),
+      this.repo.platformMachines(scope),
+    ]);
+    const classifications = this.floorNamed(byCountThenName(classRows), classMachines);
+    const platforms = this.floorNamed(byCountThenName(platformRows), platformMachines);
     return { window: windowOf(scope, 'reception'), build: scope.build, total: sum(classifications), classifications, platforms };
   }
 
-  /** clearlinux.md §8.5: captured since 1 January (UTC) by default. */
-  async mce(f: AnalyticsFilter, now: Date, page = 1): Promise<MceView> {
+  /**
+   * clearlinux.md §8.5: captured since 1 January (UTC) by default. The machine table shows raw machine ids only
+   * when `showRawMachineIds` (support and above), else their per-installation hashes.
+   */
+  async mce(f: AnalyticsFilter, now: Date, page: number, showRawMachineIds: boolean): Promise<MceView> {
     const yearStart = startOfYear(now);
     const scope = scopeOf(f, yearStart.toISOString());
-    const daily = await this.repo.mceDaily(scope, false);
     const wholeYear = scope.from === yearStart.toISOString() && scope.to === null ? yearStart.getUTCFullYear() : null;
-    const { rows, machines } = await this.repo.mceMachines(scope, wholeYear, MCE_PAGE_SIZE, (page - 1) * MCE_PAGE_SIZE);
-    return { window: windowOf(scope, 'capture'), build: scope.build, page, pageSize: MCE_PAGE_SIZE, ...shapeMce(daily), machines: pivotMachines(rows), machineCount: machines };
+    const [daily, groupMachines, { rows, machines }] = await Promise.all([
+      this.repo.mceDaily(scope, false),
+      this.repo.mceGroupMachines(scope),
+      this.repo.mceMachines(scope, wholeYear, MCE_PAGE_SIZE, (page - 1) * MCE_PAGE_SIZE),
+    ]);
+    const shaped = shapeMce(daily);
+    const shownId = this.machineIds.shownAs(showRawMachineIds);
+    const k = this.minMachines;
+    const byClass = new Map([...groupMachines.kinds].map(([kind, n]) => [MCE_CLASS(kind), n]));
+    const byCell = new Map(
+      [...groupMachines.weekly].map(([cell, n]) => {
+        const [week, kind] = cell.split('|');
+        return [`${week} ${MCE_CLASS(kind)}`, n];
+      }),
+    );
+    return {
+      window: windowOf(scope, 'capture'),
+      build: scope.build,
+      page,
+      pageSize: MCE_PAGE_SIZE,
+      total: shaped.total,
+      classes: floorGroups(shaped.classes, { key: (c) => c.class, isEmpty: (c) => c.records === 0, machines: byClass, k, merge: (label, m) => ({ class: label, records: sum(m) }) }),
+      builds: floorGroups(shaped.builds, { key: (b) => b.build, isEmpty: (b) => b.records === 0, machines: groupMachines.builds, k, merge: (label, m) => ({ build: label, records: sum(m) }) }),
+      weekly: floorGroups(shaped.weekly, { key: (w) => `${w.week} ${w.class}`, isEmpty: (w) => w.records === 0, machines: byCell, k, merge: (label, m) => ({ week: label, class: label, records: sum(m) }) }),
+      // One row per machine by design (hashed ids below support): not a group, so not under the floor.
+      machines: pivotMachines(rows).map((m) => ({ ...m, machine_id: shownId(m.machine_id) })),
+      machineCount: machines,
+    };
   }
 
   /** clearlinux.md §8.6 (allowed simplification): the last five ISO weeks including the current one, oldest first. */
   async thermal(f: AnalyticsFilter, now: Date): Promise<ThermalView> {
     const weeks = lastIsoWeeks(now, 5);
     const scope = scopeOf(f, weeks[0].toISOString());
-    const daily = await this.repo.mceDaily(scope, true);
-    const shaped = shapeThermal(daily, f.from || f.to ? undefined : weeks);
+    const [daily, machines] = await Promise.all([this.repo.mceDaily(scope, true), this.repo.thermalWeekMachines(scope)]);
+    const shaped = floorGroups(shapeThermal(daily, f.from || f.to ? undefined : weeks), {
+      key: (w) => w.start,
+      isEmpty: (w) => w.records === 0,
+      machines,
+      k: this.minMachines,
+      merge: (label, m) => ({ week: label, start: m.map((w) => w.start).sort()[0], records: sum(m) }),
+    });
     return { window: windowOf(scope, 'capture'), build: scope.build, total: sum(shaped), weeks: shaped };
   }
 
@@ -112,11 +171,39 @@ export class AnalyticsQuery {
         entry[r.external ? 'external' : 'internal'] += r.machines[i];
         perBuild.set(r.build, entry);
       }
-      const { integer, other } = splitBuilds([...perBuild.values()].filter((b) => b.internal + b.external > 0));
-      return { name: w.name, label: w.label, from: i === 0 ? null : bounded[i - 1], builds: integer, otherBuilds: other };
+      // Exact distinct machines per build and source, so a build's machines are internal + external.
+      const counted = [...perBuild.values()].filter((b) => b.internal + b.external > 0);
+      const small = smallGroups(counted.map((b) => b.build), new Map(counted.map((b) => [b.build, b.internal + b.external])), this.minMachines);
+      const { integer, other } = splitBuilds(counted.filter((b) => !small.has(b.build)));
+      const mergedRows = counted.filter((b) => small.has(b.build));
+      const merged = small.size === 0 ? [] : [{ build: otherGroupsLabel(small.size), internal: sum2(mergedRows, 'internal'), external: sum2(mergedRows, 'external') }];
+      return { name: w.name, label: w.label, from: i === 0 ? null : bounded[i - 1], builds: integer, otherBuilds: [...other, ...merged] };
     });
     return { window: windowOf(scope, 'capture'), build: scope.build, method: 'exact', windows };
   }
+
+  private floorNamed(rows: NamedCount[], machines: MachineCounts): NamedCount[] {
+    return floorGroups(rows, { key: (r) => r.name, isEmpty: (r) => r.records === 0, machines, k: this.minMachines, merge: (name, m) => ({ name, records: sum(m) }) });
+  }
+}
+
+const sum2 = <K extends string>(rows: readonly Record<K, number>[], key: K) => rows.reduce((a, r) => a + r[key], 0);
+
+/** Pure: the per-day series with the builds under the floor summed into `label`'s row per day. */
+export function mergeSeries(series: readonly { day: string; build: string; records: number }[], small: ReadonlySet<string>, label: string | undefined) {
+  if (small.size === 0 || label === undefined) return [...series];
+  const out: { day: string; build: string; records: number }[] = [];
+  const mergedPerDay = new Map<string, { day: string; build: string; records: number }>();
+  for (const r of series) {
+    if (!small.has(r.build)) {
+      out.push(r);
+      continue;
+    }
+    const entry = mergedPerDay.get(r.day) ?? { day: r.day, build: label, records: 0 };
+    entry.records += r.records;
+    mergedPerDay.set(r.day, entry);
+  }
+  return [...out, ...mergedPerDay.values()].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.build < b.build ? -1 : a.build > b.build ? 1 : 0));
 }
 
 function scopeOf(f: AnalyticsFilter, defaultFrom: string | null): Scope {

@@ -12,6 +12,10 @@ export type Scope = TimeRange & Readonly<{ build: string | null }>;
 export type NamedCount = { name: string; records: number };
 export type BuildCount = { build: string; records: number };
 export type MceMachineRow = { machine_id: string; total: number; build: string; records: number };
+/** Distinct machines behind each group of a view (the k-anonymity floor, common/k-anonymity.ts). */
+export type MachineCounts = Map<string, number>;
+/** The MCE view's groups: classes (by kind), builds, and (%U week, kind) cells keyed `<week>|<kind>`. */
+export type MceMachineCounts = Readonly<{ kinds: MachineCounts; builds: MachineCounts; weekly: MachineCounts }>;
 
 const R = CLR_ROLLUPS;
 /** `$1` from, `$2` to, `$3` build — every windowed query takes the same three; `column` is its time. */
@@ -37,6 +41,10 @@ const populationOf = (ids: string) => `
     FROM ${ids} ids
     GROUP BY 1, 2`;
 
+/** `d`: a capture day; its Sunday-based week of year as `YYYY-Unn` (strftime `%U`, as bucketing.ts's sundayWeekOfYear). */
+const sundayWeek = (d: string) => `to_char(${d}, 'YYYY') || '-U' || lpad(((extract(doy FROM ${d})::int - 1 + 7 - extract(dow FROM ${d})::int) / 7)::text, 2, '0')`;
+const MCE_DAY = `(ts_capture AT TIME ZONE 'UTC')::date`;
+
 /** The SQL every view and API answer uses: rollups, and the per-machine projections (`records` only for the build list). */
 export const AnalyticsSql = {
   buildTotals: `SELECT build, sum(records)::float8 AS records FROM ${R.builds.name} WHERE ${SCOPE} GROUP BY build`,
@@ -47,6 +55,19 @@ export const AnalyticsSql = {
   /** `$4`: true = thermal only, false = the four MCE classes. */
   mceDaily: `SELECT to_char(bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, kind, build, sum(events)::float8 AS records
              FROM ${MCE_DAILY_TABLE} WHERE ${SCOPE} AND ((kind = 'thermal') = $4::boolean) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+  /** Distinct machines per group, for the k-anonymity floor: over the table, as the rollups hold no machine ids. */
+  buildMachines: `SELECT build AS key, count(DISTINCT machine_id)::float8 AS machines FROM records WHERE ${scope('ts_reception')} GROUP BY 1`,
+  classificationMachines: `SELECT classification AS key, count(DISTINCT machine_id)::float8 AS machines FROM records WHERE ${scope('ts_reception')} GROUP BY 1`,
+  platformMachines: `SELECT machine_type AS key, count(DISTINCT machine_id)::float8 AS machines FROM records WHERE ${scope('ts_reception')} GROUP BY 1`,
+  /** `g`: 1 = per kind, 2 = per build, 3 = per (week, kind). */
+  mceGroupMachines: `
+    SELECT CASE WHEN GROUPING(build) = 0 THEN 2 WHEN GROUPING(week) = 0 THEN 3 ELSE 1 END AS g, kind, build, week, count(DISTINCT machine_id)::float8 AS machines
+    FROM (SELECT kind, build, machine_id, ${sundayWeek(MCE_DAY)} AS week FROM ${MCE_EVENTS_TABLE} WHERE ${scope('ts_capture')} AND ${MACHINE_CHECK_KINDS}) e
+    GROUP BY GROUPING SETS ((kind), (build), (week, kind))`,
+  /** Per ISO week (its Monday) of thermal events. */
+  thermalWeekMachines: `
+    SELECT to_char(date_trunc('week', ts_capture AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS key, count(DISTINCT machine_id)::float8 AS machines
+    FROM ${MCE_EVENTS_TABLE} WHERE ${scope('ts_capture')} AND kind = 'thermal' GROUP BY 1`,
   /** Whether machine checks were captured after UTC year `$1` (client clocks can be ahead). */
   mceLaterYears: `SELECT EXISTS (SELECT 1 FROM ${MCE_MACHINE_TOTALS_TABLE} WHERE year > $1::int) AS later`,
   /** One page of machines of UTC capture year `$1` by total, with their per-build counts; `$2` limit, `$3` offset. */
@@ -143,6 +164,36 @@ export class AnalyticsRepository {
 
   platforms(s: Scope): Promise<NamedCount[]> {
     return this.read<NamedCount>(AnalyticsSql.platforms, this.params(s));
+  }
+
+  private async machineCounts(sql: string, s: Scope): Promise<MachineCounts> {
+    return new Map((await this.read<{ key: string; machines: number }>(sql, this.params(s))).map((r) => [r.key, r.machines]));
+  }
+
+  buildMachines(s: Scope): Promise<MachineCounts> {
+    return this.machineCounts(AnalyticsSql.buildMachines, s);
+  }
+
+  classificationMachines(s: Scope): Promise<MachineCounts> {
+    return this.machineCounts(AnalyticsSql.classificationMachines, s);
+  }
+
+  platformMachines(s: Scope): Promise<MachineCounts> {
+    return this.machineCounts(AnalyticsSql.platformMachines, s);
+  }
+
+  thermalWeekMachines(s: Scope): Promise<MachineCounts> {
+    return this.machineCounts(AnalyticsSql.thermalWeekMachines, s);
+  }
+
+  async mceGroupMachines(s: Scope): Promise<MceMachineCounts> {
+    const out = { kinds: new Map<string, number>(), builds: new Map<string, number>(), weekly: new Map<string, number>() };
+    for (const r of await this.read<{ g: number; kind: string; build: string; week: string; machines: number }>(AnalyticsSql.mceGroupMachines, this.params(s))) {
+      if (r.g === 1) out.kinds.set(r.kind, r.machines);
+      else if (r.g === 2) out.builds.set(r.build, r.machines);
+      else out.weekly.set(`${r.week}|${r.kind}`, r.machines);
+    }
+    return out;
   }
 
   mceDaily(s: Scope, thermal: boolean): Promise<{ day: string; kind: string; build: string; records: number }[]> {

@@ -1,5 +1,7 @@
 import { Logger, Module, OnModuleInit } from '@nestjs/common';
+import { analyticsFloorProvider } from '../../../common/k-anonymity';
 import { RollupInstaller } from '../../../database/rollup-installer';
+import { MachineIdsModule } from '../machine-ids/machine-ids';
 import { ProjectorRuntime } from '../../../event-log/projector-runtime';
 import { AnalyticsApiController } from './analytics-api.controller';
 import { AnalyticsConsoleController } from './analytics-console.controller';
@@ -11,8 +13,9 @@ import { CLR_ROLLUPS } from './analytics.rollups';
 
 /** Clear Linux views Builds, Stats, MCE, Thermal, Population (spec clearlinux.md §8.2–§8.8): projection, rollups, API, console, purge of both. */
 @Module({
+  imports: [MachineIdsModule],
   controllers: [AnalyticsApiController, AnalyticsConsoleController],
-  providers: [AnalyticsRepository, AnalyticsQuery, AnalyticsPurge],
+  providers: [AnalyticsRepository, AnalyticsQuery, AnalyticsPurge, analyticsFloorProvider],
   exports: [AnalyticsQuery, AnalyticsPurge],
 })
 export class ClearLinuxAnalyticsModule implements OnModuleInit {

@@ -2,6 +2,7 @@ import { Controller, Delete, Get, Options, Patch, Post, Put, Req, Res } from '@n
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiCreatedResponse, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { BodyLimit, INGEST_BODY_LIMIT_BYTES } from '../../../common/body-limit';
 import { MethodNotAllowed } from '../../../common/errors';
 import { Public } from '../../../auth/admin.guard';
 import { normaliseRawHeaders } from '../record/header-names';
@@ -23,6 +24,7 @@ export class CollectorController {
   constructor(private readonly commands: CommandBus) {}
 
   @Public()
+  @BodyLimit(INGEST_BODY_LIMIT_BYTES)
   @Post(V2_PATHS)
   @ApiOperation({ summary: 'Submit a record (v2: record fields as headers, payload as raw body)' })
   @ApiCreatedResponse({ description: 'new record stored', schema: recordSchema })
@@ -33,6 +35,7 @@ export class CollectorController {
   }
 
   @Public()
+  @BodyLimit(INGEST_BODY_LIMIT_BYTES)
   @Post('v3/collector')
   @ApiOperation({ summary: 'Submit a record (v3: one JSON object, TID as header)' })
   @ApiCreatedResponse({ description: 'new record stored', schema: recordSchema })

@@ -8,6 +8,7 @@ import { classificationFilterChoices } from '../record/classification';
 import { CSV_HEADER, CSV_MAX_ROWS, csvLines, parseConsoleQuery } from './records-console.filter';
 import { ConsoleRecordsFilter, RecordsRepository } from './records.repository';
 import type { RecordView } from '../record/record-view';
+import { MachineIds, showsRawMachineIds } from '../machine-ids/machine-ids';
 import { queryOf, queryString } from '../../../common/http-input';
 import { RequiresRole } from '../../../auth/roles';
 
@@ -19,7 +20,10 @@ const PAYLOAD_PREVIEW = 80;
 @RequiresRole('viewer')
 @Controller('console/clearlinux')
 export class RecordsConsoleController {
-  constructor(private readonly records: RecordsRepository) {}
+  constructor(
+    private readonly records: RecordsRepository,
+    private readonly machineIds: MachineIds,
+  ) {}
 
   @Get('records')
   async list(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
@@ -54,7 +58,7 @@ export class RecordsConsoleController {
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="records.csv"')
-      .send(Readable.from(this.csvLines(q.filter)));
+      .send(Readable.from(this.csvLines(q.filter, this.machineIds.shownAs(showsRawMachineIds(request)))));
   }
 
   @Get('records/:id')
@@ -71,13 +75,13 @@ export class RecordsConsoleController {
   }
 
   /** Streams in pages of 1000 by id, never holding a connection between pages (embedded mode has one). */
-  private async *csvLines(filter: ConsoleRecordsFilter): AsyncGenerator<string> {
+  private async *csvLines(filter: ConsoleRecordsFilter, machineId: (raw: string) => string): AsyncGenerator<string> {
     yield CSV_HEADER;
     let beforeId: number | undefined;
     let sent = 0;
     while (sent < CSV_MAX_ROWS) {
       const page = await this.records.consoleRecords(filter, Math.min(1000, CSV_MAX_ROWS - sent), 0, beforeId);
-      if (page.length > 0) yield csvLines(page.map((r) => [r.id, r.external, r.ts_reception, r.severity, r.classification, r.build, r.machine_id, r.payload]));
+      if (page.length > 0) yield csvLines(page.map((r) => [r.id, r.external, r.ts_reception, r.severity, r.classification, r.build, machineId(r.machine_id), r.payload]));
       sent += page.length;
       if (page.length < 1000) return;
       beforeId = page[page.length - 1].id;

@@ -3,6 +3,7 @@ import { Controller, Get, Logger, Param, Query, Res, UseGuards } from '@nestjs/c
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { NotFound } from '../../../common/errors';
+import { NoStore } from '../../../common/no-store';
 import { AnalyticsNetworkGuard } from '../analytics-network.guard';
 import { CsvExports } from './csv-exports.service';
 import { csvTar } from './csv-tar';
@@ -29,7 +30,10 @@ export class CsvExportsController {
     private readonly csv: CsvExports,
   ) {}
 
+  // clusters.csv (alone and in the tar) has the user_information name/email/company columns: intake drops those
+  // values today, but the columns say what the export is for.
   @Get('csv/clusters')
+  @NoStore()
   @ApiOperation({ summary: 'clusters.csv: one row per environment of each selected installation (spec fuelstats.md §5.2)' })
   @ApiProduces('text/csv')
   @ApiQuery({ name: 'from_date', required: false, description: 'YYYY-MM-DD, default today−90 days' })
@@ -57,6 +61,7 @@ export class CsvExportsController {
   }
 
   @Get('csv/all')
+  @NoStore()
   @ApiOperation({ summary: 'All CSV exports in one tar: <type>.csv per stored OSWL type (sorted), clusters.csv, plugins.csv (spec fuelstats.md §5.5)' })
   @ApiProduces('application/x-tar')
   @ApiQuery({ name: 'from_date', required: false })

@@ -3,6 +3,7 @@ import { Controller, Get, Param, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { NotFound } from '../../../common/errors';
+import { NoStore } from '../../../common/no-store';
 import { swaggerSchema } from '../../../common/swagger-schema';
 import { AnalyticsNetworkGuard } from '../analytics-network.guard';
 import { Page, JsonExportsRepository, Summary } from './json-exports.repository';
@@ -29,7 +30,9 @@ const schema = (name: string) => swaggerSchema('fuel', `${name}.v1.json`);
 export class JsonExportsController {
   constructor(private readonly repo: JsonExportsRepository) {}
 
+  // Whole installation structures, user_information included (see CsvExportsController.clusters).
   @Get('installation_info/:uid')
+  @NoStore()
   @ApiOperation({ summary: 'One stored installation (structure, dates, filtered flag, release)' })
   @ApiOkResponse({ schema: schema('installation-info-response') })
   async installationInfo(@Param('uid') uid: string) {
@@ -66,6 +69,7 @@ export class JsonExportsController {
   }
 
   @Get('installation_infos/filtered')
+  @NoStore()
   @ApiOperation({ summary: 'Installations filtered out by the release filtering rules (fuelstats.md §3.7), paged' })
   @ApiQuery(PAGING_QUERY)
   @ApiOkResponse({ schema: schema('installation-infos-filtered-response') })

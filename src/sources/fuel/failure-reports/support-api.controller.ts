@@ -5,17 +5,19 @@ import { Caller } from '../../../auth/caller';
 import type { Principal } from '../../../auth/principal';
 import { InvalidInput } from '../../../common/errors';
 import { jsonObjectBody } from '../../../common/http-input';
+import { NoStore } from '../../../common/no-store';
 import { parseReportQuery } from './report-filter';
 import { PAGE_SIZE, SupportService } from './support.service';
 import { RequiresRole } from '../../../auth/roles';
 
 /**
- * Support API (admin token = support role until user accounts exist). The list never carries contact
+ * Support API (support role and above). The list never carries contact
  * data; only the detail of one report decrypts it.
  */
 @ApiTags('support')
 @ApiBearerAuth()
 @RequiresRole('support')
+@NoStore()
 @Controller('api/support/failure-reports')
 export class SupportApiController {
   constructor(private readonly support: SupportService) {}

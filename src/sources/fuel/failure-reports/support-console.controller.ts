@@ -5,6 +5,7 @@ import { Caller } from '../../../auth/caller';
 import type { Principal } from '../../../auth/principal';
 import { RequiresRole, roleAtLeast } from '../../../auth/roles';
 import { formBody, queryString } from '../../../common/http-input';
+import { NoStore } from '../../../common/no-store';
 import { renderPage } from '../../../console/render';
 import { parseReportQuery } from './report-filter';
 import { PAGE_SIZE, SupportService } from './support.service';
@@ -14,6 +15,7 @@ export const REPORTS_CONSOLE_PATH = '/console/support/failure-reports';
 /** Support console: failure reports list (htmx filters in the URL), detail with contact and delivery audit. */
 @ApiExcludeController()
 @RequiresRole('support')
+@NoStore()
 @Controller('console/support/failure-reports')
 export class SupportConsoleController {
   constructor(private readonly support: SupportService) {}

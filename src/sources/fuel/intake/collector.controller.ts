@@ -2,6 +2,7 @@ import { All, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { BodyLimit, INGEST_BODY_LIMIT_BYTES } from '../../../common/body-limit';
 import { MethodNotAllowed, NotFound } from '../../../common/errors';
 import { Public } from '../../../auth/admin.guard';
 import { FuelSchemaId, FuelSchemas } from '../fuel-schemas';
@@ -46,6 +47,7 @@ export class CollectorController {
     return { status: 'ok', exec_time: execTime(started) };
   }
 
+  @BodyLimit(INGEST_BODY_LIMIT_BYTES)
   @Post('action_logs')
   @HttpCode(200)
   @ApiOperation({ summary: 'Bulk action logs with per-record status (spec fuelstats.md §3.2; also /api/v1/action_logs/)' })
@@ -59,6 +61,7 @@ export class CollectorController {
     return { status: 'ok', action_logs: results, exec_time: execTime(started) };
   }
 
+  @BodyLimit(INGEST_BODY_LIMIT_BYTES)
   @Post('installation_structure')
   @ApiOperation({ summary: 'Upsert an installation structure: 201 created / 200 updated (spec fuelstats.md §3.3)' })
   @ApiBody({ description: 'schemas/fuel/installation-structure-request.v1.json' })
@@ -71,6 +74,7 @@ export class CollectorController {
     return { status: 'ok', exec_time: execTime(started) };
   }
 
+  @BodyLimit(INGEST_BODY_LIMIT_BYTES)
   @Post('oswl_stats')
   @HttpCode(200)
   @ApiOperation({ summary: 'Bulk upsert of OpenStack workload stats (spec fuelstats.md §3.4)' })
@@ -84,6 +88,7 @@ export class CollectorController {
     return { status: 'ok', oswl_stats: results, exec_time: execTime(started) };
   }
 
+  @BodyLimit(INGEST_BODY_LIMIT_BYTES)
   @Post('ostf_runs')
   @HttpCode(200)
   @ApiOperation({ summary: 'Bulk upsert of health-check (OSTF) runs (spec fuelstats.md §3.5, NEW)' })
@@ -101,6 +106,7 @@ export class CollectorController {
   // Not an operation of its own: it answers the documented routes' trailing-slash spellings, 404 and 405.
   // OpenAPI has no wildcard path, so it stays out of the document (src/common/openapi-document.ts).
   @ApiExcludeEndpoint()
+  @BodyLimit(INGEST_BODY_LIMIT_BYTES)
   @All('*')
   async fallback(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     const path = (req.url.split('?')[0] ?? '').replace(/^\/api\/v1\//, '').replace(/\/$/, '');

@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../../auth/admin.guard';
+import { BodyLimit, INGEST_BODY_LIMIT_BYTES } from '../../../common/body-limit';
 import { SubmitDocument, SubmitOutcome } from './submit-document.command';
 
 /**
@@ -15,6 +16,7 @@ export class SubmitController {
   constructor(private readonly commands: CommandBus) {}
 
   @Public()
+  @BodyLimit(INGEST_BODY_LIMIT_BYTES)
   @All('*')
   // One wildcard route for every method: OpenAPI cannot describe it, so the document carries the path forms
   // clients post to instead (OPENAPI_EXTRA_PATHS in src/common/openapi-answers.ts).
