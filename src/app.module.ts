@@ -12,7 +12,7 @@ import { AppConfig, runtimeMode } from './config/app-config';
 import { checkSharedSettings, keyedFingerprint, sealedCanary } from './coordination/shared-settings';
 import { Database } from './database/database';
 import { ContactCipher } from './sources/fuel/failure-reports/contact-cipher';
-import { APP_CONFIG } from './platform/tokens';
+import { APP_CONFIG } from './config/tokens';
 import type { Env } from './config/env-readers';
 import { ConsoleController } from './console/console.controller';
 import { HealthController } from './health/health.controller';

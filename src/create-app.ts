@@ -12,7 +12,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AdminToken } from './auth/admin-token';
 import { applyRouteBodyLimits, DEFAULT_BODY_LIMIT_BYTES } from './common/body-limit';
-import { buildOpenApiDocument } from './common/openapi-document';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 import { Authenticator } from './auth/authenticator';
 import { requireCallerForDocs } from './auth/docs-access';
 import { CONSOLE_DIR, PROJECT_ROOT } from './common/paths';

@@ -6,7 +6,7 @@ import { DatabaseCapabilities } from '../database/capabilities';
 import { ProjectorRuntime, ReplayProgress, UnknownProjector } from '../event-log/projector-runtime';
 import { EventLog } from '../event-log/event-log';
 import type { QuarantinedEvent } from '../event-log/quarantine';
-import { APP_CONFIG, DB_CAPABILITIES } from '../platform/tokens';
+import { APP_CONFIG, DB_CAPABILITIES } from '../config/tokens';
 import { RequiresRole } from '../auth/roles';
 
 @ApiTags('admin')

@@ -12,7 +12,7 @@ import { DeliveriesRepository } from './deliveries.repository';
 import { DeliveryWorker } from './delivery.worker';
 import { DeliveriesOfReportHandler } from './deliveries-of-report.handler';
 import type { Env } from '../config/env-readers';
-import { ENVIRONMENT } from '../platform/tokens';
+import { ENVIRONMENT } from '../config/tokens';
 
 /**
  * Alerting: rules and channels (API + console), the alerts projector (failure-report and crash-group

@@ -3,9 +3,10 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { Forbidden } from '../common/errors';
 import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../platform/tokens';
+import { APP_CONFIG } from '../config/tokens';
 import { Authenticator } from './authenticator';
-import { PUBLIC_READ_ROUTE, PublicReadRouteName, REQUIRED_ROLE, Role, roleAtLeast } from './roles';
+import type { PublicReadRouteName } from '../config/public-read-routes';
+import { PUBLIC_READ_ROUTE, REQUIRED_ROLE, Role, roleAtLeast } from './roles';
 
 export { sameOrigin } from './authenticator';
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { Forbidden, Unauthenticated } from '../common/errors';
 import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../platform/tokens';
+import { APP_CONFIG } from '../config/tokens';
 import { AccountsRepository } from './accounts.repository';
 import { AdminToken } from './admin-token';
 import { SESSION_COOKIE } from './cookies';

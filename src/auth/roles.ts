@@ -1,4 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
+import type { PublicReadRouteName } from '../config/public-read-routes';
 
 /**
  * The roles, weakest first: each role may do everything the roles before it may.
@@ -23,10 +24,6 @@ export const REQUIRED_ROLE = 'required-role';
  * A route without a declaration needs admin, so a forgotten declaration is never an open door.
  */
 export const RequiresRole = (role: Role) => SetMetadata(REQUIRED_ROLE, role);
-
-/** Names of the read routes PUBLIC_READ_ROUTES may reopen to anonymous clients (README "Security model"). */
-export const PUBLIC_READ_ROUTE_NAMES = ['api-records', 'nodes', 'metrics', 'docs', 'stats-db'] as const;
-export type PublicReadRouteName = (typeof PUBLIC_READ_ROUTE_NAMES)[number];
 
 export const PUBLIC_READ_ROUTE = 'public-read-route';
 /** A viewer route that is open without a credential when PUBLIC_READ_ROUTES names it (upstream clients had no auth). */

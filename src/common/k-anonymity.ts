@@ -1,6 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { Env, int } from '../config/env-readers';
-import { ENVIRONMENT } from '../platform/tokens';
+import { ENVIRONMENT } from '../config/tokens';
 
 /**
  * The k-anonymity floor of the Clear Linux aggregates (console and API views, plugin views): a group backed

@@ -1,4 +1,4 @@
-import { PUBLIC_READ_ROUTE_NAMES, PublicReadRouteName } from '../auth/roles';
+import { PUBLIC_READ_ROUTE_NAMES, PublicReadRouteName } from './public-read-routes';
 import { bool, ConfigError, Env, int, list, matching, minLength, oneOf, optionalUrl, str } from './env-readers';
 
 export { ConfigError };

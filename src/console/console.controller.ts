@@ -10,7 +10,7 @@ import { AppConfig, runtimeMode } from '../config/app-config';
 import { DatabaseCapabilities } from '../database/capabilities';
 import { EventLog } from '../event-log/event-log';
 import { ProjectorRuntime } from '../event-log/projector-runtime';
-import { APP_CONFIG, DB_CAPABILITIES } from '../platform/tokens';
+import { APP_CONFIG, DB_CAPABILITIES } from '../config/tokens';
 import { renderPage } from './render';
 import { formBody } from '../common/http-input';
 

@@ -10,7 +10,7 @@ import { EventLog } from '../event-log/event-log';
 import { ProjectorRuntime } from '../event-log/projector-runtime';
 import { RollupInstaller } from '../database/rollup-installer';
 import { Metrics } from '../metrics/metrics';
-import { APP_CONFIG, DB_CAPABILITIES, ENVIRONMENT } from './tokens';
+import { APP_CONFIG, DB_CAPABILITIES, ENVIRONMENT } from '../config/tokens';
 
 const OPEN_DATABASE = Symbol('OPEN_DATABASE');
 const EVENT_INFRASTRUCTURE = Symbol('EVENT_INFRASTRUCTURE');

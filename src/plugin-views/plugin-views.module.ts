@@ -7,7 +7,7 @@ import { PluginViewsController } from './plugin-views.controller';
 import { PluginViewsRepository } from './plugin-views.repository';
 import { PLUGINS } from './plugin-views.service';
 import type { Env } from '../config/env-readers';
-import { ENVIRONMENT } from '../platform/tokens';
+import { ENVIRONMENT } from '../config/tokens';
 
 /** Plugin views discovered from PLUGINS_DIR at start-up (README "Plugin views"); no core code per plugin. */
 @Module({

@@ -14,7 +14,7 @@ import { RecordsRepository } from './records/records.repository';
 import { RetentionService } from './retention/retention.service';
 import { SubmitTelemetryRecordHandler } from './ingest/submit-telemetry-record.handler';
 import type { Env } from '../../config/env-readers';
-import { ENVIRONMENT } from '../../platform/tokens';
+import { ENVIRONMENT } from '../../config/tokens';
 
 /** Clear Linux telemetrics: collector (v2/v3), records projection, /api/records, console records, purge. */
 @Module({

@@ -24,7 +24,7 @@ import { SubmitActionLogsHandler } from './intake/submit-action-logs.handler';
 import { SubmitInstallationHandler } from './intake/submit-installation.handler';
 import { SubmitOstfRunsHandler, SubmitOswlStatsHandler } from './intake/submit-oswl-stats.handler';
 import type { Env } from '../../config/env-readers';
-import { ENVIRONMENT } from '../../platform/tokens';
+import { ENVIRONMENT } from '../../config/tokens';
 
 let formatterRegistered = false;
 

@@ -9,7 +9,7 @@ import { NODE_GET_PATHS, NodesController } from './nodes.controller';
 import { NodesMetrics } from './nodes.metrics';
 import { NodesRepository } from './nodes.repository';
 import type { Env } from '../../config/env-readers';
-import { ENVIRONMENT } from '../../platform/tokens';
+import { ENVIRONMENT } from '../../config/tokens';
 import { Leases } from '../../coordination/leases';
 
 /**

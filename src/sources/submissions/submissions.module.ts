@@ -2,7 +2,7 @@ import { Inject, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyInstance } from 'fastify';
-import { APP_CONFIG } from '../../platform/tokens';
+import { APP_CONFIG } from '../../config/tokens';
 import { AppConfig, ConfigError, runtimeMode } from '../../config/app-config';
 import { ProjectorRuntime } from '../../event-log/projector-runtime';
 import { GEO_LOOKUP, loadGeoLookup } from './intake/geoip';
@@ -16,7 +16,7 @@ import { submissionDocumentsProjector, submissionErrorsProjector } from './docum
 import { SubmissionsRepository } from './documents/submissions.repository';
 import { SubmitController, sendOutcome, submitCommand } from './intake/submit.controller';
 import type { Env } from '../../config/env-readers';
-import { ENVIRONMENT } from '../../platform/tokens';
+import { ENVIRONMENT } from '../../config/tokens';
 
 /** Generic document submission (spec part A): `/submit/...` ingest, schema registry, projections, read API. */
 @Module({

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { RollupDowngradeRefused, RollupInstaller } from '../../../src/database/rollup-installer';
 import { CLR_CRASH_GUILTY_DAILY } from '../../../src/sources/clearlinux/crashes/crash-guilty-daily.rollup';
 import { DatabaseCapabilities } from '../../../src/database/capabilities';
-import { DB_CAPABILITIES } from '../../../src/platform/tokens';
+import { DB_CAPABILITIES } from '../../../src/config/tokens';
 import { SERVER_URL } from '../../support/database';
 import { startTestApp, TestApp } from '../../support/app';
 

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import ts from 'typescript';
-import { HTTP_METHODS } from '../../../src/common/openapi-document';
+import { HTTP_METHODS } from '../../../src/openapi/openapi-document';
 import { startTestApp, TEST_ADMIN_TOKEN as TEST_TOKEN, TestApp } from '../../support/app';
 import { TID, V4_HEADERS } from '../../support/clearlinux-headers';
 import { aFailureReport } from '../../support/failure-reports';

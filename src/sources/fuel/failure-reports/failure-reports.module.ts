@@ -2,7 +2,7 @@ import { Logger, Module, OnModuleInit } from '@nestjs/common';
 import { AppConfig, runtimeMode } from '../../../config/app-config';
 import type { Env } from '../../../config/env-readers';
 import { ProjectorRuntime } from '../../../event-log/projector-runtime';
-import { APP_CONFIG, ENVIRONMENT } from '../../../platform/tokens';
+import { APP_CONFIG, ENVIRONMENT } from '../../../config/tokens';
 import { FuelSchemas } from '../fuel-schemas';
 import { ContactCipher } from './contact-cipher';
 import { ContactReadsController } from './contact-reads.controller';

@@ -104,7 +104,7 @@ export class CollectorController {
 
   /** Trailing-slash spellings, wrong methods (405 + Allow) and unknown paths (404) under /api/v1/. */
   // Not an operation of its own: it answers the documented routes' trailing-slash spellings, 404 and 405.
-  // OpenAPI has no wildcard path, so it stays out of the document (src/common/openapi-document.ts).
+  // OpenAPI has no wildcard path, so it stays out of the document (src/openapi/openapi-document.ts).
   @ApiExcludeEndpoint()
   @BodyLimit(INGEST_BODY_LIMIT_BYTES)
   @All('*')

@@ -19,7 +19,7 @@ export class SubmitController {
   @BodyLimit(INGEST_BODY_LIMIT_BYTES)
   @All('*')
   // One wildcard route for every method: OpenAPI cannot describe it, so the document carries the path forms
-  // clients post to instead (OPENAPI_EXTRA_PATHS in src/common/openapi-answers.ts).
+  // clients post to instead (OPENAPI_EXTRA_PATHS in src/openapi/openapi-answers.ts).
   @ApiExcludeEndpoint()
   async submit(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     if (req.method !== 'POST' && req.method !== 'PUT') {

@@ -1,4 +1,4 @@
-import { swaggerSchema } from './swagger-schema';
+import { swaggerSchema } from '../common/swagger-schema';
 
 type Schema = Record<string, unknown>;
 export type AnswerSpec = Readonly<{ description?: string; contentType?: string; schema?: Schema }>;

@@ -4,7 +4,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { PUBLIC_ROUTE } from '../auth/admin.guard';
 import { SESSION_COOKIE } from '../auth/cookies';
 import { OPENAPI_ANSWERS, OPENAPI_BODIES, OPENAPI_EXTRA_PATHS } from './openapi-answers';
-import { componentSchemas } from './swagger-schema';
+import { componentSchemas } from '../common/swagger-schema';
 
 type Json = Record<string, unknown>;
 type Operation = Json & { operationId: string; responses?: Record<string, Json>; tags?: string[]; security?: unknown[] };
