@@ -96,7 +96,7 @@ export function faultVerdict(test: string, mode: string, answers: readonly Answe
   const verdict: FaultVerdict = {
     sent: answers.length,
     acknowledged: acked.length,
-    stored: [...stored.copies.keys()].length,
+    stored: stored.copies.size,
     lost: acked.filter((id) => !stored.copies.has(id)).length,
     duplicated: [...stored.copies.values()].filter((n) => n > 1).length,
     serverErrors: answers.filter((a) => a.status >= 500 && !(a.status === 503 && a.retryAfter)).length,
