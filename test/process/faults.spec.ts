@@ -1,13 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { openDatabase } from '../../src/database/open-database';
-import type { Queryable } from '../../src/database/database';
-import { deleteTopics } from '../../src/event-log/kafka-event-log';
-import { freshDatabase, KAFKA_BROKERS, SERVER_URL, TestDatabase } from '../support/database';
-import { PlatformProcess, startPlatform } from '../support/platform-process';
+import { randomBytes } from 'node:crypto';
+import type { PlatformProcess } from '../support/platform-process';
+import { processHarness } from '../support/process-harness';
 import { Answer, faultVerdict, recordBurst, storedRecords } from '../support/record-burst';
 
 const TOKEN = 'faults-admin-token-0123456789';
@@ -25,56 +20,7 @@ const FAULT_SERVERS = new Set((process.env.FAULT_SERVERS ?? '').split(',').map((
  * Each prints a row of the fault table (sent, acknowledged, stored, lost, duplicated, 5xx).
  */
 describe('faults under load', () => {
-  const run = randomUUID().slice(0, 8);
-  let database: TestDatabase | undefined;
-  let dataDir: string | undefined;
-  let env: Record<string, string>;
-  const started: PlatformProcess[] = [];
-
-  beforeEach(async () => {
-    // info: startPlatform waits for the "listening on" line
-    env = { LOG_LEVEL: 'info', KAFKA_TOPIC_PREFIX: `faults-${run}.`, KAFKA_CLIENT_ID: `faults-${run}` };
-    if (SERVER_URL) {
-      database = await freshDatabase();
-      env.DATABASE_URL = database.url!;
-    } else {
-      dataDir = mkdtempSync(join(tmpdir(), 'tp-faults-'));
-      env.DATA_DIR = dataDir;
-    }
-  });
-
-  afterEach(async () => {
-    await Promise.all(started.splice(0).map((p) => p.kill9()));
-    if (database) await database.drop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    if (KAFKA_BROKERS.length > 0) await deleteTopics(KAFKA_BROKERS, `faults-${run}.`);
-    database = undefined;
-    dataDir = undefined;
-  });
-
-  async function start(): Promise<PlatformProcess> {
-    const platform = await startPlatform(env, TOKEN);
-    started.push(platform);
-    return platform;
-  }
-
-  /** The database the processes used (embedded: opened once no process holds it). */
-  async function withDatabase<T>(work: (db: Queryable) => Promise<T>): Promise<T> {
-    if (database) return work(database.db);
-    const opened = await openDatabase({ dataDir: dataDir!, dbPoolSize: 1 });
-    try {
-      return await work(opened.db);
-    } finally {
-      await opened.close();
-    }
-  }
-
-  async function mode(): Promise<string> {
-    if (!database) return 'embedded';
-    const timescale = (await database.db.query(`SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'`)).length > 0;
-    const db = timescale ? 'TimescaleDB' : 'PostgreSQL';
-    return KAFKA_BROKERS.length > 0 ? `${db} + Kafka` : db;
-  }
+  const { start, withDatabase, mode } = processHarness('faults', TOKEN);
 
   it('kill -9 mid-burst: after a restart every acknowledged record is stored, each once', async () => {
     const machineId = randomBytes(16).toString('hex');

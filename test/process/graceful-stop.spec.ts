@@ -1,13 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { openDatabase, OpenDatabase } from '../../src/database/open-database';
-import { deleteTopics } from '../../src/event-log/kafka-event-log';
+import { randomBytes } from 'node:crypto';
 import { v4Headers } from '../support/clearlinux-headers';
-import { freshDatabase, KAFKA_BROKERS, SERVER_URL, TestDatabase } from '../support/database';
-import { PlatformProcess, startPlatform } from '../support/platform-process';
+import type { PlatformProcess } from '../support/platform-process';
+import { processHarness } from '../support/process-harness';
+import { storedRecords } from '../support/record-burst';
 
 const TOKEN = 'graceful-stop-admin-token-0123';
 /** The correctness bound of a clean stop (a service manager's usual grace period is 10 s or more). */
@@ -20,49 +16,7 @@ const STOP_BOUND_MS = 10_000;
  * with KAFKA_BROKERS), like every integration test.
  */
 describe('stopping the platform with a signal', () => {
-  const run = randomUUID().slice(0, 8);
-  let database: TestDatabase | undefined;
-  let dataDir: string | undefined;
-  let env: Record<string, string>;
-  const started: PlatformProcess[] = [];
-
-  beforeEach(async () => {
-    // info: the tests wait for the "<signal>: stopping" line
-    env = { LOG_LEVEL: 'info', KAFKA_TOPIC_PREFIX: `stop-${run}.`, KAFKA_CLIENT_ID: `stop-${run}` };
-    if (SERVER_URL) {
-      database = await freshDatabase();
-      env.DATABASE_URL = database.url!;
-    } else {
-      dataDir = mkdtempSync(join(tmpdir(), 'tp-stop-'));
-      env.DATA_DIR = dataDir;
-    }
-  });
-
-  afterEach(async () => {
-    await Promise.all(started.splice(0).map((p) => p.kill9()));
-    if (database) await database.drop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    if (KAFKA_BROKERS.length > 0) await deleteTopics(KAFKA_BROKERS, `stop-${run}.`);
-    database = undefined;
-    dataDir = undefined;
-  });
-
-  async function start(): Promise<PlatformProcess> {
-    const platform = await startPlatform(env, TOKEN);
-    started.push(platform);
-    return platform;
-  }
-
-  /** The database the processes used, opened by the test once no process holds it (embedded: one client). */
-  async function withDatabase<T>(work: (db: OpenDatabase['db']) => Promise<T>): Promise<T> {
-    if (database) return work(database.db);
-    const opened = await openDatabase({ dataDir: dataDir!, dbPoolSize: 1 });
-    try {
-      return await work(opened.db);
-    } finally {
-      await opened.close();
-    }
-  }
+  const { start, withDatabase } = processHarness('stop', TOKEN);
 
   it('answers, writes and projects every acknowledged record of a burst cut by SIGTERM, exactly once', async () => {
     const machineId = randomBytes(16).toString('hex');
@@ -116,23 +70,12 @@ describe('stopping the platform with a signal', () => {
     second.child.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
 
-    const found = await withDatabase(async (db) => {
-      const rows = await db.query<{ event_id: string; copies: number }>(
-        'SELECT event_id, count(*)::int AS copies FROM records WHERE machine_id = $1 GROUP BY event_id',
-        [machineId],
-      );
-      const [{ logged }] = await db.query<{ logged: number }>(
-        `SELECT count(*)::int AS logged FROM event_log WHERE type = 'clearlinux.record.accepted' AND key = $1`,
-        [machineId],
-      );
-      return { rows, logged };
-    });
-    const stored = new Map(found.rows.map((r) => [r.event_id, r.copies]));
-    expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
-    expect(found.rows.filter((r) => r.copies !== 1)).toEqual([]);
+    const found = await withDatabase((db) => storedRecords(db, machineId));
+    expect(acknowledged.filter((id) => !found.copies.has(id))).toEqual([]);
+    expect([...found.copies.values()].filter((copies) => copies !== 1)).toEqual([]);
     // Every logged record projected once: nothing lost between log and projection, nothing applied twice.
     // (It may exceed the acknowledged count: a record made durable whose answer the stop cut off.)
-    expect(found.rows.length).toBe(found.logged);
+    expect(found.copies.size).toBe(found.logged);
     expect(found.logged).toBeGreaterThanOrEqual(acknowledged.length);
   });
 
