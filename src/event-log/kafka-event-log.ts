@@ -147,9 +147,16 @@ export async function ensureTopics(admin: Admin, partitions: number, prefix: str
   await admin.createTopics({
     waitForLeaders: true,
     // replication factor: the broker's default.replication.factor, so a real cluster gets its own policy
-    topics: missing.map((topic) => ({ topic, numPartitions: partitions })),
+    topics: missing.map((topic) => ({ topic, numPartitions: partitions, configEntries: [{ name: 'max.message.bytes', value: String(MAX_EVENT_BYTES) }] })),
   });
 }
+
+/**
+ * The largest message our topics take. An event carries its whole request (a /submit document of up to
+ * SUBMIT_MAX_BODY_BYTES as base64, a Fuel batch of up to 34 MiB of JSON): at the broker's default of 1 MiB an
+ * accepted request above it would be answered 503 on every retry, for ever.
+ */
+const MAX_EVENT_BYTES = 64 * 1024 * 1024;
 
 /** Removes every topic whose name starts with `prefix` (throw-away test and benchmark runs). */
 export async function deleteTopics(brokers: readonly string[], prefix: string): Promise<void> {

@@ -103,11 +103,18 @@ export class KafkaFeed implements EventFeed {
     const admin = await this.admin.get();
     const committed = await readCheckpoints(this.db, this.projectorName);
     let behind = 0;
-    for (const topic of this.topics) {
-      for (const p of await admin.fetchTopicOffsets(topic)) {
-        const done = committed.get(`${topic}:${p.partition}`) ?? -1n;
-        behind += Math.max(0, Number(BigInt(p.high) - 1n - done));
+    try {
+      for (const topic of this.topics) {
+        for (const p of await admin.fetchTopicOffsets(topic)) {
+          const done = committed.get(`${topic}:${p.partition}`) ?? -1n;
+          behind += Math.max(0, Number(BigInt(p.high) - 1n - done));
+        }
       }
+    } catch (err) {
+      // kafkajs' admin does not reconnect a broker connection it lost ("Broker not connected" for good, seen
+      // after the event loop stalled past a request timeout): the next reading starts from a new one.
+      await this.admin.close();
+      throw err;
     }
     return behind;
   }
