@@ -2,7 +2,7 @@ import { Browser, Page } from 'playwright-core';
 import { seedDemo, startOfUtcDay } from '../../src/cli/seed/seed-demo.run';
 import { RollupInstaller } from '../../src/database/rollup-installer';
 import { CLR_ROLLUPS } from '../../src/sources/clearlinux/analytics/analytics.rollups';
-import { WITHOUT_PRIVACY_FLOOR, startTestApp, TestApp } from '../support/app';
+import { TEST_ADMIN_TOKEN, WITHOUT_PRIVACY_FLOOR, startTestApp, TestApp } from '../support/app';
 import { launchBrowser, listen, screenshot, signIn } from '../support/browser';
 
 /**
@@ -72,6 +72,8 @@ describe('console polish in Chromium', () => {
       fuelInstallations: 6,
       submissions: 20,
       nodeSessions: 4,
+      // the demo reads /nodes, which needs a viewer
+      token: TEST_ADMIN_TOKEN,
     });
     expect(report.failed).toBe(0);
     await t.runtime.catchUp();
