@@ -15,25 +15,26 @@ const LONE_SURROGATE = '\\ud800';
 const NUL = '\\u0000';
 const deepArray = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 
-/** The JSON text of `value` with `escape` (JSON escape text) appended to the string at `path`. */
-function poisoned(value: unknown, path: (string | number)[], escape: string): string {
-  const marker = 'POISON_MARKER_7f3a';
+/**
+ * The JSON text of `value` with the string at `path` replaced by the raw JSON text `raw(old)` (text JSON.stringify
+ * would never write: lone escapes, thousands of levels of nesting).
+ */
+function withRawJsonAt(value: unknown, path: (string | number)[], raw: (old: string) => string): string {
+  const marker = 'RAW_JSON_MARKER_7f3a';
   const copy = structuredClone(value) as Record<string | number, unknown>;
   let node = copy;
   for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
-  node[path[path.length - 1]] = `${String(node[path[path.length - 1]])}${marker}`;
-  return JSON.stringify(copy).replace(marker, escape);
+  const old = String(node[path[path.length - 1]]);
+  node[path[path.length - 1]] = marker;
+  return JSON.stringify(copy).replace(`"${marker}"`, raw(old));
 }
 
-/** The JSON text of `value` with the string at `path` replaced by raw JSON `json`. */
-function nested(value: unknown, path: (string | number)[], json: string): string {
-  const marker = '"NESTED_MARKER_7f3a"';
-  const copy = structuredClone(value) as Record<string | number, unknown>;
-  let node = copy;
-  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
-  node[path[path.length - 1]] = 'NESTED_MARKER_7f3a';
-  return JSON.stringify(copy).replace(marker, json);
-}
+/** `escape` (JSON escape text) appended to the string at `path`. */
+const poisoned = (value: unknown, path: (string | number)[], escape: string) =>
+  withRawJsonAt(value, path, (old) => `${JSON.stringify(old).slice(0, -1)}${escape}"`);
+
+/** The string at `path` replaced by raw JSON `json`. */
+const nested = (value: unknown, path: (string | number)[], json: string) => withRawJsonAt(value, path, () => json);
 
 type Case = Readonly<{ name: string; url: string; headers?: Record<string, string>; body: string; field: RegExp }>;
 
