@@ -8,6 +8,7 @@ import { benchFuelExport } from './fuel-export.bench';
 import { benchFuelIngest } from './fuel-ingest.bench';
 import { benchFailureAlerts } from './failure-alerts.bench';
 import { benchIdle } from './idle.bench';
+import { benchIngestVsCeiling } from './ingest-vs-ceiling.bench';
 import { benchNodeWs } from './node-ws.bench';
 import { benchScaleOut } from './scale-out.bench';
 import { benchStart } from './start.bench';
@@ -30,6 +31,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'node-ws': benchNodeWs,
   'scale-out': benchScaleOut,
   idle: benchIdle,
+  'ingest-vs-ceiling': benchIngestVsCeiling,
   start: benchStart,
 };
 

@@ -78,18 +78,33 @@ export async function measureCpu<T>(work: () => Promise<T>): Promise<{ value: T;
   return { value, cpuMs: (used.user + used.system) / 1000 };
 }
 
+/** The servers an app under benchmark runs on: none (embedded), a database server, and optionally Kafka. */
+export type BenchServers = Readonly<{ databaseUrl?: string; kafkaBrokers?: string }>;
+
+export function benchServersFromEnv(): BenchServers {
+  return { databaseUrl: process.env.DATABASE_URL || undefined, kafkaBrokers: process.env.KAFKA_BROKERS || undefined };
+}
+
 export type BenchApp = Readonly<{ app: NestFastifyApplication; config: AppConfig; baseUrl: string; close: () => Promise<void> }>;
 
 /**
  * The real platform listening on loopback, on a fresh database (embedded in a temp dir, or a new database
  * on DATABASE_URL's server) and, with KAFKA_BROKERS, on topics of its own; all removed by `close`.
  */
-export async function startBenchApp(env: Record<string, string> = {}): Promise<BenchApp> {
+export async function startBenchApp(env: Record<string, string> = {}, servers: BenchServers = benchServersFromEnv()): Promise<BenchApp> {
   const run = randomUUID().slice(0, 8);
   const dataDir = mkdtempSync(join(tmpdir(), 'tp-bench-app-'));
-  const server = process.env.DATABASE_URL ? await benchServerDatabase(process.env.DATABASE_URL) : undefined;
+  const server = servers.databaseUrl ? await benchServerDatabase(servers.databaseUrl) : undefined;
   const topicPrefix = `bench-${run}.`;
-  const config = loadConfig({ ...process.env, DATABASE_URL: server?.url ?? '', KAFKA_TOPIC_PREFIX: topicPrefix, DATA_DIR: dataDir, LOG_LEVEL: 'error', ...env });
+  const config = loadConfig({
+    ...process.env,
+    DATABASE_URL: server?.url ?? '',
+    KAFKA_BROKERS: servers.kafkaBrokers ?? '',
+    KAFKA_TOPIC_PREFIX: topicPrefix,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'error',
+    ...env,
+  });
   const app = await createApp(config, AdminToken.of(BENCH_ADMIN_TOKEN));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.getHttpServer().address() as { port: number };
