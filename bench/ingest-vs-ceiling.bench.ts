@@ -16,7 +16,7 @@ import { BenchApp, BenchServers, generateLoad, percentile, report, startBenchApp
  * neighbour slows every target alike. Ratios are taken within a round and then averaged.
  *
  * Modes: embedded always; `BENCH_POSTGRES_URL` (plain PostgreSQL), `DATABASE_URL` (TimescaleDB) and, with
- * `KAFKA_BROKERS` too, TimescaleDB + Kafka. BENCH_SECONDS per round (20), BENCH_ROUNDS (2).
+ * `KAFKA_BROKERS` too, TimescaleDB + Kafka. BENCH_SECONDS per round (20), BENCH_ROUNDS (2), BENCH_WORKLOADS (all).
  *
  * Workloads: Clear Linux v2 records with a 1 KiB payload at 64 connections and `/submit` 2 KiB gzip
  * documents at 64 connections (both also against the bare servers); Fuel action logs, 100 per request
@@ -33,7 +33,7 @@ export async function benchIngestVsCeiling(): Promise<void> {
   const rows: Measurement[] = [];
   try {
     for (let round = 1; round <= rounds; round++) {
-      for (const workload of WORKLOADS) {
+      for (const workload of selectedWorkloads()) {
         for (const target of targets) {
           if (target.kind === 'ceiling' && !workload.againstCeiling) continue;
           const m = await measure(target, workload, seconds);
@@ -77,6 +77,14 @@ const WORKLOADS: readonly Workload[] = [
   { name: 'submit-2KiB-gzip', againstCeiling: true },
   { name: 'fuel-action-logs-100', againstCeiling: false },
 ];
+
+/** BENCH_WORKLOADS (comma list of workload names) narrows a run, e.g. to profile one of them. */
+function selectedWorkloads(): readonly Workload[] {
+  const wanted = (process.env.BENCH_WORKLOADS ?? '').split(',').filter(Boolean);
+  const unknown = wanted.filter((w) => !WORKLOADS.some((k) => k.name === w));
+  if (unknown.length) throw new Error(`unknown BENCH_WORKLOADS ${unknown.join(', ')} (known: ${WORKLOADS.map((w) => w.name).join(', ')})`);
+  return wanted.length ? WORKLOADS.filter((w) => wanted.includes(w.name)) : WORKLOADS;
+}
 
 type Measurement = Readonly<{
   workload: string;
